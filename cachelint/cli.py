@@ -1,0 +1,142 @@
+"""The `cachelint` command line: check, rules, rule, and the runtime commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from cachelint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """`--select CL101,CL102 --select CL2` -> ["CL101", "CL102", "CL2"]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"cachelint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cachelint")
+def main() -> None:
+    """Find prompt-cache busters in Python LLM code before they ship."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, help="Rules to enable (codes, prefixes like CL1, names, or ALL); replaces the configured list.")
+@click.option("--extend-select", multiple=True, help="Rules to enable on top of the configured selection.")
+@click.option("--ignore", multiple=True, help="Rules to disable.")
+@click.option("--output-format", type=click.Choice(["full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit"]), help="How to print findings [default: full].")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Write findings to this file instead of stdout.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="CACHELINT_CACHE_DIR", help="Where to keep the result cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0 = one per core).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this configuration file for every path.")
+@click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given on the command line too (for pre-commit).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes.")
+@click.option("--diff", is_flag=True, help="Show the fixes as a diff without writing them.")
+def check(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str | None,
+    output_file: str | None,
+    exit_zero: bool,
+    statistics: bool,
+    no_cache: bool,
+    cache_dir: str | None,
+    jobs: int,
+    config_file: str | None,
+    force_exclude: bool,
+    fix: bool,
+    diff: bool,
+) -> None:
+    """Check PATHS (default: the current directory) for prompt-cache busters."""
+    from cachelint.catalogue import load_catalogue
+    from cachelint.config import CliOverrides, ConfigError, SettingsResolver
+    from cachelint.discovery import MissingPathError, discover
+    from cachelint.formats import Report, renderer
+    from cachelint.runner import check_candidates
+    from cachelint.yamlfile import DataError
+
+    try:
+        catalogue = load_catalogue()
+        overrides = CliOverrides(
+            select=_split(select) if select else None,
+            extend_select=_split(extend_select),
+            ignore=_split(ignore),
+        )
+        resolver = SettingsResolver(catalogue, overrides, Path(config_file) if config_file else None)
+        candidates = discover(list(paths) or ["."], resolver, force_exclude=force_exclude)
+        base = resolver.for_path(Path.cwd())
+    except MissingPathError as exc:
+        _fail(str(exc))
+    except (ConfigError, DataError) as exc:
+        _fail(str(exc))
+
+    result = check_candidates(candidates, catalogue)
+    diagnostics = result.diagnostics
+    fmt = output_format or base.output_format or "full"
+    enabled = sorted(set().union(*(c.settings.enabled for c in candidates)) if candidates else base.enabled)
+    report = Report(
+        format=fmt,
+        diagnostics=diagnostics,
+        rules=[r for r in catalogue.rules if r.code in enabled],
+        sources={f.filename: f.source for f in result.files if f.source is not None},
+        files_checked=len(candidates),
+        statistics=statistics,
+        root=os.getcwd(),
+    )
+    text = renderer(fmt)(report)
+    if output_file:
+        Path(output_file).write_text(text, encoding="utf-8")
+    elif text:
+        click.echo(text, nl=not text.endswith("\n"))
+    for error in result.internal_errors:
+        click.echo(f"cachelint: error: {error}", err=True)
+    if result.internal_errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+@main.command("rules")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def rules_command(output_format: str) -> None:
+    """List every rule: code, name, severity, summary."""
+    import json
+
+    from cachelint.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    if output_format == "json":
+        rows = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary, "fixable": r.fixable, "url": r.url} for r in catalogue.rules]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(r.name) for r in catalogue.rules)
+    for r in catalogue.rules:
+        mark = "[*]" if r.fixable else "   "
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<6}  {mark} {r.summary}")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Print the docs of one rule (by code or name)."""
+    from cachelint.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    rule = catalogue.get(code) or catalogue.get(code.upper())
+    if rule is None:
+        _fail(f"unknown rule `{code}`; run `cachelint rules` for the list")
+    click.echo(rule.docs_markdown())

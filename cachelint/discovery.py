@@ -1,0 +1,169 @@
+"""Which files to check: walk the given paths, honour exclusions and `.gitignore`, never loop."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from cachelint.config import Settings, SettingsResolver
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to check, with the name to show for it and its settings; `problem` if unreadable."""
+
+    path: Path
+    display: str
+    settings: Settings
+    problem: str | None = None
+
+
+class MissingPathError(Exception):
+    """A path given on the command line does not exist (a usage error, exit 2)."""
+
+
+class GitIgnore:
+    """`.gitignore` files of a git work tree, read once per directory."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._repo_roots: dict[Path, Path | None] = {}
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        repo = self._repo_root(path.parent)
+        if repo is None:
+            return False
+        # Deeper .gitignore files override shallower ones, as git does.
+        directory = path.parent
+        while True:
+            spec = self._spec(directory)
+            if spec is not None:
+                rel = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+                result = spec.check_file(rel)
+                if result.include is not None:
+                    return bool(result.include)
+            if directory == repo or directory.parent == directory:
+                return False
+            directory = directory.parent
+
+    def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._specs:
+            spec = None
+            try:
+                lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            except OSError:
+                pass
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+    def _repo_root(self, directory: Path) -> Path | None:
+        if directory in self._repo_roots:
+            return self._repo_roots[directory]
+        root: Path | None
+        if (directory / ".git").exists():
+            root = directory
+        elif directory.parent == directory:
+            root = None
+        else:
+            root = self._repo_root(directory.parent)
+        self._repo_roots[directory] = root
+        return root
+
+
+def discover(paths: list[str], resolver: SettingsResolver, force_exclude: bool = False) -> list[Candidate]:
+    """All files to check under `paths`, sorted by display name; raises MissingPathError."""
+    gitignore = GitIgnore()
+    out: dict[str, Candidate] = {}
+    for given in paths:
+        path = Path(given)
+        if not os.path.lexists(path):
+            raise MissingPathError(f"{given}: No such file or directory")
+        absolute = Path(os.path.abspath(path))
+        try:
+            is_dir = path.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            settings = resolver.for_path(absolute.parent)
+            if (force_exclude or settings.force_exclude) and (
+                settings.is_excluded_with_parents(absolute) or (settings.respect_gitignore and gitignore.ignored(absolute, False))
+            ):
+                continue
+            out[given] = _file_candidate(absolute, given, settings)
+            continue
+        for candidate in _walk(absolute, given, resolver, gitignore):
+            out.setdefault(candidate.display, candidate)
+    return sorted(out.values(), key=lambda c: c.display)
+
+
+def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: GitIgnore) -> list[Candidate]:
+    found: list[Candidate] = []
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            settings = resolver.for_path(directory)
+            found.append(Candidate(directory, _display(directory, root, display_root), settings, f"cannot list directory: {exc.strerror}"))
+            continue
+        settings = resolver.for_path(directory)
+        subdirs: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                # Directory symlinks are not followed (as git and Ruff do), so a link loop cannot recurse.
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file(follow_symlinks=True)
+            except OSError:
+                is_dir, is_file = False, False
+            if is_dir:
+                if not _excluded(path, settings, gitignore, True):
+                    subdirs.append(path)
+                continue
+            if not entry.name.endswith(PYTHON_SUFFIXES) or _excluded(path, settings, gitignore, False):
+                continue
+            display = _display(path, root, display_root)
+            if not is_file:
+                found.append(Candidate(path, display, settings, _link_problem(path)))
+                continue
+            found.append(_file_candidate(path, display, settings))
+        stack.extend(reversed(subdirs))
+    return found
+
+
+def _file_candidate(path: Path, display: str, settings: Settings) -> Candidate:
+    try:
+        path.stat()
+    except OSError:
+        return Candidate(path, display, settings, _link_problem(path))
+    return Candidate(path, display, settings)
+
+
+def _link_problem(path: Path) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == 40:
+            return "symlink loop; it was not analysed"
+        if path.is_symlink():
+            return "broken symlink; it was not analysed"
+        return f"cannot read file: {exc.strerror}; it was not analysed"
+    return "not a regular file; it was not analysed"
+
+
+def _excluded(path: Path, settings: Settings, gitignore: GitIgnore, is_dir: bool) -> bool:
+    if settings.is_excluded(path):
+        return True
+    return settings.respect_gitignore and gitignore.ignored(path, is_dir)
+
+
+def _display(path: Path, root: Path, display_root: str) -> str:
+    rel = path.relative_to(root)
+    return os.path.normpath(os.path.join(display_root, rel)) if str(rel) != "." else display_root

@@ -1,0 +1,133 @@
+"""One file in, diagnostics out: bytes -> text -> libcst module -> names -> dataflow -> rules -> suppressions.
+
+`check_source` is pure and its inputs and outputs are picklable, so results can be cached by
+content hash and files can be checked in worker processes without changing it.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from cachelint.catalogue import Catalogue, Rule
+from cachelint.checks.volatile import volatile_diagnostics
+from cachelint.diagnostics import Diagnostic, FileResult, Location
+from cachelint.engine.dataflow import ModuleAnalysis
+from cachelint.engine.parse import ParseProblem, decode, parse, quick_syntax_problem
+from cachelint.engine.prefilter import may_contain_sink
+from cachelint.engine.resolve import import_aliases
+from cachelint.engine.suppressions import Comments, find_comments
+from cachelint.knowledge import Knowledge
+
+
+def check_source(data: bytes, filename: str, knowledge: Knowledge, catalogue: Catalogue, enabled: frozenset[str]) -> FileResult:
+    """Check one file's bytes; never raises for bad input (it becomes CL001/CL003)."""
+    rules = {code: rule for code, rule in catalogue.by_code().items() if code in enabled}
+    text = decode(data)
+    if isinstance(text, ParseProblem):
+        return FileResult(filename, _problem(text, filename, rules), None)
+    known = frozenset(catalogue.by_code())
+    if not may_contain_sink(data, knowledge):
+        # No sink can be spelled here, so no dataflow rule can report: only check the syntax.
+        problem = quick_syntax_problem(text)
+        if problem is not None:
+            return FileResult(filename, _problem(problem, filename, rules), text)
+        return FileResult(filename, _apply_suppressions([], text, {}, rules, known, filename), text)
+    module = parse(text)
+    if isinstance(module, ParseProblem):
+        return FileResult(filename, _problem(module, filename, rules), text)
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    def span(node: cst.CSTNode) -> tuple[int, int, int, int]:
+        r = positions[node]
+        return (r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+
+    hits = ModuleAnalysis(module, knowledge, import_aliases(module), span).run()
+    diagnostics = volatile_diagnostics(hits, rules, filename)
+    statement_starts = _statement_starts(module, positions)
+    return FileResult(filename, _apply_suppressions(diagnostics, text, statement_starts, rules, known, filename), text)
+
+
+def _problem(problem: ParseProblem, filename: str, rules: dict[str, Rule]) -> list[Diagnostic]:
+    rule = rules.get(problem.code)
+    if rule is None:
+        return []
+    return [
+        Diagnostic(
+            code=problem.code,
+            name=rule.name,
+            message=problem.message,
+            filename=filename,
+            location=Location(problem.line, problem.column),
+            end_location=Location(problem.line, problem.column),
+            severity=rule.severity,
+            help=rule.fix,
+            url=rule.url,
+        )
+    ]
+
+
+def _statement_starts(module: cst.Module, positions) -> dict[int, int]:
+    """For each line, the first line of the innermost statement that contains it."""
+    starts: dict[int, int] = {}
+    for node, r in positions.items():
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            first, last = r.start.line, r.end.line
+            # Compound statements only claim their header line; their bodies have own statements.
+            if isinstance(node, cst.BaseCompoundStatement):
+                last = positions[node.body].start.line if node.body in positions else first
+            for line in range(first, last + 1):
+                if line not in starts or starts[line] < first:
+                    starts[line] = first
+    return starts
+
+
+def _apply_suppressions(
+    diagnostics: list[Diagnostic],
+    text: str,
+    statement_starts: dict[int, int],
+    rules: dict[str, Rule],
+    known: frozenset[str],
+    filename: str,
+) -> list[Diagnostic]:
+    comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
+    suppressions = comments.suppressions
+    kept: list[Diagnostic] = []
+    for diag in diagnostics:
+        row = diag.location.row
+        matching = [s for s in comments.applicable(row, statement_starts.get(row, row)) if s.covers(diag.code)]
+        if matching:
+            for s in matching:
+                s.used.add(diag.code)
+            continue
+        kept.append(diag)
+    unused_rule = rules.get("CL002")
+    if unused_rule is None:
+        return kept
+    for s in suppressions:
+        if s.bare_noqa:
+            continue
+        if s.codes is None:
+            if not s.used:
+                kept.append(_unused(s, "`# cachelint: ignore` suppresses nothing here; remove it", unused_rule, filename))
+            continue
+        for code in sorted(s.codes - s.used):
+            if code not in known:
+                kept.append(_unused(s, f"Unknown rule code `{code}` in suppression comment", unused_rule, filename))
+            elif code in rules:
+                kept.append(_unused(s, f"Unused suppression of `{code}`: nothing is reported here; remove it", unused_rule, filename))
+    return kept
+
+
+def _unused(s, message: str, rule: Rule, filename: str) -> Diagnostic:
+    return Diagnostic(
+        code="CL002",
+        name=rule.name,
+        message=message,
+        filename=filename,
+        location=Location(s.line, s.column),
+        end_location=Location(s.line, s.column),
+        severity=rule.severity,
+        help=rule.fix,
+        url=rule.url,
+    )

@@ -1,0 +1,972 @@
+"""The dataflow pass: follow volatile values from sources through code to request sinks.
+
+An abstract interpreter over libcst statements. Straight-line code is flow-sensitive (a variable
+re-assigned from `sorted(...)` is clean afterwards); branches join; loop bodies run twice so values
+carried around the loop are seen. Functions and methods of the same module are summarised (what
+they return, which parameters reach which sink) and the summaries are applied at each call site,
+so `system=build_prompt()` and `send(system=text)` are both followed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterator
+
+import libcst as cst
+
+from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
+from cachelint.engine.values import (
+    EMPTY,
+    PER_PROCESS,
+    PER_SESSION,
+    Fact,
+    Value,
+    all_facts,
+    flat,
+    join,
+    join_all,
+    map_facts,
+)
+from cachelint.knowledge import Knowledge, Sink, SinkArgument
+
+Span = tuple[int, int, int, int]  # 1-based line, column, end line, end column
+CACHING_DECORATORS = frozenset({"cache", "lru_cache", "cached_property", "functools.cache", "functools.lru_cache", "functools.cached_property"})
+LIST_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft"})
+GRANULARITY_ORDER = ("microsecond", "second", "minute", "hour", "day", "week", "month", "year")
+STRFTIME_UNITS = {
+    "f": "microsecond", "S": "second", "s": "second", "X": "second", "c": "second", "T": "second", "r": "second",
+    "M": "minute", "R": "minute", "H": "hour", "I": "hour", "p": "hour", "k": "hour", "l": "hour",
+    "d": "day", "j": "day", "a": "day", "A": "day", "e": "day", "x": "day", "D": "day", "F": "day",
+    "u": "day", "w": "day", "U": "week", "W": "week", "V": "week", "G": "year",
+    "m": "month", "b": "month", "B": "month", "h": "month", "Y": "year", "y": "year", "C": "year",
+}
+
+
+@dataclass(frozen=True)
+class SinkSite:
+    """A request-sending call, as shown in a finding's `related` entry."""
+
+    sink_id: str
+    provider: str
+    text: str
+    argument: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class SinkHit:
+    """A volatile fact that reaches the cached prefix of a request at `site`."""
+
+    fact: Fact
+    segment: str
+    site: SinkSite
+    scope: str
+
+
+@dataclass(frozen=True)
+class ParamSink:
+    """Inside a summary: parameter `param` (at `path` within it) reaches `argument` of a sink."""
+
+    param: str
+    path: tuple[str, ...]
+    argument: SinkArgument
+    site: SinkSite
+    exact: bool
+
+
+@dataclass
+class Summary:
+    returns: Value = EMPTY
+    param_sinks: list[ParamSink] = field(default_factory=list)
+
+
+@dataclass
+class FunctionInfo:
+    key: str
+    node: cst.FunctionDef
+    cls: str | None
+    params: list[str]
+    cached: bool
+    is_property: bool
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    methods: dict[str, FunctionInfo] = field(default_factory=dict)
+    attrs: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass
+class Frame:
+    """The state of one function (or the module body) being interpreted."""
+
+    key: str
+    env: dict[str, Value]
+    cls: str | None = None
+    loops: list[int] = field(default_factory=list)
+    returns: Value = EMPTY
+    param_sinks: list[ParamSink] = field(default_factory=list)
+    is_module: bool = False
+    in_init: bool = False
+
+
+class ModuleAnalysis:
+    """Run the dataflow pass over one module and collect `hits`."""
+
+    def __init__(self, module: cst.Module, knowledge: Knowledge, aliases: dict[str, str], span: Callable[[cst.CSTNode], Span]) -> None:
+        self.module = module
+        self.k = knowledge
+        self.aliases = aliases
+        self.span = span
+        self.functions: dict[str, FunctionInfo] = {}
+        self.classes: dict[str, ClassInfo] = {}
+        self.globals: dict[str, Value] = {}
+        self.summaries: dict[str, Summary] = {}
+        self.in_progress: set[str] = set()
+        self.hits: set[SinkHit] = set()
+        self.clock_methods = dict(knowledge.clock_methods)
+        self.clock_attributes = dict(knowledge.clock_attributes)
+        self._collect(module.body, None, "")
+
+    # ----------------------------------------------------------------- entry point
+    def run(self) -> list[SinkHit]:
+        frame = Frame(key="<module>", env=self.globals, is_module=True)
+        self.exec_block(module_statements(self.module), frame)
+        # Class attributes are collected from every method before any method is checked.
+        for cls in self.classes.values():
+            for info in cls.methods.values():
+                self.summary(info)
+        self.summaries.clear()
+        for info in self.functions.values():
+            self.summary(info)
+        return sorted(self.hits, key=lambda h: (h.fact.line, h.fact.column, h.site.span))
+
+    def _collect(self, body: list[cst.CSTNode], cls: str | None, prefix: str) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef):
+                info = self._function_info(stmt, cls, prefix)
+                if cls is not None:
+                    self.classes[cls].methods[stmt.name.value] = info
+                self.functions[info.key] = info
+            elif isinstance(stmt, cst.ClassDef) and cls is None and not prefix:
+                name = stmt.name.value
+                self.classes[name] = ClassInfo(name)
+                self._collect(list(block_statements(stmt.body)), name, "")
+            elif isinstance(stmt, (cst.If, cst.Try)) and cls is None:
+                self._collect(list(nested_statements(stmt)), cls, prefix)
+
+    def _function_info(self, node: cst.FunctionDef, cls: str | None, prefix: str) -> FunctionInfo:
+        name = node.name.value
+        key = f"{cls}.{name}" if cls else f"{prefix}{name}"
+        params = [p.name.value for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)]
+        decorators = {self._decorator_name(d) for d in node.decorators}
+        return FunctionInfo(
+            key=key,
+            node=node,
+            cls=cls,
+            params=params,
+            cached=bool(decorators & CACHING_DECORATORS),
+            is_property="property" in decorators or "cached_property" in decorators or "functools.cached_property" in decorators,
+        )
+
+    def _decorator_name(self, dec: cst.Decorator) -> str:
+        expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+        name = dotted_name(expr) or ""
+        return qualify(name, self.aliases) if name else ""
+
+    # ----------------------------------------------------------------- summaries
+    def summary(self, info: FunctionInfo) -> Summary:
+        if info.key in self.summaries:
+            return self.summaries[info.key]
+        if info.key in self.in_progress:
+            return Summary()
+        self.in_progress.add(info.key)
+        env: dict[str, Value] = {}
+        params = info.params
+        if info.cls is not None and params:
+            env[params[0]] = Value(type=f"class:{info.cls}")
+            params = params[1:]
+        for p in params:
+            env[p] = param_value(info.key, p)
+        for star in (info.node.params.star_arg, info.node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                env[star.name.value] = EMPTY
+        frame = Frame(key=info.key, env=env, cls=info.cls, in_init=info.node.name.value == "__init__")
+        self.exec_block(list(block_statements(info.node.body)), frame)
+        returns = frame.returns
+        if info.cached:
+            returns = map_facts(returns, lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
+        result = Summary(returns=returns, param_sinks=frame.param_sinks)
+        self.in_progress.discard(info.key)
+        self.summaries[info.key] = result
+        return result
+
+    def apply_call(self, info: FunctionInfo, call: cst.Call, frame: Frame, receiver: Value | None) -> Value:
+        """The value a call to a module function returns, and the sinks its arguments reach."""
+        summary = self.summary(info)
+        params = info.params[1:] if info.cls is not None and receiver is not None else info.params
+        bound = self.bind_arguments(params, call, frame)
+        for ps in summary.param_sinks:
+            actual = bound.get(ps.param)
+            if actual is None:
+                continue
+            for key in ps.path:
+                actual = actual.field(key)
+            argument = ps.argument if ps.exact else replace(ps.argument, layout="whole")
+            self.sink_reached(actual, argument, ps.site, frame)
+        return self.substitute(summary.returns, bound, frame)
+
+    def bind_arguments(self, params: list[str], call: cst.Call, frame: Frame) -> dict[str, Value]:
+        bound: dict[str, Value] = {}
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        for name, arg in zip(params, positional):
+            bound[name] = self.eval(arg.value, frame)
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in params:
+                bound[arg.keyword.value] = self.eval(arg.value, frame)
+            elif arg.star == "**":
+                spread = self.eval(arg.value, frame)
+                for key, value in spread.fields or ():
+                    if key in params:
+                        bound[key] = value
+        return bound
+
+    def substitute(self, value: Value, bound: dict[str, Value], frame: Frame) -> Value:
+        """Replace parameter placeholders by the caller's values; re-stamp facts to the call site."""
+        if value.type and value.type.startswith("param:") and len(value.facts) == 1:
+            name, *path = value.type[len("param:") :].split(".")
+            actual = bound.get(name, EMPTY)
+            for key in path:
+                actual = actual.field(key)
+            return actual
+
+        def restamp(fact: Fact) -> Fact | None:
+            if fact.is_param:
+                return None
+            if fact.scope == PER_PROCESS:
+                return fact
+            return replace(fact, function=frame.key, loops=tuple(frame.loops))
+
+        extra: set[Fact] = set()
+        for fact in all_facts(value):
+            if fact.is_param and fact.param is not None:
+                extra |= all_facts(bound.get(fact.param.split(".")[0], EMPTY))
+        out = map_facts(value, restamp)
+        if extra:
+            out = replace(out, facts=out.facts | frozenset(extra))
+        if out.type and out.type.startswith("param:"):
+            out = replace(out, type=None)
+        return out
+
+    # ----------------------------------------------------------------- statements
+    def exec_block(self, stmts: list[cst.CSTNode], frame: Frame) -> None:
+        for stmt in stmts:
+            self.exec_stmt(stmt, frame)
+
+    def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.exec_small(small, frame)
+        elif isinstance(stmt, cst.If):
+            self.eval(stmt.test, frame)
+            before = dict(frame.env)
+            self.exec_block(list(block_statements(stmt.body)), frame)
+            after_body = frame.env
+            frame.env = dict(before)
+            if stmt.orelse is not None:
+                if isinstance(stmt.orelse, cst.If):
+                    self.exec_stmt(stmt.orelse, frame)
+                else:
+                    self.exec_block(list(block_statements(stmt.orelse.body)), frame)
+            frame.env = join_env(after_body, frame.env)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            self.exec_loop(stmt, frame)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                value = self.eval(item.item, frame)
+                if item.asname is not None:
+                    self.assign(item.asname.name, value, frame)
+            self.exec_block(list(block_statements(stmt.body)), frame)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self.exec_block(list(block_statements(stmt.body)), frame)
+            body_env = dict(frame.env)
+            for handler in stmt.handlers:
+                frame.env = join_env(body_env, frame.env)
+                self.exec_block(list(block_statements(handler.body)), frame)
+            frame.env = join_env(body_env, frame.env)
+            if stmt.orelse is not None:
+                self.exec_block(list(block_statements(stmt.orelse.body)), frame)
+            if stmt.finalbody is not None:
+                self.exec_block(list(block_statements(stmt.finalbody.body)), frame)
+        elif isinstance(stmt, cst.Match):
+            self.eval(stmt.subject, frame)
+            before = dict(frame.env)
+            merged = dict(before)
+            for case in stmt.cases:
+                frame.env = dict(before)
+                self.exec_block(list(block_statements(case.body)), frame)
+                merged = join_env(merged, frame.env)
+            frame.env = merged
+        elif isinstance(stmt, cst.FunctionDef):
+            if frame.is_module or frame.cls is not None and frame.key.endswith(stmt.name.value):
+                return
+            info = self._function_info(stmt, None, f"{frame.key}.<locals>.")
+            self.functions[info.key] = info
+            frame.env[stmt.name.value] = Value(type=f"func:{info.key}")
+        elif isinstance(stmt, cst.ClassDef):
+            return
+
+    def exec_loop(self, stmt: cst.For | cst.While, frame: Frame) -> None:
+        frame.loops.append(id(stmt))
+        try:
+            for _ in range(2):
+                if isinstance(stmt, cst.For):
+                    element = self.eval(stmt.iter, frame).element()
+                    self.assign(stmt.target, element, frame)
+                else:
+                    self.eval(stmt.test, frame)
+                before = dict(frame.env)
+                self.exec_block(list(block_statements(stmt.body)), frame)
+                frame.env = join_env(before, frame.env)
+        finally:
+            frame.loops.pop()
+        if stmt.orelse is not None:
+            self.exec_block(list(block_statements(stmt.orelse.body)), frame)
+
+    def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.eval(small.value, frame)
+            for target in small.targets:
+                self.assign(target.target, value, frame)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.assign(small.target, self.eval(small.value, frame), frame)
+        elif isinstance(small, cst.AugAssign):
+            current = self.eval(small.target, frame)
+            added = self.eval(small.value, frame)
+            if isinstance(small.operator, cst.AddAssign):
+                self.assign(small.target, concat(current, added), frame)
+            else:
+                self.assign(small.target, join(current, flat(added)), frame)
+        elif isinstance(small, cst.Expr):
+            self.eval(small.value, frame)
+        elif isinstance(small, cst.Return):
+            if small.value is not None:
+                frame.returns = join(frame.returns, self.eval(small.value, frame))
+
+    def assign(self, target: cst.BaseExpression, value: Value, frame: Frame) -> None:
+        if isinstance(target, cst.Name):
+            frame.env[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for i, element in enumerate(target.elements):
+                part = value.elems[i] if value.elems is not None and i < len(value.elems) and value.rest is None else value.element()
+                self.assign(element.value, part, frame)
+        elif isinstance(target, cst.Attribute):
+            owner = self.eval(target.value, frame)
+            cls = class_of(owner)
+            if cls is not None and cls in self.classes:
+                if frame.in_init:
+                    # Set once per object: stable for that object's conversation, new for the next.
+                    value = map_facts(value, lambda f: f if f.is_param or f.scope == PER_PROCESS else replace(f, scope=PER_SESSION))
+                attrs = self.classes[cls].attrs
+                name = target.attr.value
+                attrs[name] = join(attrs[name], value) if name in attrs else value
+        elif isinstance(target, cst.Subscript):
+            base = target.value
+            key = subscript_key(target)
+            if isinstance(base, cst.Name) and base.value in frame.env:
+                current = frame.env[base.value]
+                if isinstance(key, str):
+                    frame.env[base.value] = current.with_field(key, value)
+                else:
+                    frame.env[base.value] = current.with_rest(value)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, Value(rest=value.element()), frame)
+
+    # ----------------------------------------------------------------- expressions
+    def eval(self, node: cst.BaseExpression, frame: Frame) -> Value:
+        method = getattr(self, f"eval_{type(node).__name__}", None)
+        if method is not None:
+            return method(node, frame)
+        return self.eval_children(node, frame)
+
+    def eval_children(self, node: cst.CSTNode, frame: Frame) -> Value:
+        """Default: the value carries the facts of every sub-expression."""
+        parts = [self.eval(child, frame) for child in expression_children(node)]
+        return Value(frozenset().union(*(all_facts(p) for p in parts))) if parts else EMPTY
+
+    def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
+        name = node.value
+        if name in frame.env:
+            return frame.env[name]
+        if not frame.is_module and name in self.globals:
+            # A module-level value is computed once per process, whoever reads it.
+            return map_facts(self.globals[name], lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
+        if name in self.functions:
+            return Value(type=f"func:{name}")
+        if name in self.classes:
+            return Value(type=f"classdef:{name}")
+        return EMPTY
+
+    def eval_SimpleString(self, node: cst.SimpleString, frame: Frame) -> Value:
+        try:
+            text = node.evaluated_value
+        except Exception:
+            return EMPTY
+        return Value(type="str", const=text if isinstance(text, str) else None)
+
+    def eval_ConcatenatedString(self, node: cst.ConcatenatedString, frame: Frame) -> Value:
+        return concat(self.eval(node.left, frame), self.eval(node.right, frame))
+
+    def eval_FormattedString(self, node: cst.FormattedString, frame: Frame) -> Value:
+        facts: set[Fact] = set()
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringExpression):
+                value = self.eval(part.expression, frame)
+                spec = format_spec_text(part)
+                if spec is not None:
+                    value = refine_clock(value, strftime_granularity(spec))
+                facts |= all_facts(value)
+        return Value(frozenset(facts), type="str")
+
+    def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
+        owner = self.eval(node.value, frame)
+        cls = class_of(owner)
+        name = node.attr.value
+        if cls is not None and cls in self.classes:
+            info = self.classes[cls].methods.get(name)
+            if info is not None and info.is_property:
+                return self.substitute(self.summary(info).returns, {}, frame)
+            return self.classes[cls].attrs.get(name, EMPTY)
+        if name in self.clock_attributes:
+            return refine_clock(flat(owner), self.clock_attributes[name])
+        return flat(owner)
+
+    def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
+        base = self.eval(node.value, frame)
+        key = subscript_key(node)
+        if isinstance(key, str):
+            return base.field(key)
+        if isinstance(key, int) and base.elems is not None and base.rest is None and -len(base.elems) <= key < len(base.elems):
+            return base.elems[key]
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                self.eval(element.slice.value, frame)
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+            return Value(base.facts, elems=(), rest=base.element(), type=base.type) if base.elems is not None or base.rest is not None else base
+        return base.element() if (base.elems is not None or base.rest is not None or base.fields is not None) else base
+
+    def eval_List(self, node: cst.List | cst.Tuple, frame: Frame) -> Value:
+        elems: list[Value] = []
+        rest: Value | None = None
+        for element in node.elements:
+            value = self.eval(element.value, frame)
+            if isinstance(element, cst.StarredElement):
+                if value.elems is not None and value.rest is None and rest is None:
+                    elems.extend(value.elems)
+                elif rest is None:
+                    elems.append(value.element())
+                else:
+                    rest = join(rest, value.element())
+            elif rest is None:
+                elems.append(value)
+            else:
+                rest = join(rest, value)
+        return Value(elems=tuple(elems), rest=rest, type="list")
+
+    eval_Tuple = eval_List
+
+    def eval_Set(self, node: cst.Set, frame: Frame) -> Value:
+        parts = [self.eval(e.value, frame) for e in node.elements]
+        return Value(rest=join_all(parts), elems=(), type="set")
+
+    def eval_Dict(self, node: cst.Dict, frame: Frame) -> Value:
+        out = Value(fields=(), type="dict")
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                spread = self.eval(element.value, frame)
+                for key, value in spread.fields or ():
+                    out = out.with_field(key, value)
+                if spread.rest is not None or (spread.fields is None and spread.facts):
+                    out = out.with_rest(join(spread.rest or EMPTY, Value(spread.facts)))
+                continue
+            key_value = self.eval(element.key, frame)
+            value = self.eval(element.value, frame)
+            if key_value.const is not None:
+                out = out.with_field(key_value.const, value)
+            else:
+                out = out.with_rest(join(value, flat(key_value)))
+        return out
+
+    def eval_comprehension(self, node: cst.BaseComp, frame: Frame, parts: list[cst.BaseExpression], type_: str) -> Value:
+        saved = dict(frame.env)
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            self.assign(comp.target, self.eval(comp.iter, frame).element(), frame)
+            for cond in comp.ifs:
+                self.eval(cond.test, frame)
+            comp = comp.inner_for_in
+        value = join_all(self.eval(p, frame) for p in parts)
+        frame.env = saved
+        return Value(elems=(), rest=value, type=type_)
+
+    def eval_ListComp(self, node: cst.ListComp, frame: Frame) -> Value:
+        return self.eval_comprehension(node, frame, [node.elt], "list")
+
+    def eval_GeneratorExp(self, node: cst.GeneratorExp, frame: Frame) -> Value:
+        return self.eval_comprehension(node, frame, [node.elt], "list")
+
+    def eval_SetComp(self, node: cst.SetComp, frame: Frame) -> Value:
+        return self.eval_comprehension(node, frame, [node.elt], "set")
+
+    def eval_DictComp(self, node: cst.DictComp, frame: Frame) -> Value:
+        value = self.eval_comprehension(node, frame, [node.key, node.value], "dict")
+        return Value(fields=(), rest=value.rest, type="dict")
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        if isinstance(node.operator, cst.Add):
+            return concat(left, right)
+        if isinstance(node.operator, cst.FloorDivide) and isinstance(node.right, cst.Integer):
+            return refine_clock(flat(left), {"60": "minute", "3600": "hour", "86400": "day"}.get(node.right.value))
+        if isinstance(node.operator, cst.Modulo) and left.const is not None:
+            return Value(all_facts(right), type="str")
+        return Value(all_facts(left) | all_facts(right))
+
+    def eval_Comparison(self, node: cst.Comparison, frame: Frame) -> Value:
+        self.eval_children(node, frame)
+        return EMPTY
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
+        value = self.eval(node.expression, frame)
+        return EMPTY if isinstance(node.operator, cst.Not) else flat(value)
+
+    def eval_BooleanOperation(self, node: cst.BooleanOperation, frame: Frame) -> Value:
+        return join(self.eval(node.left, frame), self.eval(node.right, frame))
+
+    def eval_IfExp(self, node: cst.IfExp, frame: Frame) -> Value:
+        self.eval(node.test, frame)
+        return join(self.eval(node.body, frame), self.eval(node.orelse, frame))
+
+    def eval_NamedExpr(self, node: cst.NamedExpr, frame: Frame) -> Value:
+        value = self.eval(node.value, frame)
+        self.assign(node.target, value, frame)
+        return value
+
+    def eval_Await(self, node: cst.Await, frame: Frame) -> Value:
+        return self.eval(node.expression, frame)
+
+    def eval_Lambda(self, node: cst.Lambda, frame: Frame) -> Value:
+        return EMPTY
+
+    def eval_Yield(self, node: cst.Yield, frame: Frame) -> Value:
+        if isinstance(node.value, cst.BaseExpression):
+            frame.returns = join(frame.returns, self.eval(node.value, frame))
+        return EMPTY
+
+    # ----------------------------------------------------------------- calls
+    def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
+        func = node.func
+        dotted = dotted_name(func)
+        qualname = qualify(dotted, self.aliases) if dotted else None
+        if qualname is not None:
+            source = self.k.source_for(qualname)
+            if source is not None and not (source.except_args and node.args):
+                self.eval_args(node, frame)
+                return self.make_source(node, source, qualname, dotted or qualname, frame)
+        sink = self.match_sink(node, qualname)
+        if sink is not None:
+            self.check_sink(node, sink, frame)
+            return EMPTY
+        if qualname == "dict" and "dict" not in self.functions:
+            return self.eval_dict_call(node, frame)
+        if qualname is not None:
+            sanitized = self.apply_library_call(node, qualname, frame)
+            if sanitized is not None:
+                return sanitized
+        # Calls into this module's own functions, methods and classes.
+        callee = self.eval(func, frame) if not isinstance(func, cst.Attribute) else None
+        if isinstance(func, cst.Attribute):
+            receiver = self.eval(func.value, frame)
+            cls = class_of(receiver)
+            if cls is not None and cls in self.classes and func.attr.value in self.classes[cls].methods:
+                return self.apply_call(self.classes[cls].methods[func.attr.value], node, frame, receiver)
+            return self.eval_method(node, func, receiver, frame)
+        if callee is not None and callee.type:
+            if callee.type.startswith("func:") and callee.type[5:] in self.functions:
+                return self.apply_call(self.functions[callee.type[5:]], node, frame, None)
+            if callee.type.startswith("classdef:"):
+                name = callee.type[len("classdef:") :]
+                init = self.classes[name].methods.get("__init__")
+                if init is not None:
+                    self.apply_call(init, node, frame, Value(type=f"class:{name}"))
+                return Value(type=f"class:{name}")
+        args = self.eval_args(node, frame)
+        return Value(frozenset().union(*(all_facts(a) for a in args)) | (callee.facts if callee else frozenset()))
+
+    def eval_dict_call(self, node: cst.Call, frame: Frame) -> Value:
+        out = Value(fields=(), type="dict")
+        for arg in node.args:
+            value = self.eval(arg.value, frame)
+            if arg.keyword is not None:
+                out = out.with_field(arg.keyword.value, value)
+            else:
+                for key, field_value in value.fields or ():
+                    out = out.with_field(key, field_value)
+                if value.fields is None:
+                    out = out.with_rest(value.element() if value.elems is not None or value.rest is not None else value)
+        return out
+
+    def eval_args(self, node: cst.Call, frame: Frame) -> list[Value]:
+        return [self.eval(arg.value, frame) for arg in node.args]
+
+    def make_source(self, node: cst.Call, source, qualname: str, shown: str, frame: Frame) -> Value:
+        granularity = source.granularity
+        if granularity == "from-format":
+            first = node.args[0].value if node.args else None
+            granularity = strftime_granularity(first.evaluated_value) if isinstance(first, cst.SimpleString) else "second"
+        line, col, end_line, end_col = self.span(node)
+        fact = Fact(
+            rule=source.rule,
+            kind=source.kind,
+            source=f"{shown}()",
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col,
+            granularity=granularity,
+            function=frame.key,
+            loops=tuple(frame.loops),
+        )
+        return Value(frozenset({fact}), type=source.returns)
+
+    def apply_library_call(self, node: cst.Call, qualname: str, frame: Frame) -> Value | None:
+        sanitizer = self.k.sanitizer_for(qualname)
+        if sanitizer is not None and qualname not in self.functions:
+            args = self.eval_args(node, frame)
+            if "all" in sanitizer.removes:
+                return EMPTY
+            return Value(elems=(), rest=join_all(a.element() for a in args), type="list") if args else EMPTY
+        propagator = self.k.propagator_for(qualname)
+        if propagator is None or qualname in self.functions:
+            return None
+        args = self.eval_args(node, frame)
+        first = args[0] if args else EMPTY
+        if propagator.keeps == "structure":
+            return first
+        if propagator.keeps == "elements":
+            if first.elems is not None or first.rest is not None:
+                return Value(first.facts, elems=first.elems, rest=first.rest, type="list")
+            return Value(first.facts, elems=(), rest=first.element() if first.fields is not None else None, type="list")
+        if propagator.format_arg is not None and len(args) > propagator.format_arg:
+            fmt = args[propagator.format_arg].const
+            if fmt is not None:
+                return Value(all_facts(refine_clock(first, strftime_granularity(fmt))), type="str")
+        return Value(all_facts(first), type="str")
+
+    def eval_method(self, node: cst.Call, func: cst.Attribute, receiver: Value, frame: Frame) -> Value:
+        name = func.attr.value
+        args = self.eval_args(node, frame)
+        if name in LIST_MUTATORS and args:
+            self.mutate(func.value, name, args, node, frame)
+            return EMPTY
+        if name in self.clock_methods and any(f.rule == "CL101" for f in receiver.facts):
+            spec = self.clock_methods[name]
+            if isinstance(spec, int):
+                fmt = args[spec].const if len(args) > spec else None
+                return refine_clock(flat(receiver), strftime_granularity(fmt) if fmt is not None else "second")
+            return refine_clock(flat(receiver), None if spec == "keep" else spec)
+        if name in ("get", "pop") and args and args[0].const is not None and (receiver.fields is not None):
+            found = receiver.field(args[0].const)
+            return join(found, args[1]) if len(args) > 1 else found
+        if name in ("copy",) and not args:
+            return receiver
+        if name in ("items", "values", "keys"):
+            return Value(elems=(), rest=join_all(v for _, v in receiver.fields or ()) if receiver.fields else receiver.element(), facts=receiver.facts)
+        facts = set(all_facts(receiver)) if receiver.type not in ("class-external",) else set()
+        for a in args:
+            facts |= all_facts(a)
+        return Value(frozenset(facts), type="str" if name in STRING_METHODS else None)
+
+    def mutate(self, target: cst.BaseExpression, name: str, args: list[Value], node: cst.Call, frame: Frame) -> None:
+        current = self.eval(target, frame)
+        if name == "insert" and len(args) >= 2:
+            index = node.args[0].value
+            if isinstance(index, cst.Integer) and index.value == "0":
+                updated = Value(current.facts, elems=(args[1], *(current.elems or ())), rest=current.rest, type=current.type or "list")
+            else:
+                updated = current.with_rest(args[1])
+        elif name in ("extend", "extendleft"):
+            updated = current.with_rest(args[0].element())
+        elif name == "update":
+            updated = current
+            for key, value in args[0].fields or ():
+                updated = updated.with_field(key, value)
+            if args[0].fields is None:
+                updated = updated.with_rest(flat(args[0]))
+        elif name == "setdefault" and len(args) >= 2 and args[0].const is not None:
+            updated = current.with_field(args[0].const, args[1]) if not current.has_field(args[0].const) else current
+        else:
+            updated = current.with_rest(args[-1])
+        if updated.elems is None and updated.fields is None:
+            updated = replace(updated, elems=())
+        self.assign(target, updated, frame)
+
+    # ----------------------------------------------------------------- sinks
+    def match_sink(self, node: cst.Call, qualname: str | None) -> Sink | None:
+        chain: list[str] | None = None
+        for sink in self.k.sinks:
+            if qualname is not None and qualname in sink.calls:
+                return sink
+            if sink.methods:
+                if chain is None:
+                    if not isinstance(node.func, cst.Attribute):
+                        continue
+                    chain = receiver_chain(node.func)
+                for method in sink.methods:
+                    parts = method.split(".")
+                    if len(chain) >= len(parts) and chain[-len(parts) :] == parts and self.has_required(node, sink):
+                        return sink
+        return None
+
+    @staticmethod
+    def has_required(node: cst.Call, sink: Sink) -> bool:
+        if not sink.requires:
+            return True
+        for arg in node.args:
+            if arg.star == "**" or (arg.keyword is not None and arg.keyword.value in sink.requires):
+                return True
+        return False
+
+    def check_sink(self, node: cst.Call, sink: Sink, frame: Frame) -> None:
+        kwargs: dict[str, Value] = {}
+        positional: list[Value] = []
+        for arg in node.args:
+            value = self.eval(arg.value, frame)
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            elif arg.star == "**":
+                for key, field_value in value.fields or ():
+                    kwargs[key] = field_value
+                if value.type and value.type.startswith("param:") and not value.fields:
+                    for argument in sink.arguments:
+                        site = SinkSite(sink.id, sink.provider, self.call_text(node), argument.name, self.span(node))
+                        self.record_param_sink(Value(value.facts, type=f"{value.type}.{argument.name}"), argument, site, frame)
+            elif not arg.star:
+                positional.append(value)
+        later_breakpoint = "cache_control" in kwargs or any(has_key_deep(v, "cache_control") for k, v in kwargs.items() if k == "messages")
+        chain = self.call_text(node)
+        for argument in sink.arguments:
+            value = kwargs.get(argument.name)
+            if value is None and argument.position is not None and argument.position < len(positional):
+                value = positional[argument.position]
+            if value is None:
+                continue
+            for key in argument.path:
+                value = value.field(key)
+            site = SinkSite(sink.id, sink.provider, chain, argument.name + "".join(f"[{k!r}]" for k in argument.path), self.span(node))
+            layout = argument
+            if argument.layout == "blocks" and later_breakpoint:
+                layout = replace(argument, layout="whole")
+            self.sink_reached(value, layout, site, frame)
+
+    def sink_reached(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
+        """`value` is sent as `argument` at `site`: record hits, and parameter flows for callers."""
+        self.record_param_sink(value, argument, site, frame)
+        self.check_sink_value(value, argument, site, frame)
+
+    def record_param_sink(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
+        if frame.is_module:
+            return
+        if value.type and value.type.startswith("param:") and len(value.facts) == 1:
+            name, *path = value.type[len("param:") :].split(".")
+            frame.param_sinks.append(ParamSink(name, tuple(path), argument, site, exact=True))
+            return
+        for fact, _segment in prefix_facts(value, argument):
+            if fact.is_param and fact.param is not None:
+                frame.param_sinks.append(ParamSink(fact.param, (), argument, site, exact=False))
+
+    @staticmethod
+    def call_text(node: cst.Call) -> str:
+        if isinstance(node.func, cst.Attribute):
+            return ".".join(receiver_chain(node.func))
+        return dotted_name(node.func) or "call"
+
+    def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
+        for fact, segment in prefix_facts(value, argument):
+            if fact.is_param:
+                continue
+            scope = fact.scope
+            if scope != PER_PROCESS and fact.function == frame.key and is_strict_prefix(fact.loops, tuple(frame.loops)):
+                scope = PER_SESSION
+            if scope == PER_SESSION and argument.layout in ("history", "chat") and segment == "messages":
+                # Computed once per conversation and replayed unchanged: the history stays stable.
+                continue
+            self.hits.add(SinkHit(fact=fact, segment=segment, site=site, scope=scope))
+
+
+STRING_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "title", "encode", "decode", "format_map", "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "render", "substitute", "safe_substitute"})
+
+
+def prefix_facts(value: Value, argument: SinkArgument) -> Iterator[tuple[Fact, str]]:
+    """The facts of `value` that land in the cached prefix, with their segment."""
+    layout = argument.layout
+    if layout == "whole":
+        for fact in all_facts(value):
+            yield fact, argument.segment
+        return
+    if layout == "blocks":
+        if value.elems is None:
+            for fact in all_facts(value):
+                yield fact, argument.segment
+            return
+        marked = [i for i, e in enumerate(value.elems) if e.has_field("cache_control")]
+        cached = value.elems[: marked[-1] + 1] if marked and value.rest is None else value.elems
+        for element in cached:
+            for fact in all_facts(element):
+                yield fact, argument.segment
+        if not marked and value.rest is not None:
+            for fact in all_facts(value.rest):
+                yield fact, argument.segment
+        return
+    # history / chat: turns before the newest are replayed as the prefix.
+    if value.elems is None:
+        return
+    earlier = value.elems if value.rest is not None else value.elems[:-1]
+    for element in earlier:
+        segment = argument.segment
+        if layout == "chat" and element.field("role").const in ("system", "developer"):
+            segment = "system"
+        for fact in all_facts(element):
+            yield fact, segment
+    if layout == "chat" and value.elems and value.rest is None:
+        last = value.elems[-1]
+        if last.field("role").const in ("system", "developer"):
+            for fact in all_facts(last):
+                yield fact, "system"
+
+
+def concat(left: Value, right: Value) -> Value:
+    """`left + right` for strings (facts unite) and lists (positions are kept where known)."""
+    is_seq = lambda v: v.elems is not None or v.rest is not None  # noqa: E731
+    if not is_seq(left) and not is_seq(right):
+        const = left.const + right.const if left.const is not None and right.const is not None else None
+        return Value(all_facts(left) | all_facts(right), type=left.type or right.type, const=const)
+    if is_seq(left) and left.rest is None:
+        if right.elems is not None:
+            return Value(left.facts | right.facts, elems=(left.elems or ()) + right.elems, rest=right.rest, type="list")
+        return Value(left.facts, elems=left.elems, rest=flat(right) if not right.is_empty() else None, type="list")
+    tail = right.element() if is_seq(right) else flat(right)
+    body = left.rest if left.rest is not None else flat(left)
+    return Value(left.facts, elems=left.elems or (), rest=join(body, tail), type="list")
+
+
+def has_key_deep(value: Value, key: str) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if v.has_field(key):
+            return True
+        stack.extend(v.elems or ())
+        if v.rest is not None:
+            stack.append(v.rest)
+        stack.extend(x for _, x in v.fields or ())
+    return False
+
+
+def is_strict_prefix(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return len(a) < len(b) and b[: len(a)] == a
+
+
+def param_value(function: str, name: str) -> Value:
+    fact = Fact(rule="", kind="parameter", source=name, line=0, column=0, end_line=0, end_column=0, function=function, param=name)
+    return Value(frozenset({fact}), type=f"param:{name}")
+
+
+def class_of(value: Value) -> str | None:
+    if value.type and value.type.startswith("class:"):
+        return value.type[len("class:") :]
+    return None
+
+
+def join_env(a: dict[str, Value], b: dict[str, Value]) -> dict[str, Value]:
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = join(out[key], value) if key in out else value
+    return out
+
+
+def refine_clock(value: Value, granularity: str | None) -> Value:
+    """Set the granularity of the clock facts in `value` to what the formatting shows."""
+    if granularity is None:
+        return value
+    return map_facts(value, lambda f: replace(f, granularity=granularity) if f.rule == "CL101" else f)
+
+
+def strftime_granularity(fmt: str) -> str:
+    """The finest unit a strftime format shows; a format without directives shows nothing volatile."""
+    finest = None
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "%" and i + 1 < len(fmt):
+            unit = STRFTIME_UNITS.get(fmt[i + 1].lstrip("-"))
+            if fmt[i + 1] == "-" and i + 2 < len(fmt):
+                unit = STRFTIME_UNITS.get(fmt[i + 2])
+            if unit is not None and (finest is None or GRANULARITY_ORDER.index(unit) < GRANULARITY_ORDER.index(finest)):
+                finest = unit
+            i += 2
+            continue
+        i += 1
+    return finest or "year"
+
+
+def format_spec_text(part: cst.FormattedStringExpression) -> str | None:
+    if part.format_spec is None:
+        return None
+    text = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
+    return text if "%" in text else None
+
+
+def subscript_key(node: cst.Subscript) -> str | int | None:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    value = node.slice[0].slice.value
+    if isinstance(value, cst.SimpleString):
+        evaluated = value.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    if isinstance(value, cst.Integer):
+        return int(value.value, 0)
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus) and isinstance(value.expression, cst.Integer):
+        return -int(value.expression.value, 0)
+    return None
+
+
+def expression_children(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    for child in node.children:
+        if isinstance(child, cst.BaseExpression):
+            yield child
+        elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.Index, cst.SubscriptElement, cst.FormattedStringExpression)):
+            yield from expression_children(child)
+
+
+def block_statements(body: cst.BaseSuite) -> Iterator[cst.CSTNode]:
+    if isinstance(body, cst.IndentedBlock):
+        yield from body.body
+    elif isinstance(body, cst.SimpleStatementSuite):
+        yield cst.SimpleStatementLine(body=body.body)
+
+
+def module_statements(module: cst.Module) -> list[cst.CSTNode]:
+    return list(module.body)
+
+
+def nested_statements(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Top-level definitions guarded by `if`/`try` (TYPE_CHECKING blocks, optional imports)."""
+    if isinstance(stmt, cst.If):
+        yield from block_statements(stmt.body)
+        if isinstance(stmt.orelse, cst.Else):
+            yield from block_statements(stmt.orelse.body)
+    elif isinstance(stmt, cst.Try):
+        yield from block_statements(stmt.body)

@@ -1,0 +1,164 @@
+"""Abstract values for the dataflow pass: which volatile facts a value carries, and where.
+
+A value keeps just enough structure to answer "does the volatile part land in the cached prefix":
+the ordered elements of a list literal (so the newest message can be told apart from earlier
+ones), elements added at an unknown position (the growing tail of a history), and the known keys
+of a dict (so `system` inside a request dict or a `json.dumps` body stays reachable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+# Scope of a volatile value: how often it changes, which decides severity.
+PER_CALL = "call"  # computed for every request
+PER_SESSION = "session"  # computed once before the conversation loop that sends it
+PER_PROCESS = "process"  # computed at import time, in __init__ or in a cached function
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One volatile origin (a source call), or a parameter placeholder inside a function summary."""
+
+    rule: str
+    kind: str
+    source: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    granularity: str | None = None
+    scope: str = PER_CALL
+    function: str = ""
+    loops: tuple[int, ...] = ()
+    param: str | None = None
+
+    @property
+    def is_param(self) -> bool:
+        return self.param is not None
+
+
+@dataclass(frozen=True)
+class Value:
+    """What the analysis knows of a runtime value.
+
+    `facts` taint the value itself; `elems` are the known positional elements of a sequence; `rest`
+    holds elements (or dict values) whose position or key is unknown; `fields` are the known keys
+    of a dict in insertion order; `type` is a coarse type name (`datetime`, `list`, `class:Agent`);
+    `const` is the text of a string constant (a role name, a strftime format).
+    """
+
+    facts: frozenset[Fact] = frozenset()
+    elems: tuple["Value", ...] | None = None
+    rest: "Value | None" = None
+    fields: tuple[tuple[str, "Value"], ...] | None = None
+    type: str | None = None
+    const: str | None = None
+
+    def field(self, key: str) -> "Value":
+        """The value under `key` of a dict (joined with values under unknown keys)."""
+        found: Value | None = None
+        if self.fields is not None:
+            for k, v in self.fields:
+                if k == key:
+                    found = v
+        parts = [p for p in (found, self.rest) if p is not None]
+        if not parts and self.fields is None:
+            return Value(self.facts)
+        return join_all(parts, facts=self.facts)
+
+    def has_field(self, key: str) -> bool:
+        return self.fields is not None and any(k == key for k, _ in self.fields)
+
+    def element(self) -> "Value":
+        """Any one element, as iteration would give it."""
+        parts = list(self.elems or ()) + ([self.rest] if self.rest is not None else [])
+        return join_all(parts, facts=self.facts)
+
+    def with_field(self, key: str, value: "Value") -> "Value":
+        fields = [(k, v) for k, v in (self.fields or ()) if k != key] + [(key, value)]
+        return replace(self, fields=tuple(fields))
+
+    def with_rest(self, value: "Value") -> "Value":
+        rest = value if self.rest is None else join(self.rest, value)
+        return replace(self, rest=rest)
+
+    def is_empty(self) -> bool:
+        return not all_facts(self)
+
+
+EMPTY = Value()
+
+
+def join(a: Value, b: Value) -> Value:
+    """The least value that covers both (a may-analysis: facts are united)."""
+    if a is b or b == EMPTY:
+        return a
+    if a == EMPTY:
+        return b
+    facts = a.facts | b.facts
+    elems: tuple[Value, ...] | None = None
+    rest_parts = [r for r in (a.rest, b.rest) if r is not None]
+    if a.elems is not None and b.elems is not None and len(a.elems) == len(b.elems):
+        elems = tuple(join(x, y) for x, y in zip(a.elems, b.elems))
+    else:
+        for side in (a, b):
+            if side.elems:
+                rest_parts.extend(side.elems)
+        if a.elems is not None and b.elems is not None:
+            elems = ()
+        elif a.elems is not None or b.elems is not None:
+            elems = ()
+    fields: tuple[tuple[str, Value], ...] | None = None
+    if a.fields is not None or b.fields is not None:
+        merged: dict[str, Value] = {}
+        for side in (a, b):
+            for k, v in side.fields or ():
+                merged[k] = join(merged[k], v) if k in merged else v
+        fields = tuple(merged.items())
+    rest = join_all(rest_parts) if rest_parts else None
+    type_ = a.type if a.type == b.type else (a.type or b.type)
+    const = a.const if a.const == b.const else None
+    return Value(facts=facts, elems=elems, rest=rest, fields=fields, type=type_, const=const)
+
+
+def join_all(values: Iterable[Value], facts: frozenset[Fact] = frozenset()) -> Value:
+    out = Value(facts) if facts else EMPTY
+    for v in values:
+        out = join(out, v)
+    return out
+
+
+def all_facts(value: Value) -> frozenset[Fact]:
+    """Every fact anywhere inside the value."""
+    out: set[Fact] = set(value.facts)
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        out |= v.facts
+        if v.elems:
+            stack.extend(v.elems)
+        if v.rest is not None:
+            stack.append(v.rest)
+        if v.fields:
+            stack.extend(x for _, x in v.fields)
+    return frozenset(out)
+
+
+def flat(value: Value) -> Value:
+    """The value reduced to its facts (what a string built from it carries)."""
+    return Value(all_facts(value))
+
+
+def map_facts(value: Value, fn) -> Value:
+    """Apply `fn(fact) -> fact | None` to every fact, keeping the structure."""
+    facts = frozenset(f2 for f in value.facts if (f2 := fn(f)) is not None)
+    return Value(
+        facts=facts,
+        elems=tuple(map_facts(e, fn) for e in value.elems) if value.elems is not None else None,
+        rest=map_facts(value.rest, fn) if value.rest is not None else None,
+        fields=tuple((k, map_facts(v, fn)) for k, v in value.fields) if value.fields is not None else None,
+        type=value.type,
+        const=value.const,
+    )

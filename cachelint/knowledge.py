@@ -1,0 +1,269 @@
+"""Sources, sinks, sanitizers and propagators: loaded from `rules/*.yaml`, validated, extendable.
+
+Everything the dataflow engine knows about libraries lives here as data, so a new SDK or a new
+volatile function needs a YAML entry, not Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cachelint.diagnostics import SEGMENTS
+from cachelint.rulefiles import rules_dir
+from cachelint.yamlfile import DataError, Doc, load_yaml_file
+
+GRANULARITIES = ("microsecond", "second", "minute", "hour", "day", "week", "month", "year")
+LAYOUTS = ("whole", "history", "chat", "blocks")
+PROVIDERS = ("anthropic", "bedrock", "openai", "langchain", "pydantic-ai", "custom")
+
+
+@dataclass(frozen=True)
+class Source:
+    call: str
+    rule: str
+    kind: str
+    granularity: str | None = None
+    returns: str | None = None
+    except_args: bool = False
+
+    def matches(self, qualname: str) -> bool:
+        if self.call.endswith(".*"):
+            prefix = self.call[:-1]
+            return qualname.startswith(prefix) and "." not in qualname[len(prefix) :]
+        return qualname == self.call
+
+
+@dataclass(frozen=True)
+class SinkArgument:
+    name: str
+    segment: str
+    layout: str = "whole"
+    position: int | None = None
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sink:
+    id: str
+    provider: str
+    methods: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    arguments: tuple[SinkArgument, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sanitizer:
+    call: str
+    removes: tuple[str, ...] = ("all",)
+
+
+@dataclass(frozen=True)
+class Propagator:
+    call: str
+    keeps: str
+    format_arg: int | None = None
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the engine needs to know about libraries; frozen so it can key caches."""
+
+    sources: tuple[Source, ...]
+    sinks: tuple[Sink, ...]
+    sanitizers: tuple[Sanitizer, ...]
+    propagators: tuple[Propagator, ...]
+    clock_methods: tuple[tuple[str, str | int], ...]
+    clock_attributes: tuple[tuple[str, str], ...]
+    files: tuple[str, ...] = field(default=())
+
+    def source_for(self, qualname: str) -> Source | None:
+        for source in self.sources:
+            if source.matches(qualname):
+                return source
+        return None
+
+    def sanitizer_for(self, qualname: str) -> Sanitizer | None:
+        for item in self.sanitizers:
+            if item.call == qualname:
+                return item
+        return None
+
+    def propagator_for(self, qualname: str) -> Propagator | None:
+        for item in self.propagators:
+            if item.call == qualname:
+                return item
+        return None
+
+    def sink_method_suffixes(self) -> set[str]:
+        """The last attribute of every method sink, for the byte prefilter."""
+        return {m.rsplit(".", 1)[-1] for s in self.sinks for m in s.methods}
+
+
+def load_knowledge(
+    extend_sources: list[Any] | None = None,
+    extend_sinks: list[Any] | None = None,
+    extend_sanitizers: list[Any] | None = None,
+    origin: Doc | None = None,
+) -> Knowledge:
+    """Load the shipped rule data and append a user's extensions; raise DataError on bad data."""
+    base = rules_dir()
+    src_doc = load_yaml_file(base / "sources.yaml")
+    sink_doc = load_yaml_file(base / "sinks.yaml")
+    san_doc = load_yaml_file(base / "sanitizers.yaml")
+    sources = [_source(src_doc, ("sources", i), e) for i, e in enumerate(_list(src_doc, "sources"))]
+    sinks = [_sink(sink_doc, ("sinks", i), e) for i, e in enumerate(_list(sink_doc, "sinks"))]
+    sanitizers = [_sanitizer(san_doc, ("sanitizers", i), e) for i, e in enumerate(_list(san_doc, "sanitizers"))]
+    propagators = [_propagator(san_doc, ("propagators", i), e) for i, e in enumerate(_list(san_doc, "propagators"))]
+    user = origin or Doc("configuration", {}, {})
+    sources += [_source(user, ("extend-sources", i), e) for i, e in enumerate(extend_sources or [])]
+    sinks += [_sink(user, ("extend-sinks", i), e) for i, e in enumerate(extend_sinks or [])]
+    sanitizers += [_sanitizer(user, ("extend-sanitizers", i), e) for i, e in enumerate(extend_sanitizers or [])]
+    return Knowledge(
+        sources=tuple(sources),
+        sinks=tuple(sinks),
+        sanitizers=tuple(sanitizers),
+        propagators=tuple(propagators),
+        clock_methods=tuple(_clock_methods(san_doc)),
+        clock_attributes=tuple(_clock_attributes(san_doc)),
+        files=tuple(str(base / n) for n in ("sources.yaml", "sinks.yaml", "sanitizers.yaml")),
+    )
+
+
+def _list(doc: Doc, key: str) -> list[Any]:
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get(key), list):
+        raise doc.error((key,), f"expected a top-level `{key}:` list")
+    return doc.data[key]
+
+
+def _mapping(doc: Doc, path: tuple[Any, ...], entry: Any, allowed: set[str], required: set[str]) -> dict[str, Any]:
+    where = _where(path)
+    if not isinstance(entry, dict):
+        raise doc.error(path, f"{where}: expected a mapping with keys {', '.join(sorted(allowed))}")
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise doc.error(path + (unknown[0],), f"{where}: unknown key `{unknown[0]}`; allowed: {', '.join(sorted(allowed))}")
+    missing = sorted(required - set(entry))
+    if missing:
+        raise doc.error(path, f"{where}: missing required key `{missing[0]}`")
+    return entry
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    return f"{path[0]}[{path[1]}]" if len(path) > 1 else str(path[0])
+
+
+def _str(doc: Doc, path: tuple[Any, ...], value: Any, allowed: tuple[str, ...] | None = None) -> str:
+    if not isinstance(value, str) or not value:
+        raise doc.error(path, f"{_where(path)}: `{path[-1]}` must be a non-empty string")
+    if allowed is not None and value not in allowed:
+        raise doc.error(path, f"{_where(path)}: `{path[-1]}` must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _str_list(doc: Doc, path: tuple[Any, ...], value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise doc.error(path, f"{_where(path)}: `{path[-1]}` must be a list of strings")
+    return tuple(value)
+
+
+def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
+    e = _mapping(doc, path, entry, {"call", "rule", "kind", "granularity", "returns", "except-args"}, {"call", "rule"})
+    granularity = e.get("granularity")
+    if granularity is not None:
+        _str(doc, path + ("granularity",), granularity, GRANULARITIES + ("from-format",))
+    rule = _str(doc, path + ("rule",), e["rule"])
+    if not (rule.startswith("CL1") and len(rule) == 5 and rule[2:].isdigit()):
+        raise doc.error(path + ("rule",), f"{_where(path)}: `rule` must be a CL1xx code, got {rule!r}")
+    except_args = e.get("except-args", False)
+    if not isinstance(except_args, bool):
+        raise doc.error(path + ("except-args",), f"{_where(path)}: `except-args` must be true or false")
+    return Source(
+        call=_str(doc, path + ("call",), e["call"]),
+        rule=rule,
+        kind=_str(doc, path + ("kind",), e.get("kind", "volatile value")),
+        granularity=granularity,
+        returns=e.get("returns"),
+        except_args=except_args,
+    )
+
+
+def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
+    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "requires", "arguments"}, {"id", "arguments"})
+    methods = _str_list(doc, path + ("methods",), e.get("methods", []))
+    calls = _str_list(doc, path + ("calls",), e.get("calls", []))
+    if not methods and not calls:
+        raise doc.error(path, f"{_where(path)}: a sink needs `methods` or `calls`")
+    args = e["arguments"]
+    if not isinstance(args, list) or not args:
+        raise doc.error(path + ("arguments",), f"{_where(path)}: `arguments` must be a non-empty list")
+    arguments = tuple(_sink_argument(doc, path + ("arguments", i), a) for i, a in enumerate(args))
+    return Sink(
+        id=_str(doc, path + ("id",), e["id"]),
+        provider=_str(doc, path + ("provider",), e.get("provider", "custom"), PROVIDERS),
+        methods=methods,
+        calls=calls,
+        requires=_str_list(doc, path + ("requires",), e.get("requires", [])),
+        arguments=arguments,
+    )
+
+
+def _sink_argument(doc: Doc, path: tuple[Any, ...], entry: Any) -> SinkArgument:
+    e = _mapping(doc, path, entry, {"name", "segment", "layout", "position", "path"}, {"name", "segment"})
+    position = e.get("position")
+    if position is not None and (not isinstance(position, int) or isinstance(position, bool) or position < 0):
+        raise doc.error(path + ("position",), f"{_where(path)}: `position` must be a non-negative integer")
+    return SinkArgument(
+        name=_str(doc, path + ("name",), e["name"]),
+        segment=_str(doc, path + ("segment",), e["segment"], SEGMENTS),
+        layout=_str(doc, path + ("layout",), e.get("layout", "whole"), LAYOUTS),
+        position=position,
+        path=_str_list(doc, path + ("path",), e.get("path", [])),
+    )
+
+
+def _sanitizer(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sanitizer:
+    e = _mapping(doc, path, entry, {"call", "removes"}, {"call"})
+    removes = _str_list(doc, path + ("removes",), e.get("removes", ["all"]))
+    for i, r in enumerate(removes):
+        _str(doc, path + ("removes", i), r, ("all", "order"))
+    return Sanitizer(call=_str(doc, path + ("call",), e["call"]), removes=removes)
+
+
+def _propagator(doc: Doc, path: tuple[Any, ...], entry: Any) -> Propagator:
+    e = _mapping(doc, path, entry, {"call", "keeps", "format-arg"}, {"call", "keeps"})
+    fmt = e.get("format-arg")
+    if fmt is not None and (not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 0):
+        raise doc.error(path + ("format-arg",), f"{_where(path)}: `format-arg` must be a non-negative integer")
+    return Propagator(
+        call=_str(doc, path + ("call",), e["call"]),
+        keeps=_str(doc, path + ("keeps",), e["keeps"], ("structure", "elements", "text")),
+        format_arg=fmt,
+    )
+
+
+def _clock_methods(doc: Doc) -> list[tuple[str, str | int]]:
+    raw = doc.data.get("clock-methods", {}) if isinstance(doc.data, dict) else {}
+    if not isinstance(raw, dict):
+        raise doc.error(("clock-methods",), "`clock-methods` must be a mapping")
+    out: list[tuple[str, str | int]] = []
+    for name, spec in raw.items():
+        path = ("clock-methods", name)
+        if isinstance(spec, dict) and set(spec) == {"format-arg"} and isinstance(spec["format-arg"], int):
+            out.append((name, spec["format-arg"]))
+        elif isinstance(spec, dict) and set(spec) == {"granularity"}:
+            out.append((name, _str(doc, path + ("granularity",), spec["granularity"], GRANULARITIES + ("keep",))))
+        else:
+            raise doc.error(path, f"clock-methods.{name}: expected {{format-arg: N}} or {{granularity: G}}")
+    return out
+
+
+def _clock_attributes(doc: Doc) -> list[tuple[str, str]]:
+    raw = doc.data.get("clock-attributes", {}) if isinstance(doc.data, dict) else {}
+    if not isinstance(raw, dict):
+        raise doc.error(("clock-attributes",), "`clock-attributes` must be a mapping")
+    return [(k, _str(doc, ("clock-attributes", k), v, GRANULARITIES)) for k, v in raw.items()]

@@ -1,0 +1,412 @@
+"""CL101/CL102 through every propagation form the engine promises, and silence on look-alikes.
+
+Each snippet marks where the finding belongs with `# expect: CODE`; snippets without marks must
+produce nothing.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.helpers import check, expected, found
+
+HEADER = """\
+import anthropic
+import datetime as _dt
+import json
+import random
+import textwrap
+import time
+import uuid
+from datetime import datetime, date
+from datetime import datetime as dt
+
+client = anthropic.Anthropic()
+"""
+
+PROPAGATION = {
+    "direct kwarg": """
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, system=str(datetime.now()), messages=[{"role": "user", "content": q}])  # expect: CL101
+    """,
+    "alias import": """
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, system=f"{dt.now()}", messages=[])  # expect: CL101
+    """,
+    "module alias": """
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, system=f"{_dt.datetime.utcnow()}", messages=[])  # expect: CL101
+    """,
+    "assignment chain": """
+        def run(q):
+            a = time.time()  # expect: CL101
+            b = a
+            c = b
+            client.messages.create(model="m", max_tokens=1, system=c, messages=[])
+    """,
+    "f-string": """
+        def run(q):
+            stamp = datetime.now()  # expect: CL101
+            client.messages.create(model="m", max_tokens=1, system=f"Now: {stamp}", messages=[])
+    """,
+    "plus": """
+        def run(q):
+            s = "You are helpful. " + str(uuid.uuid4())  # expect: CL102
+            client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "percent": """
+        def run(q):
+            s = "Session %s" % uuid.uuid4().hex  # expect: CL102
+            client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "str.format": """
+        def run(q):
+            s = "Clock {}".format(time.time())  # expect: CL101
+            client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "format template variable": """
+        TEMPLATE = "You are a bot. Time: {now}"
+        def run(q):
+            s = TEMPLATE.format(now=datetime.now())  # expect: CL101
+            client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "str.join": """
+        def run(q):
+            parts = ["Rules.", f"Nonce {random.random()}"]  # expect: CL102
+            client.messages.create(model="m", max_tokens=1, system="\\n".join(parts), messages=[])
+    """,
+    "textwrap.dedent": """
+        def run(q):
+            s = textwrap.dedent(f'''
+                Hello {datetime.now()}  # expect: CL101
+            ''')
+            client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "augmented assignment": """
+        def run(q):
+            s = "Policy."
+            s += f" Seed {random.randint(0, 9)}"  # expect: CL102
+            client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "tuple and list literals": """
+        def run(q):
+            blocks = [{"type": "text", "text": "static"}, {"type": "text", "text": str(uuid.uuid1())}]  # expect: CL102
+            client.messages.create(model="m", max_tokens=1, system=blocks, messages=[])
+    """,
+    "comprehension": """
+        def run(q, names):
+            tools = [{"name": n, "description": f"{n} as of {time.time()}", "input_schema": {}} for n in names]  # expect: CL101
+            client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
+    "dict literal in tools": """
+        def run(q):
+            tool = {"name": "t", "description": "Built " + datetime.today().isoformat(), "input_schema": {}}  # expect: CL101
+            client.messages.create(model="m", max_tokens=1, tools=[tool], messages=[])
+    """,
+    "list.append": """
+        def run(q):
+            tools = []
+            tools.append({"name": "t", "description": f"id {uuid.uuid4()}", "input_schema": {}})  # expect: CL102
+            client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
+    "list.extend": """
+        def run(q):
+            sections = ["a"]
+            sections.extend([f"at {time.ctime()}"])  # expect: CL101
+            client.messages.create(model="m", max_tokens=1, system="".join(sections), messages=[])
+    """,
+    "list.insert(0) in messages": """
+        def run(history, q):
+            messages = list(history)
+            messages.insert(0, {"role": "user", "content": f"Context at {datetime.now()}"})  # expect: CL101
+            messages.append({"role": "user", "content": q})
+            client.messages.create(model="m", max_tokens=1, messages=messages)
+    """,
+    "request dict as **params": """
+        def run(q):
+            params = {"model": "m", "max_tokens": 1, "system": f"t={time.time_ns()}", "messages": []}  # expect: CL101
+            return client.messages.create(**params)
+    """,
+    "dict() call as **params": """
+        def run(q):
+            params = dict(model="m", max_tokens=1, system=f"t={time.time()}", messages=[])  # expect: CL101
+            return client.messages.create(**params)
+    """,
+    "subscript assignment into request dict": """
+        def run(q):
+            params = {"model": "m", "max_tokens": 1, "messages": []}
+            params["system"] = f"seed {random.getrandbits(32)}"  # expect: CL102
+            return client.messages.create(**params)
+    """,
+    "helper function return": """
+        def render_system():
+            return "You are an agent. Now: " + datetime.now().strftime("%H:%M")  # expect: CL101
+
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, system=render_system(), messages=[])
+    """,
+    "helper parameter reaches sink": """
+        def send(system_text, q):
+            return client.messages.create(model="m", max_tokens=1, system=system_text, messages=[{"role": "user", "content": q}])
+
+        def handle(q):
+            return send(f"Request {uuid.uuid4()}", q)  # expect: CL102
+    """,
+    "helper parameter through two levels": """
+        def send(system_text):
+            return client.messages.create(model="m", max_tokens=1, system=system_text, messages=[])
+
+        def wrap(prefix):
+            return send(prefix + " Be brief.")
+
+        def handle():
+            return wrap(f"{time.time()}")  # expect: CL101
+    """,
+    "attribute set in __init__": """
+        class Agent:
+            def __init__(self):
+                self.started = datetime.now().isoformat()  # expect: CL101
+
+            def ask(self, q):
+                return client.messages.create(model="m", max_tokens=1, system=f"Session since {self.started}", messages=[{"role": "user", "content": q}])
+    """,
+    "method return value": """
+        class Agent:
+            def prompt(self):
+                return f"Turn nonce {random.random()}"  # expect: CL102
+
+            def ask(self, q):
+                return client.messages.create(model="m", max_tokens=1, system=self.prompt(), messages=[])
+    """,
+    "property": """
+        class Agent:
+            @property
+            def system(self):
+                return f"Now {time.time()}"  # expect: CL101
+
+            def ask(self, q):
+                return client.messages.create(model="m", max_tokens=1, system=self.system, messages=[])
+    """,
+    "async stream and beta": """
+        aclient = anthropic.AsyncAnthropic()
+
+        async def run(q):
+            async with aclient.beta.messages.stream(model="m", max_tokens=1, system=f"{time.time()}", messages=[]) as s:  # expect: CL101
+                pass
+    """,
+    "with_options chain": """
+        def run(q):
+            return client.with_options(timeout=5).messages.create(model="m", max_tokens=1, system=f"{time.time()}", messages=[])  # expect: CL101
+    """,
+    "with_raw_response": """
+        def run(q):
+            return client.messages.with_raw_response.create(model="m", max_tokens=1, system=f"{uuid.uuid4()}", messages=[])  # expect: CL102
+    """,
+    "earlier message in literal history": """
+        def run(history, q):
+            messages = [{"role": "user", "content": f"Snapshot {time.time()}"}, *history, {"role": "user", "content": q}]  # expect: CL101
+            return client.messages.create(model="m", max_tokens=1, messages=messages)
+    """,
+    "list concatenation keeps positions": """
+        def run(history, q):
+            head = [{"role": "user", "content": "Now " + str(datetime.now())}]  # expect: CL101
+            return client.messages.create(model="m", max_tokens=1, messages=head + history + [{"role": "user", "content": q}])
+    """,
+    "walrus": """
+        def run(q):
+            if (s := f"{time.time()}"):  # expect: CL101
+                client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "branch join": """
+        def run(q, verbose):
+            if verbose:
+                s = "Verbose " + str(uuid.uuid4())  # expect: CL102
+            else:
+                s = "Terse"
+            client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    """,
+    "loop-carried": """
+        def run(questions):
+            system = "Base."
+            for q in questions:
+                client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
+                system = f"Base. Last turn at {time.time()}"  # expect: CL101
+    """,
+}
+
+LOOKALIKES = {
+    "newest user message only": """
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, system="Static.", messages=[{"role": "user", "content": f"{datetime.now()} {q}"}])
+    """,
+    "appended history turns": """
+        def run(questions):
+            history = []
+            for q in questions:
+                history.append({"role": "user", "content": f"[{datetime.now():%H:%M:%S}] {q}"})
+                r = client.messages.create(model="m", max_tokens=1, system="Static.", messages=history)
+                history.append({"role": "assistant", "content": r.content})
+    """,
+    "log call": """
+        import logging
+        log = logging.getLogger(__name__)
+        def run(q):
+            log.info("sending at %s id %s", datetime.now(), uuid.uuid4())
+            client.messages.create(model="m", max_tokens=1, system="Static.", messages=[])
+    """,
+    "metadata and headers": """
+        def run(q):
+            rid = str(uuid.uuid4())
+            client.messages.create(model="m", max_tokens=1, system="Static.", messages=[],
+                                   metadata={"user_id": rid}, extra_headers={"x-request-id": rid, "x-time": str(time.time())})
+    """,
+    "saved transcript file name": """
+        def run(q):
+            r = client.messages.create(model="m", max_tokens=1, system="Static.", messages=[{"role": "user", "content": q}])
+            with open(f"transcript-{datetime.now():%Y%m%d-%H%M%S}.json", "w") as fh:
+                json.dump({"q": q, "a": str(r)}, fh)
+    """,
+    "comparison only": """
+        DEADLINE = datetime(2030, 1, 1)
+        def run(q):
+            system = "Closed." if datetime.now() > DEADLINE else "Open."
+            client.messages.create(model="m", max_tokens=1, system=system, messages=[])
+    """,
+    "fixed date literal": """
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, system=f"Knowledge cutoff {date(2025, 1, 1)}", messages=[])
+    """,
+    "seeded random and uuid5": """
+        rng = random.Random(7)
+        AGENT = uuid.uuid5(uuid.NAMESPACE_URL, "https://example.com/agent")
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, system=f"{AGENT} {rng.choice(['a', 'b'])}", messages=[])
+    """,
+    "elapsed time only logged": """
+        def run(q):
+            t0 = time.perf_counter()
+            client.messages.create(model="m", max_tokens=1, system="Static.", messages=[{"role": "user", "content": q}])
+            print("took", time.perf_counter() - t0)
+    """,
+    "volatile block after the last breakpoint": """
+        def run(q):
+            client.messages.create(model="m", max_tokens=1, messages=[{"role": "user", "content": q}], system=[
+                {"type": "text", "text": "Long static policy", "cache_control": {"type": "ephemeral"}},
+                {"type": "text", "text": f"Now: {datetime.now()}"},
+            ])
+    """,
+    "unrelated create call": """
+        class Store:
+            def save(self, messages):
+                return self.messages.create(payload=f"{datetime.now()}")
+    """,
+    "len of volatile": """
+        def run(q):
+            n = len(str(uuid.uuid4()))
+            client.messages.create(model="m", max_tokens=1, system=f"Ids have {n} characters.", messages=[])
+    """,
+    "history seeded once before the loop": """
+        def run(questions):
+            messages = [{"role": "user", "content": f"Session started {datetime.now()}"}]
+            for q in questions:
+                messages.append({"role": "user", "content": q})
+                r = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": r.content})
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROPAGATION))
+def test_propagation(name: str) -> None:
+    code = HEADER + textwrap.dedent(PROPAGATION[name])
+    want = expected(code)
+    assert want, "test case must carry an expect mark"
+    assert found(code) == want
+
+
+@pytest.mark.parametrize("name", sorted(LOOKALIKES))
+def test_lookalike_is_silent(name: str) -> None:
+    assert found(HEADER + textwrap.dedent(LOOKALIKES[name])) == []
+
+
+def test_finding_carries_segment_and_related_sink() -> None:
+    code = HEADER + """
+def run(q):
+    stamp = datetime.now()
+    return client.messages.create(
+        model="m",
+        max_tokens=1,
+        system=f"Now {stamp}",
+        messages=[],
+    )
+"""
+    [diag] = check(code)
+    assert (diag.code, diag.segment, diag.severity) == ("CL101", "system", "high")
+    assert diag.location.row == 14 and diag.location.column == 13
+    assert [r.location.row for r in diag.related] == [15]
+    assert "client.messages.create" in diag.message and "`system`" in diag.message
+
+
+@pytest.mark.parametrize(
+    ("expression", "severity"),
+    [
+        ("datetime.now()", "high"),
+        ("datetime.now().isoformat()", "high"),
+        ("datetime.now().strftime('%Y-%m-%d %H:%M')", "high"),
+        ("datetime.now().strftime('%Y-%m-%d %H')", "medium"),
+        ("datetime.now().strftime('%Y-%m-%d')", "low"),
+        ("f'{datetime.now():%A %d %B}'", "low"),
+        ("date.today()", "low"),
+        ("datetime.now().date()", "low"),
+        ("datetime.now().year", "info"),
+        ("time.strftime('%Y')", "info"),
+        ("int(time.time() // 86400)", "low"),
+    ],
+)
+def test_clock_severity_follows_granularity(expression: str, severity: str) -> None:
+    code = HEADER + f"""
+def run(q):
+    client.messages.create(model="m", max_tokens=1, system=f"{{{expression}}}", messages=[])
+"""
+    [diag] = check(code)
+    assert diag.severity == severity
+
+
+def test_module_constant_is_one_step_lower_and_says_so() -> None:
+    code = HEADER + """
+STARTED = datetime.now().isoformat()
+
+def run(q):
+    client.messages.create(model="m", max_tokens=1, system=f"Up since {STARTED}", messages=[])
+"""
+    [diag] = check(code)
+    assert diag.severity == "medium"
+    assert "once per process" in diag.message
+
+
+def test_value_frozen_before_the_conversation_loop_is_lower() -> None:
+    code = HEADER + """
+def run(questions):
+    system = f"Session opened {datetime.now()}"
+    history = []
+    for q in questions:
+        history.append({"role": "user", "content": q})
+        client.messages.create(model="m", max_tokens=1, system=system, messages=history)
+"""
+    [diag] = check(code)
+    assert diag.severity == "medium"
+    assert "once per session" in diag.message
+
+
+def test_one_finding_per_source_even_when_it_reaches_two_sinks() -> None:
+    code = HEADER + """
+def run(q):
+    s = f"Now {time.time()}"
+    client.messages.create(model="m", max_tokens=1, system=s, messages=[])
+    client.messages.stream(model="m", max_tokens=1, tools=[{"name": "x", "description": s, "input_schema": {}}], messages=[])
+"""
+    [diag] = check(code)
+    assert diag.segment == "tools"
+    assert sorted(r.location.row for r in diag.related) == [15, 16]
