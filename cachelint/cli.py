@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,6 +15,14 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def _split(values: tuple[str, ...]) -> list[str]:
     """`--select CL101,CL102 --select CL2` -> ["CL101", "CL102", "CL2"]."""
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def project_root(start: Path) -> Path:
+    """The git work tree containing `start` (CI tools want repository-relative paths), else `start`."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
 
 
 def _fail(message: str) -> None:
@@ -96,11 +103,14 @@ def check(
         sources={f.filename: f.source for f in result.files if f.source is not None},
         files_checked=len(candidates),
         statistics=statistics,
-        root=os.getcwd(),
+        root=str(project_root(Path.cwd())),
     )
     text = renderer(fmt)(report)
     if output_file:
-        Path(output_file).write_text(text, encoding="utf-8")
+        try:
+            Path(output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output_file}: {exc.strerror or exc}")
     elif text:
         click.echo(text, nl=not text.endswith("\n"))
     for error in result.internal_errors:

@@ -117,3 +117,9 @@ def test_real_subprocess_and_python_m() -> None:
     assert missing.returncode == 2
     assert missing.stderr.strip() == "cachelint: error: nope.py: No such file or directory"
     assert "Traceback" not in missing.stderr
+
+
+def test_output_file_in_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = invoke("check", "--no-cache", "-o", str(tmp_path / "no" / "such" / "out.txt"), EXAMPLE)
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and "No such file or directory" in result.stderr

@@ -55,7 +55,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         site = first.site
         message = (
             f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) of "
-            f"`{site.text}` at line {site.span[0]}: {_cost(scope, _finest(group))}; {rule.fix}"
+            f"`{site.text}`: {_cost(scope, _finest(group))}; {rule.fix}"
         )
         related = tuple(
             Related(

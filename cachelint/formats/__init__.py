@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from cachelint.catalogue import Rule
@@ -40,3 +42,22 @@ def renderer(name: str) -> Callable[[Report], str]:
     """The render function of a format; imported on demand so unused formats cost nothing."""
     module = importlib.import_module(f"cachelint.formats.{FORMATS[name]}")
     return module.render
+
+
+def relative_path(filename: str, root: str) -> str | None:
+    """`filename` relative to `root` with forward slashes, or None when it lies outside `root`.
+
+    Both sides are resolved first: CI systems match findings to files by repository path, and a
+    symlinked checkout or a `./` prefix would otherwise produce a second, different path.
+    """
+    resolved = Path(os.path.realpath(filename))
+    base = Path(os.path.realpath(root))
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return None
+
+
+def repo_path(filename: str, root: str) -> str:
+    """The path other formats show: relative to `root` when inside it, else absolute."""
+    return relative_path(filename, root) or os.path.realpath(filename)
