@@ -14,7 +14,7 @@ from cachelint.yamlfile import DataError, Doc, load_yaml_file
 CODE_RE = re.compile(r"^CL[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DOC_SECTIONS = ("what", "why", "example", "use_instead")
-_RULE_KEYS = {"code", "name", "severity", "summary", "segment", "fix", "docs", "examples", "fixable"}
+_RULE_KEYS = {"code", "name", "severity", "summary", "segment", "fix", "describe", "docs", "examples", "fixable"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Rule:
     examples: tuple[Example, ...]
     fixable: bool
     url: str
+    describe: str = "`{source}`"
 
     def docs_markdown(self) -> str:
         """The rule's docs as Markdown, used by `cachelint rule` and SARIF."""
@@ -134,6 +135,7 @@ def _parse_rule(doc: Doc, docs_base: str) -> Rule:
         examples=examples,
         fixable=fixable,
         url=docs_base.rstrip("/") + "/" + name,
+        describe=data.get("describe", "`{source}`"),
     )
 
 

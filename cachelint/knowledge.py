@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cachelint.diagnostics import SEGMENTS
+from cachelint.diagnostics import SEGMENTS, SEVERITIES
 from cachelint.rulefiles import rules_dir
 from cachelint.yamlfile import DataError, Doc, load_yaml_file
 
@@ -27,8 +27,12 @@ class Source:
     granularity: str | None = None
     returns: str | None = None
     except_args: bool = False
+    method: str | None = None
+    severity: str | None = None
 
     def matches(self, qualname: str) -> bool:
+        if self.method is not None:
+            return False
         if self.call.endswith(".*"):
             prefix = self.call[:-1]
             return qualname.startswith(prefix) and "." not in qualname[len(prefix) :]
@@ -50,14 +54,48 @@ class Sink:
     provider: str
     methods: tuple[str, ...] = ()
     calls: tuple[str, ...] = ()
+    decorators: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     arguments: tuple[SinkArgument, ...] = ()
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A dict literal that is a prompt segment wherever it is built (a system message, a tool)."""
+
+    id: str
+    when: tuple[tuple[str, tuple[str, ...] | None], ...]
+    any_of: tuple[str, ...]
+    fields: tuple[str, ...]
+    segment: str
 
 
 @dataclass(frozen=True)
 class Sanitizer:
     call: str
     removes: tuple[str, ...] = ("all",)
+    method: str | None = None
+
+    def removes_rule(self, rule: str) -> bool:
+        return "all" in self.removes or rule in self.removes or ("order" in self.removes and rule.startswith("CL2"))
+
+
+@dataclass(frozen=True)
+class Serializer:
+    """A call that writes a dict in insertion order; safe when `unless` keyword has that value."""
+
+    call: str
+    unless: tuple[str, object] | None = None
+    default_safe: bool = False
+
+
+@dataclass(frozen=True)
+class UnorderedDict:
+    """Where dicts of unfixed key order come from (parsed JSON, database rows)."""
+
+    call: str | None
+    method: str | None
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +115,9 @@ class Knowledge:
     propagators: tuple[Propagator, ...]
     clock_methods: tuple[tuple[str, str | int], ...]
     clock_attributes: tuple[tuple[str, str], ...]
+    shapes: tuple[Shape, ...] = ()
+    serializers: tuple[Serializer, ...] = ()
+    unordered_dicts: tuple[UnorderedDict, ...] = ()
     files: tuple[str, ...] = field(default=())
 
     def source_for(self, qualname: str) -> Source | None:
@@ -85,9 +126,33 @@ class Knowledge:
                 return source
         return None
 
+    def method_source_for(self, name: str) -> Source | None:
+        for source in self.sources:
+            if source.method == name:
+                return source
+        return None
+
     def sanitizer_for(self, qualname: str) -> Sanitizer | None:
         for item in self.sanitizers:
+            if item.method is None and item.call == qualname:
+                return item
+        return None
+
+    def method_sanitizer_for(self, name: str) -> Sanitizer | None:
+        for item in self.sanitizers:
+            if item.method == name:
+                return item
+        return None
+
+    def serializer_for(self, qualname: str) -> Serializer | None:
+        for item in self.serializers:
             if item.call == qualname:
+                return item
+        return None
+
+    def unordered_dict_for(self, qualname: str | None, method: str | None) -> UnorderedDict | None:
+        for item in self.unordered_dicts:
+            if (qualname is not None and item.call == qualname) or (method is not None and item.method == method):
                 return item
         return None
 
@@ -117,6 +182,9 @@ def load_knowledge(
     sinks = [_sink(sink_doc, ("sinks", i), e) for i, e in enumerate(_list(sink_doc, "sinks"))]
     sanitizers = [_sanitizer(san_doc, ("sanitizers", i), e) for i, e in enumerate(_list(san_doc, "sanitizers"))]
     propagators = [_propagator(san_doc, ("propagators", i), e) for i, e in enumerate(_list(san_doc, "propagators"))]
+    serializers = [_serializer(san_doc, ("serializers", i), e) for i, e in enumerate(_list(san_doc, "serializers"))]
+    unordered = [_unordered(san_doc, ("unordered-dicts", i), e) for i, e in enumerate(_list(san_doc, "unordered-dicts"))]
+    shapes = [_shape(sink_doc, ("shapes", i), e) for i, e in enumerate(_list(sink_doc, "shapes"))]
     user = origin or Doc("configuration", {}, {})
     sources += [_source(user, ("extend-sources", i), e) for i, e in enumerate(extend_sources or [])]
     sinks += [_sink(user, ("extend-sinks", i), e) for i, e in enumerate(extend_sinks or [])]
@@ -128,6 +196,9 @@ def load_knowledge(
         propagators=tuple(propagators),
         clock_methods=tuple(_clock_methods(san_doc)),
         clock_attributes=tuple(_clock_attributes(san_doc)),
+        shapes=tuple(shapes),
+        serializers=tuple(serializers),
+        unordered_dicts=tuple(unordered),
         files=tuple(str(base / n) for n in ("sources.yaml", "sinks.yaml", "sanitizers.yaml")),
     )
 
@@ -172,18 +243,25 @@ def _str_list(doc: Doc, path: tuple[Any, ...], value: Any) -> tuple[str, ...]:
 
 
 def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
-    e = _mapping(doc, path, entry, {"call", "rule", "kind", "granularity", "returns", "except-args"}, {"call", "rule"})
+    e = _mapping(doc, path, entry, {"call", "method", "rule", "kind", "granularity", "returns", "except-args", "severity"}, {"rule"})
+    if ("call" in e) == ("method" in e):
+        raise doc.error(path, f"{_where(path)}: a source needs exactly one of `call` or `method`")
+    severity = e.get("severity")
+    if severity is not None:
+        _str(doc, path + ("severity",), severity, SEVERITIES)
     granularity = e.get("granularity")
     if granularity is not None:
         _str(doc, path + ("granularity",), granularity, GRANULARITIES + ("from-format",))
     rule = _str(doc, path + ("rule",), e["rule"])
-    if not (rule.startswith("CL1") and len(rule) == 5 and rule[2:].isdigit()):
-        raise doc.error(path + ("rule",), f"{_where(path)}: `rule` must be a CL1xx code, got {rule!r}")
+    if not (rule[:3] in ("CL1", "CL2") and len(rule) == 5 and rule[2:].isdigit()):
+        raise doc.error(path + ("rule",), f"{_where(path)}: `rule` must be a CL1xx or CL2xx code, got {rule!r}")
     except_args = e.get("except-args", False)
     if not isinstance(except_args, bool):
         raise doc.error(path + ("except-args",), f"{_where(path)}: `except-args` must be true or false")
     return Source(
-        call=_str(doc, path + ("call",), e["call"]),
+        call=_str(doc, path + ("call",), e["call"]) if "call" in e else "",
+        method=_str(doc, path + ("method",), e["method"]) if "method" in e else None,
+        severity=severity,
         rule=rule,
         kind=_str(doc, path + ("kind",), e.get("kind", "volatile value")),
         granularity=granularity,
@@ -193,11 +271,12 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
 
 
 def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
-    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "requires", "arguments"}, {"id", "arguments"})
+    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments"}, {"id", "arguments"})
     methods = _str_list(doc, path + ("methods",), e.get("methods", []))
     calls = _str_list(doc, path + ("calls",), e.get("calls", []))
-    if not methods and not calls:
-        raise doc.error(path, f"{_where(path)}: a sink needs `methods` or `calls`")
+    decorators = _str_list(doc, path + ("decorators",), e.get("decorators", []))
+    if not methods and not calls and not decorators:
+        raise doc.error(path, f"{_where(path)}: a sink needs `methods`, `calls` or `decorators`")
     args = e["arguments"]
     if not isinstance(args, list) or not args:
         raise doc.error(path + ("arguments",), f"{_where(path)}: `arguments` must be a non-empty list")
@@ -207,6 +286,7 @@ def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
         provider=_str(doc, path + ("provider",), e.get("provider", "custom"), PROVIDERS),
         methods=methods,
         calls=calls,
+        decorators=decorators,
         requires=_str_list(doc, path + ("requires",), e.get("requires", [])),
         arguments=arguments,
     )
@@ -227,11 +307,52 @@ def _sink_argument(doc: Doc, path: tuple[Any, ...], entry: Any) -> SinkArgument:
 
 
 def _sanitizer(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sanitizer:
-    e = _mapping(doc, path, entry, {"call", "removes"}, {"call"})
+    e = _mapping(doc, path, entry, {"call", "method", "removes"}, set())
+    if ("call" in e) == ("method" in e):
+        raise doc.error(path, f"{_where(path)}: a sanitizer needs exactly one of `call` or `method`")
     removes = _str_list(doc, path + ("removes",), e.get("removes", ["all"]))
     for i, r in enumerate(removes):
-        _str(doc, path + ("removes", i), r, ("all", "order"))
-    return Sanitizer(call=_str(doc, path + ("call",), e["call"]), removes=removes)
+        if r not in ("all", "order") and not (len(r) == 5 and r.startswith("CL") and r[2:].isdigit()):
+            raise doc.error(path + ("removes", i), f"{_where(path)}: `removes` entries must be all, order or a rule code, got {r!r}")
+    return Sanitizer(
+        call=_str(doc, path + ("call",), e["call"]) if "call" in e else "",
+        method=_str(doc, path + ("method",), e["method"]) if "method" in e else None,
+        removes=removes,
+    )
+
+
+def _serializer(doc: Doc, path: tuple[Any, ...], entry: Any) -> Serializer:
+    e = _mapping(doc, path, entry, {"call", "unless", "default-safe"}, {"call"})
+    unless = e.get("unless")
+    if unless is not None and not (isinstance(unless, dict) and len(unless) == 1):
+        raise doc.error(path + ("unless",), f"{_where(path)}: `unless` must map one keyword to its safe value")
+    return Serializer(
+        call=_str(doc, path + ("call",), e["call"]),
+        unless=next(iter(unless.items())) if unless else None,
+        default_safe=bool(e.get("default-safe", False)),
+    )
+
+
+def _unordered(doc: Doc, path: tuple[Any, ...], entry: Any) -> UnorderedDict:
+    e = _mapping(doc, path, entry, {"call", "method", "kind"}, {"kind"})
+    if ("call" in e) == ("method" in e):
+        raise doc.error(path, f"{_where(path)}: needs exactly one of `call` or `method`")
+    return UnorderedDict(call=e.get("call"), method=e.get("method"), kind=_str(doc, path + ("kind",), e["kind"]))
+
+
+def _shape(doc: Doc, path: tuple[Any, ...], entry: Any) -> Shape:
+    e = _mapping(doc, path, entry, {"id", "when", "any-of", "fields", "segment"}, {"id", "when", "fields", "segment"})
+    when = e["when"]
+    if not isinstance(when, dict) or not when:
+        raise doc.error(path + ("when",), f"{_where(path)}: `when` must map keys to allowed values or `any`")
+    conditions = tuple((k, None if v == "any" else _str_list(doc, path + ("when", k), v)) for k, v in when.items())
+    return Shape(
+        id=_str(doc, path + ("id",), e["id"]),
+        when=conditions,
+        any_of=_str_list(doc, path + ("any-of",), e.get("any-of", [])),
+        fields=_str_list(doc, path + ("fields",), e["fields"]),
+        segment=_str(doc, path + ("segment",), e["segment"], SEGMENTS),
+    )
 
 
 def _propagator(doc: Doc, path: tuple[Any, ...], entry: Any) -> Propagator:

@@ -409,4 +409,4 @@ def run(q):
 """
     [diag] = check(code)
     assert diag.segment == "tools"
-    assert sorted(r.location.row for r in diag.related) == [15, 16]
+    assert sorted({r.location.row for r in diag.related}) == [15, 16]

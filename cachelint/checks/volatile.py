@@ -34,34 +34,46 @@ SCOPE_WORDS = {
     PER_SESSION: ", computed once per session (per conversation or agent object),",
     PER_PROCESS: ", computed once per process (so it differs between restarts and workers),",
 }
+FAMILY_COST = {
+    "CL1": "each process or host writes its own copy of the prefix at 1.25x instead of sharing one read at 0.1x",
+    "CL2": "each process that sees another order writes its own copy of the prefix at 1.25x instead of reading it at 0.1x",
+}
 SEGMENT_WORDS = {"tools": "tool definitions", "system": "system prompt", "messages": "earlier messages", "params": "request parameters"}
 
 
 def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: str) -> list[Diagnostic]:
     """One diagnostic per volatile source location, listing every request it reaches."""
-    grouped: dict[tuple[str, int, int], list[SinkHit]] = defaultdict(list)
+    grouped: dict[tuple[str, int], list[SinkHit]] = defaultdict(list)
     for hit in hits:
         if hit.fact.rule in rules:
-            grouped[(hit.fact.rule, hit.fact.line, hit.fact.column)].append(hit)
+            grouped[(hit.fact.rule, hit.fact.line)].append(hit)
     out: list[Diagnostic] = []
-    for (code, _, _), group in grouped.items():
+    for (code, _), group in grouped.items():
         rule = rules[code]
-        fact = group[0].fact
+        fact = min((h.fact for h in group), key=lambda f: f.column)
         segment = min((h.segment for h in group), key=SEGMENTS.index)
         scope = _most_frequent_scope(group)
-        first = min(group, key=lambda h: (SEGMENTS.index(h.segment), h.site.span))
-        severity = _severity(code, _finest(group), scope)
-        what = _describe(code, fact.source, fact.kind, _finest(group))
+        # Name the request call in the message when one is reached; a shape (a tool dict) is a fallback.
+        first = min(group, key=lambda h: (h.site.provider == "any", SEGMENTS.index(h.segment), h.site.span))
+        per_call_family = code in ("CL101", "CL102")
+        if not per_call_family:
+            # Identity and order vary per process or host by nature; when they were computed does not matter.
+            scope = PER_CALL
+        severity = _severity(code, fact.severity or rule.severity, _finest(group), scope)
+        what = rule.describe.format(
+            source=fact.source, kind=fact.kind, Kind=fact.kind[:1].upper() + fact.kind[1:], changes=CLOCK_CHANGES.get(_finest(group) or "microsecond", "changes on every call")
+        )
         site = first.site
+        cost = _cost(scope, _finest(group)) if per_call_family else FAMILY_COST[code[:3]]
         message = (
             f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) of "
-            f"`{site.text}`: {_cost(scope, _finest(group))}; {rule.fix}"
+            f"`{site.text}`: {cost}; {rule.fix}"
         )
         related = tuple(
             Related(
                 filename=filename,
                 location=Location(h.site.span[0], h.site.span[1]),
-                message=f"enters `{h.segment}` here, through `{h.site.argument}=` of `{h.site.text}`",
+                message=_related_message(h),
             )
             for h in sorted(group, key=lambda h: (h.site.span, h.segment))
         )
@@ -81,6 +93,12 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
             )
         )
     return out
+
+
+def _related_message(hit: SinkHit) -> str:
+    if hit.site.provider == "any":
+        return f"becomes the `{hit.site.argument}` of a {hit.site.sink_id} here, part of `{hit.segment}`"
+    return f"enters `{hit.segment}` here, through `{hit.site.argument}=` of `{hit.site.text}`"
 
 
 def _dedupe(related: tuple[Related, ...]) -> tuple[Related, ...]:
@@ -105,19 +123,12 @@ def _finest(group: list[SinkHit]) -> str | None:
     return min(found, key=order.index) if found else None
 
 
-def _severity(code: str, granularity: str | None, scope: str) -> str:
-    base = CLOCK_SEVERITY.get(granularity or "microsecond", "high") if code == "CL101" else "high"
+def _severity(code: str, default: str, granularity: str | None, scope: str) -> str:
+    base = CLOCK_SEVERITY.get(granularity or "microsecond", "high") if code == "CL101" else default
     if scope != PER_CALL:
         # A value frozen per conversation or process breaks the cache less often: one step lower.
         base = SEVERITIES[min(SEVERITIES.index(base) + 1, len(SEVERITIES) - 1)]
     return base
-
-
-def _describe(code: str, source: str, kind: str, granularity: str | None) -> str:
-    if code == "CL101":
-        changes = CLOCK_CHANGES.get(granularity or "microsecond", "changes on every call")
-        return f"Clock value `{source}` ({changes})"
-    return f"{kind[0].upper()}{kind[1:]} `{source}`"
 
 
 def _cost(scope: str, granularity: str | None) -> str:

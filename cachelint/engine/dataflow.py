@@ -17,6 +17,7 @@ import libcst as cst
 from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
 from cachelint.engine.values import (
     EMPTY,
+    without,
     PER_PROCESS,
     PER_SESSION,
     Fact,
@@ -27,7 +28,7 @@ from cachelint.engine.values import (
     join_all,
     map_facts,
 )
-from cachelint.knowledge import Knowledge, Sink, SinkArgument
+from cachelint.knowledge import Knowledge, Sink, SinkArgument, Source
 
 Span = tuple[int, int, int, int]  # 1-based line, column, end line, end column
 CACHING_DECORATORS = frozenset({"cache", "lru_cache", "cached_property", "functools.cache", "functools.lru_cache", "functools.cached_property"})
@@ -88,6 +89,7 @@ class FunctionInfo:
     params: list[str]
     cached: bool
     is_property: bool
+    decorators: tuple[str, ...] = ()
 
 
 @dataclass
@@ -138,8 +140,9 @@ class ModuleAnalysis:
             for info in cls.methods.values():
                 self.summary(info)
         self.summaries.clear()
-        for info in self.functions.values():
+        for info in list(self.functions.values()):
             self.summary(info)
+            self.check_decorator_sinks(info)
         return sorted(self.hits, key=lambda h: (h.fact.line, h.fact.column, h.site.span))
 
     def _collect(self, body: list[cst.CSTNode], cls: str | None, prefix: str) -> None:
@@ -168,6 +171,7 @@ class ModuleAnalysis:
             params=params,
             cached=bool(decorators & CACHING_DECORATORS),
             is_property="property" in decorators or "cached_property" in decorators or "functools.cached_property" in decorators,
+            decorators=tuple(sorted(d.rsplit(".", 1)[-1] for d in decorators if d)),
         )
 
     def _decorator_name(self, dec: cst.Decorator) -> str:
@@ -201,6 +205,17 @@ class ModuleAnalysis:
         self.in_progress.discard(info.key)
         self.summaries[info.key] = result
         return result
+
+    def check_decorator_sinks(self, info: FunctionInfo) -> None:
+        """`@agent.instructions def f(...)`: what the function returns is the prompt segment."""
+        for sink in self.k.sinks:
+            if not set(sink.decorators) & set(info.decorators):
+                continue
+            frame = Frame(key=info.key, env={}, cls=info.cls)
+            for argument in sink.arguments:
+                if argument.name == "return":
+                    site = SinkSite(sink.id, sink.provider, f"@{'/'.join(sink.decorators)} {info.node.name.value}", "return", self.span(info.node.name))
+                    self.check_sink_value(self.summaries[info.key].returns, argument, site, frame)
 
     def apply_call(self, info: FunctionInfo, call: cst.Call, frame: Frame, receiver: Value | None) -> Value:
         """The value a call to a module function returns, and the sinks its arguments reach."""
@@ -424,6 +439,10 @@ class ModuleAnalysis:
         for part in node.parts:
             if isinstance(part, cst.FormattedStringExpression):
                 value = self.eval(part.expression, frame)
+                latent = [f for f in all_facts(value) if f.latent]
+                if latent:
+                    value = without(value, lambda f: f.latent)
+                    facts.add(self.new_fact(part, "CL204", f"key order of {latent[0].kind}", "f-string", frame))
                 spec = format_spec_text(part)
                 if spec is not None:
                     value = refine_clock(value, strftime_granularity(spec))
@@ -479,7 +498,12 @@ class ModuleAnalysis:
 
     def eval_Set(self, node: cst.Set, frame: Frame) -> Value:
         parts = [self.eval(e.value, frame) for e in node.elements]
-        return Value(rest=join_all(parts), elems=(), type="set")
+        if len(node.elements) < 2:
+            return Value(rest=join_all(parts), elems=(), type="set")
+        # Small ints hash to themselves: their order is the same in every process (low severity).
+        ints = all(isinstance(e.value, cst.Integer) for e in node.elements)
+        fact = self.new_fact(node, "CL201", "set", "{...}", frame, severity="low" if ints else None)
+        return Value(frozenset({fact}), rest=join_all(parts), elems=(), type="set")
 
     def eval_Dict(self, node: cst.Dict, frame: Frame) -> Value:
         out = Value(fields=(), type="dict")
@@ -497,7 +521,20 @@ class ModuleAnalysis:
                 out = out.with_field(key_value.const, value)
             else:
                 out = out.with_rest(join(value, flat(key_value)))
+        self.check_shapes(node, out, frame)
         return out
+
+    def check_shapes(self, node: cst.Dict, value: Value, frame: Frame) -> None:
+        """A dict literal shaped like a system message or a tool definition is a sink where it is built."""
+        for shape in self.k.shapes:
+            if not all(value.has_field(k) and (allowed is None or value.field(k).const in allowed) for k, allowed in shape.when):
+                continue
+            if shape.any_of and not any(value.has_field(k) for k in shape.any_of):
+                continue
+            for name in shape.fields:
+                if value.has_field(name):
+                    site = SinkSite(shape.id, "any", f"{shape.id} dict", name, self.span(node))
+                    self.sink_reached(value.field(name), SinkArgument(name=name, segment=shape.segment), site, frame)
 
     def eval_comprehension(self, node: cst.BaseComp, frame: Frame, parts: list[cst.BaseExpression], type_: str) -> Value:
         saved = dict(frame.env)
@@ -518,7 +555,8 @@ class ModuleAnalysis:
         return self.eval_comprehension(node, frame, [node.elt], "list")
 
     def eval_SetComp(self, node: cst.SetComp, frame: Frame) -> Value:
-        return self.eval_comprehension(node, frame, [node.elt], "set")
+        value = self.eval_comprehension(node, frame, [node.elt], "set")
+        return replace(value, facts=value.facts | {self.new_fact(node, "CL201", "set", "{... for ...}", frame)})
 
     def eval_DictComp(self, node: cst.DictComp, frame: Frame) -> Value:
         value = self.eval_comprehension(node, frame, [node.key, node.value], "dict")
@@ -571,18 +609,33 @@ class ModuleAnalysis:
         func = node.func
         dotted = dotted_name(func)
         qualname = qualify(dotted, self.aliases) if dotted else None
-        if qualname is not None:
+        if qualname is not None and not self.is_local(qualname):
             source = self.k.source_for(qualname)
             if source is not None and not (source.except_args and node.args):
-                self.eval_args(node, frame)
-                return self.make_source(node, source, qualname, dotted or qualname, frame)
+                args = self.eval_args(node, frame)
+                return self.make_source(node, source, dotted or qualname, frame, args)
+        if isinstance(func, cst.Attribute):
+            source = self.k.method_source_for(func.attr.value)
+            if source is not None:
+                receiver = self.eval(func.value, frame)
+                args = self.eval_args(node, frame)
+                return self.make_source(node, source, f".{func.attr.value}", frame, [flat(receiver), *args])
         sink = self.match_sink(node, qualname)
         if sink is not None:
             self.check_sink(node, sink, frame)
             return EMPTY
-        if qualname == "dict" and "dict" not in self.functions:
+        if qualname == "dict" and not self.is_local("dict"):
             return self.eval_dict_call(node, frame)
-        if qualname is not None:
+        unordered = self.k.unordered_dict_for(qualname, func.attr.value if isinstance(func, cst.Attribute) else None)
+        if unordered is not None and not (qualname and self.is_local(qualname)):
+            if isinstance(func, cst.Attribute):
+                self.eval(func.value, frame)
+            self.eval_args(node, frame)
+            return Value(frozenset({self.new_fact(node, "CL204", unordered.kind, (dotted or func.attr.value if isinstance(func, cst.Attribute) else "") + "()", frame, latent=True)}))
+        if qualname is not None and not self.is_local(qualname):
+            serialized = self.apply_serializer(node, qualname, dotted or qualname, frame)
+            if serialized is not None:
+                return serialized
             sanitized = self.apply_library_call(node, qualname, frame)
             if sanitized is not None:
                 return sanitized
@@ -622,35 +675,60 @@ class ModuleAnalysis:
     def eval_args(self, node: cst.Call, frame: Frame) -> list[Value]:
         return [self.eval(arg.value, frame) for arg in node.args]
 
-    def make_source(self, node: cst.Call, source, qualname: str, shown: str, frame: Frame) -> Value:
+    def is_local(self, qualname: str) -> bool:
+        """A name defined in this module shadows a library function of the same name."""
+        return qualname in self.functions or qualname in self.classes
+
+    def new_fact(self, node: cst.CSTNode, rule: str, kind: str, shown: str, frame: Frame, **extra) -> Fact:
+        line, col, end_line, end_col = self.span(node)
+        return Fact(rule=rule, kind=kind, source=shown, line=line, column=col, end_line=end_line, end_column=end_col, function=frame.key, loops=tuple(frame.loops), **extra)
+
+    def make_source(self, node: cst.Call, source: Source, shown: str, frame: Frame, args: list[Value]) -> Value:
         granularity = source.granularity
         if granularity == "from-format":
             first = node.args[0].value if node.args else None
             granularity = strftime_granularity(first.evaluated_value) if isinstance(first, cst.SimpleString) else "second"
-        line, col, end_line, end_col = self.span(node)
-        fact = Fact(
-            rule=source.rule,
-            kind=source.kind,
-            source=f"{shown}()",
-            line=line,
-            column=col,
-            end_line=end_line,
-            end_column=end_col,
-            granularity=granularity,
-            function=frame.key,
-            loops=tuple(frame.loops),
-        )
+        fact = self.new_fact(node, source.rule, source.kind, f"{shown}()", frame, granularity=granularity, severity=source.severity)
+        if source.rule.startswith("CL2"):
+            # An ordering source keeps what it orders: `set(names)` still carries the names' facts.
+            inner = join_all(a.element() if (a.elems is not None or a.rest is not None) else a for a in args)
+            return Value(frozenset({fact}) | all_facts(inner), elems=(), rest=inner if not inner.is_empty() else None, type=source.returns or "set")
         return Value(frozenset({fact}), type=source.returns)
+
+    def apply_serializer(self, node: cst.Call, qualname: str, shown: str, frame: Frame) -> Value | None:
+        """`json.dumps(d)`, `str(d)`: a dict of unfixed key order becomes CL204 here."""
+        serializer = self.k.serializer_for(qualname)
+        if serializer is None or not node.args:
+            return None
+        first = self.eval(node.args[0].value, frame)
+        latent = [f for f in all_facts(first) if f.latent]
+        if not latent:
+            return None
+        safe = serializer.default_safe
+        for arg in node.args[1:]:
+            if arg.keyword is not None and serializer.unless is not None and arg.keyword.value == serializer.unless[0]:
+                value = arg.value
+                safe = isinstance(value, cst.Name) and value.value == str(serializer.unless[1])
+            else:
+                self.eval(arg.value, frame)
+        text = without(first, lambda f: f.latent)
+        if safe:
+            return Value(all_facts(text), type="str")
+        fact = self.new_fact(node, "CL204", f"key order of {latent[0].kind}", f"{shown}()", frame)
+        return Value(all_facts(text) | {fact}, type="str")
 
     def apply_library_call(self, node: cst.Call, qualname: str, frame: Frame) -> Value | None:
         sanitizer = self.k.sanitizer_for(qualname)
-        if sanitizer is not None and qualname not in self.functions:
+        if sanitizer is not None:
             args = self.eval_args(node, frame)
             if "all" in sanitizer.removes:
                 return EMPTY
-            return Value(elems=(), rest=join_all(a.element() for a in args), type="list") if args else EMPTY
+            kept = without(join_all(a.element() if (a.elems is not None or a.rest is not None) else a for a in args), lambda f: sanitizer.removes_rule(f.rule))
+            if qualname in ("sorted", "reversed"):
+                return Value(elems=(), rest=kept, type="list")
+            return flat(kept)
         propagator = self.k.propagator_for(qualname)
-        if propagator is None or qualname in self.functions:
+        if propagator is None:
             return None
         args = self.eval_args(node, frame)
         first = args[0] if args else EMPTY
@@ -669,6 +747,17 @@ class ModuleAnalysis:
     def eval_method(self, node: cst.Call, func: cst.Attribute, receiver: Value, frame: Frame) -> Value:
         name = func.attr.value
         args = self.eval_args(node, frame)
+        sanitizer = self.k.method_sanitizer_for(name)
+        if sanitizer is not None:
+            return EMPTY if "all" in sanitizer.removes else flat(without(receiver, lambda f: sanitizer.removes_rule(f.rule)))
+        if name == "sort" and not args or name == "sort" and all(a.keyword is not None for a in node.args):
+            # In-place sort fixes the order of that listing everywhere it flows, which is also how
+            # `dirnames.sort()` inside `os.walk` makes the whole walk deterministic.
+            sorted_facts = {f for f in all_facts(receiver) if f.rule.startswith("CL2")}
+            for name, value in list(frame.env.items()):
+                frame.env[name] = without(value, lambda f: f in sorted_facts)
+            self.assign(func.value, without(receiver, lambda f: f in sorted_facts), frame)
+            return EMPTY
         if name in LIST_MUTATORS and args:
             self.mutate(func.value, name, args, node, frame)
             return EMPTY
@@ -756,7 +845,7 @@ class ModuleAnalysis:
                         self.record_param_sink(Value(value.facts, type=f"{value.type}.{argument.name}"), argument, site, frame)
             elif not arg.star:
                 positional.append(value)
-        later_breakpoint = "cache_control" in kwargs or any(has_key_deep(v, "cache_control") for k, v in kwargs.items() if k == "messages")
+        later_breakpoint = "cache_control" in kwargs or any(has_key_deep(kwargs[k], key) for k in ("messages",) if k in kwargs for key in BREAKPOINT_KEYS)
         chain = self.call_text(node)
         for argument in sink.arguments:
             value = kwargs.get(argument.name)
@@ -796,7 +885,7 @@ class ModuleAnalysis:
 
     def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         for fact, segment in prefix_facts(value, argument):
-            if fact.is_param:
+            if not fact.reportable:
                 continue
             scope = fact.scope
             if scope != PER_PROCESS and fact.function == frame.key and is_strict_prefix(fact.loops, tuple(frame.loops)):
@@ -807,6 +896,8 @@ class ModuleAnalysis:
             self.hits.add(SinkHit(fact=fact, segment=segment, site=site, scope=scope))
 
 
+# A block carrying `cache_control`, or a Bedrock `cachePoint` element, ends a cached prefix.
+BREAKPOINT_KEYS = ("cache_control", "cachePoint")
 STRING_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "title", "encode", "decode", "format_map", "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "render", "substitute", "safe_substitute"})
 
 
@@ -822,7 +913,7 @@ def prefix_facts(value: Value, argument: SinkArgument) -> Iterator[tuple[Fact, s
             for fact in all_facts(value):
                 yield fact, argument.segment
             return
-        marked = [i for i, e in enumerate(value.elems) if e.has_field("cache_control")]
+        marked = [i for i, e in enumerate(value.elems) if any(e.has_field(k) for k in BREAKPOINT_KEYS)]
         cached = value.elems[: marked[-1] + 1] if marked and value.rest is None else value.elems
         for element in cached:
             for fact in all_facts(element):

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
 from cachelint.knowledge import Knowledge
 
 
+def spellings(knowledge: Knowledge) -> list[tuple[str, ...]]:
+    """For every way to write a sink, the words that must all occur in a file that writes it."""
+    out: list[tuple[str, ...]] = []
+    for sink in knowledge.sinks:
+        out += [tuple(m.split(".")) for m in sink.methods]
+        out += [(c.rsplit(".", 1)[-1],) for c in sink.calls]
+        out += [(d,) for d in sink.decorators]
+    for shape in knowledge.shapes:
+        # Every key of `when`, with one of its allowed constants, and one of `any-of`.
+        choices = [[key] if allowed is None else [f"{key} {value}" for value in allowed] for key, allowed in shape.when]
+        if shape.any_of:
+            choices.append(list(shape.any_of))
+        for combo in itertools.product(*choices):
+            out.append(tuple(word for part in combo for word in part.split()))
+    return list(dict.fromkeys(out))
+
+
 @lru_cache(maxsize=8)
 def _requirements(knowledge: Knowledge) -> tuple[tuple[re.Pattern[bytes], ...], ...]:
-    """For each sink spelling, the words that must all occur in a file that uses it."""
-    groups: list[tuple[re.Pattern[bytes], ...]] = []
-    seen: set[tuple[str, ...]] = set()
-    for sink in knowledge.sinks:
-        spellings = [tuple(m.split(".")) for m in sink.methods] + [(c.rsplit(".", 1)[-1],) for c in sink.calls]
-        for words in spellings:
-            if words not in seen:
-                seen.add(words)
-                groups.append(tuple(re.compile(rb"\b" + re.escape(w.encode()) + rb"\b") for w in words))
-    return tuple(groups)
+    return tuple(tuple(re.compile(rb"\b" + re.escape(w.encode()) + rb"\b") for w in words) for words in spellings(knowledge))
 
 
 def may_contain_sink(data: bytes, knowledge: Knowledge) -> bool:

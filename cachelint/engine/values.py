@@ -33,10 +33,17 @@ class Fact:
     function: str = ""
     loops: tuple[int, ...] = ()
     param: str | None = None
+    severity: str | None = None
+    latent: bool = False
 
     @property
     def is_param(self) -> bool:
         return self.param is not None
+
+    @property
+    def reportable(self) -> bool:
+        """A real volatile origin: not a parameter placeholder, not a latent dict-order origin."""
+        return self.param is None and not self.latent
 
 
 @dataclass(frozen=True)
@@ -162,3 +169,8 @@ def map_facts(value: Value, fn) -> Value:
         type=value.type,
         const=value.const,
     )
+
+
+def without(value: Value, drop) -> Value:
+    """The value with the facts for which `drop(fact)` is true removed, structure kept."""
+    return map_facts(value, lambda f: None if drop(f) else f)

@@ -1,0 +1,201 @@
+"""Sinks of every SDK, shape sinks, and the CL103/CL2xx mechanisms, on small focused snippets."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.helpers import check, expected, found
+
+CASES = {
+    "bedrock converse system block": """
+        import boto3, time
+        client = boto3.client("bedrock-runtime")
+        def ask(q):
+            return client.converse(modelId="m", system=[{"text": f"now {time.time()}"}], messages=[{"role": "user", "content": [{"text": q}]}])  # expect: CL101
+    """,
+    "bedrock converse tools": """
+        import boto3, uuid
+        client = boto3.client("bedrock-runtime")
+        def ask(q):
+            spec = {"toolSpec": {"name": "t", "description": f"run {uuid.uuid4()}", "inputSchema": {"json": {}}}}  # expect: CL102
+            return client.converse_stream(modelId="m", toolConfig={"tools": [spec]}, messages=[])
+    """,
+    "bedrock invoke_model body": """
+        import boto3, json, time
+        client = boto3.client("bedrock-runtime")
+        def ask(q):
+            body = {"anthropic_version": "bedrock-2023-05-31", "system": f"t={time.time()}", "messages": [{"role": "user", "content": q}]}  # expect: CL101
+            return client.invoke_model(modelId="m", body=json.dumps(body))
+    """,
+    "openai chat system role": """
+        from openai import OpenAI
+        import secrets
+        client = OpenAI()
+        def ask(q):
+            return client.chat.completions.create(model="m", messages=[{"role": "developer", "content": "nonce " + secrets.token_hex()}, {"role": "user", "content": q}])  # expect: CL102
+    """,
+    "openai responses instructions": """
+        from openai import OpenAI
+        import socket
+        client = OpenAI()
+        def ask(q):
+            return client.responses.create(model="m", instructions=f"host {socket.gethostname()}", input=q)  # expect: CL103
+    """,
+    "langchain system message": """
+        from langchain_core.messages import SystemMessage, HumanMessage
+        from datetime import datetime
+        def build(q):
+            return [SystemMessage(content=f"Now: {datetime.now()}"), HumanMessage(content=q)]  # expect: CL101
+    """,
+    "pydantic-ai decorated instructions": """
+        from pydantic_ai import Agent
+        import uuid
+        agent = Agent("openai:gpt-5")
+
+        @agent.instructions
+        def session_note() -> str:
+            return f"Session {uuid.uuid4()}"  # expect: CL102
+    """,
+    "system message shape far from the call": """
+        import time
+        def system_message():
+            return {"role": "system", "content": f"Clock {time.time()}"}  # expect: CL101
+    """,
+    "set comprehension joined": """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q, items):
+            names = {i.name for i in items}  # expect: CL201
+            return client.messages.create(model="m", max_tokens=1, system=", ".join(names), messages=[])
+    """,
+    "set of ints is low severity but reported": """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q):
+            return client.messages.create(model="m", max_tokens=1, system=str([x for x in {3, 1, 2}]), messages=[])  # expect: CL201
+    """,
+    "listdir through a loop": """
+        import anthropic, os
+        client = anthropic.Anthropic()
+        def ask(q):
+            text = ""
+            for name in os.listdir("ctx"):  # expect: CL202
+                text += open(os.path.join("ctx", name)).read()
+            return client.messages.create(model="m", max_tokens=1, system=text, messages=[])
+    """,
+    "as_completed collection": """
+        import anthropic, asyncio
+        client = anthropic.AsyncAnthropic()
+        async def ask(q, servers):
+            tools = []
+            for fut in asyncio.as_completed([s.list_tools() for s in servers]):  # expect: CL203
+                tools.extend(await fut)
+            return await client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
+    "database row in f-string": """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q, cursor):
+            row = cursor.fetchone()
+            return client.messages.create(model="m", max_tokens=1, system=f"Profile: {row}", messages=[])  # expect: CL204
+    """,
+}
+
+CLEAN = {
+    "sorted set": """
+        import anthropic
+        client = anthropic.Anthropic()
+        def ask(q, items):
+            names = {i.name for i in items}
+            return client.messages.create(model="m", max_tokens=1, system=", ".join(sorted(names)), messages=[])
+    """,
+    "sort in place": """
+        import anthropic, glob
+        client = anthropic.Anthropic()
+        def ask(q):
+            files = glob.glob("*.md")
+            files.sort()
+            return client.messages.create(model="m", max_tokens=1, system="\\n".join(open(f).read() for f in files), messages=[])
+    """,
+    "os.walk with dirnames sorted in place": """
+        import anthropic, os
+        client = anthropic.Anthropic()
+        def ask(q):
+            lines = []
+            for root, dirs, files in os.walk("."):
+                dirs.sort()
+                for f in sorted(files):
+                    lines.append(os.path.join(root, f))
+            return client.messages.create(model="m", max_tokens=1, system="\\n".join(lines), messages=[])
+    """,
+    "set used for membership and size": """
+        import anthropic
+        client = anthropic.Anthropic()
+        ALLOWED = {"a", "b", "c"}
+        def ask(q, tool):
+            if tool not in ALLOWED:
+                return None
+            return client.messages.create(model="m", max_tokens=1, system=f"{len(ALLOWED)} tools", messages=[])
+    """,
+    "dict literal iteration": """
+        import anthropic
+        client = anthropic.Anthropic()
+        TOOLS = {"search": "Search", "fetch": "Fetch"}
+        def ask(q):
+            tools = [{"name": k, "description": v, "input_schema": {}} for k, v in TOOLS.items()]
+            return client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
+    "json dumps sorted": """
+        import anthropic, json
+        client = anthropic.Anthropic()
+        def ask(q, resp):
+            return client.messages.create(model="m", max_tokens=1, system=json.dumps(resp.json(), sort_keys=True), messages=[])
+    """,
+    "file read through a cwd path": """
+        import anthropic, os
+        client = anthropic.Anthropic()
+        def ask(q):
+            policy = open(os.path.join(os.getcwd(), "policy.md")).read()
+            return client.messages.create(model="m", max_tokens=1, system=policy, messages=[])
+    """,
+    "bedrock block after the cachePoint": """
+        import boto3, time
+        client = boto3.client("bedrock-runtime")
+        def ask(q):
+            return client.converse(modelId="m", system=[{"text": "static"}, {"cachePoint": {"type": "default"}}, {"text": f"{time.time()}"}], messages=[])
+    """,
+    "openai volatile only in the newest input": """
+        from openai import OpenAI
+        import time
+        client = OpenAI()
+        def ask(q):
+            return client.responses.create(model="m", instructions="Be brief.", input=f"[{time.time()}] {q}")
+    """,
+    "user message dict is not a shape sink": """
+        import time
+        def user_message(q):
+            return {"role": "user", "content": f"{time.time()} {q}"}
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_finding(name: str) -> None:
+    code = textwrap.dedent(CASES[name])
+    assert found(code) == expected(code)
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_clean(name: str) -> None:
+    assert found(textwrap.dedent(CLEAN[name])) == []
+
+
+def test_severities_follow_the_catalogue() -> None:
+    by_name = {n: check(textwrap.dedent(CASES[n])) for n in ("openai responses instructions", "set comprehension joined", "set of ints is low severity but reported", "listdir through a loop", "database row in f-string")}
+    assert [d.severity for d in by_name["openai responses instructions"]] == ["medium"]
+    assert [d.severity for d in by_name["set comprehension joined"]] == ["high"]
+    assert [d.severity for d in by_name["set of ints is low severity but reported"]] == ["low"]
+    assert [d.severity for d in by_name["listdir through a loop"]] == ["medium"]
+    assert [d.severity for d in by_name["database row in f-string"]] == ["medium"]
