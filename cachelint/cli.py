@@ -150,3 +150,14 @@ def rule_command(code: str) -> None:
     if rule is None:
         _fail(f"unknown rule `{code}`; run `cachelint rules` for the list")
     click.echo(rule.docs_markdown())
+
+
+def _register_runtime_commands() -> None:
+    # The runtime module imports only click at load time, so `cachelint check` stays fast.
+    from cachelint.runtime.commands import diff, probe, report
+
+    for command in (report, diff, probe):
+        main.add_command(command)
+
+
+_register_runtime_commands()

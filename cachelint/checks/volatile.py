@@ -37,6 +37,8 @@ SCOPE_WORDS = {
 FAMILY_COST = {
     "CL1": "each process or host writes its own copy of the prefix at 1.25x instead of sharing one read at 0.1x",
     "CL2": "each process that sees another order writes its own copy of the prefix at 1.25x instead of reading it at 0.1x",
+    "CL301": "every request re-writes the static text after it at 1.25x instead of reading it at 0.1x",
+    "CL302": "every turn re-writes the whole conversation after the system prompt at 1.25x instead of reading it at 0.1x",
 }
 SEGMENT_WORDS = {"tools": "tool definitions", "system": "system prompt", "messages": "earlier messages", "params": "request parameters"}
 
@@ -64,7 +66,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
             source=fact.source, kind=fact.kind, Kind=fact.kind[:1].upper() + fact.kind[1:], changes=CLOCK_CHANGES.get(_finest(group) or "microsecond", "changes on every call")
         )
         site = first.site
-        cost = _cost(scope, _finest(group)) if per_call_family else FAMILY_COST[code[:3]]
+        cost = _cost(scope, _finest(group)) if per_call_family else FAMILY_COST.get(code) or FAMILY_COST[code[:3]]
         message = (
             f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) of "
             f"`{site.text}`: {cost}; {rule.fix}"

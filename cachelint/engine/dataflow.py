@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 import libcst as cst
 
+from cachelint.engine import layout
 from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
 from cachelint.engine.values import (
     EMPTY,
@@ -97,6 +98,8 @@ class ClassInfo:
     name: str
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
     attrs: dict[str, Value] = field(default_factory=dict)
+    # Attributes changed after __init__ (not memoised): state that differs from turn to turn.
+    mutable: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -111,6 +114,9 @@ class Frame:
     param_sinks: list[ParamSink] = field(default_factory=list)
     is_module: bool = False
     in_init: bool = False
+    guards: list[set[str]] = field(default_factory=list)
+    counters: list[set[str]] = field(default_factory=list)
+    statement: cst.CSTNode | None = None
 
 
 class ModuleAnalysis:
@@ -230,7 +236,7 @@ class ModuleAnalysis:
                 actual = actual.field(key)
             argument = ps.argument if ps.exact else replace(ps.argument, layout="whole")
             self.sink_reached(actual, argument, ps.site, frame)
-        return self.substitute(summary.returns, bound, frame)
+        return self.substitute(summary.returns, bound, frame, self.statement_span(call, frame))
 
     def bind_arguments(self, params: list[str], call: cst.Call, frame: Frame) -> dict[str, Value]:
         bound: dict[str, Value] = {}
@@ -247,7 +253,7 @@ class ModuleAnalysis:
                         bound[key] = value
         return bound
 
-    def substitute(self, value: Value, bound: dict[str, Value], frame: Frame) -> Value:
+    def substitute(self, value: Value, bound: dict[str, Value], frame: Frame, call_span: Span = (0, 0, 0, 0)) -> Value:
         """Replace parameter placeholders by the caller's values; re-stamp facts to the call site."""
         if value.type and value.type.startswith("param:") and len(value.facts) == 1:
             name, *path = value.type[len("param:") :].split(".")
@@ -257,8 +263,21 @@ class ModuleAnalysis:
             return actual
 
         def restamp(fact: Fact) -> Fact | None:
-            if fact.is_param:
+            if fact.is_param or is_loop_state(fact):
+                # Loop variables change per iteration of the callee's own loop, not per call.
                 return None
+            if fact.needs:
+                # Layout findings that depend on parameters hold only if the caller passes dynamic values.
+                passed = [bound.get(p, EMPTY) for p in fact.needs]
+                facts = [f for v in passed for f in all_facts(v) if not f.latent]
+                if not facts:
+                    return None
+                callers = tuple(sorted({f.param.split(".")[0] for f in facts if f.is_param and f.param}))
+                fact = replace(fact, needs=callers if all(f.is_param for f in facts) else ())
+            if fact.rule == "CL302" and not fact.anchored:
+                # Report changing state where the prompt is rebuilt: the call of the builder.
+                line, col, end_line, end_col = call_span
+                fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col, anchored=True)
             if fact.scope == PER_PROCESS:
                 return fact
             return replace(fact, function=frame.key, loops=tuple(frame.loops))
@@ -280,13 +299,18 @@ class ModuleAnalysis:
             self.exec_stmt(stmt, frame)
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
+        frame.statement = stmt
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.exec_small(small, frame)
         elif isinstance(stmt, cst.If):
             self.eval(stmt.test, frame)
             before = dict(frame.env)
-            self.exec_block(list(block_statements(stmt.body)), frame)
+            frame.guards.append(self_attributes(stmt.test))
+            try:
+                self.exec_block(list(block_statements(stmt.body)), frame)
+            finally:
+                frame.guards.pop()
             after_body = frame.env
             frame.env = dict(before)
             if stmt.orelse is not None:
@@ -334,6 +358,7 @@ class ModuleAnalysis:
 
     def exec_loop(self, stmt: cst.For | cst.While, frame: Frame) -> None:
         frame.loops.append(id(stmt))
+        frame.counters.append(counter_names(stmt.body) | (target_names(stmt.target) if isinstance(stmt, cst.For) else set()))
         try:
             for _ in range(2):
                 if isinstance(stmt, cst.For):
@@ -346,6 +371,7 @@ class ModuleAnalysis:
                 frame.env = join_env(before, frame.env)
         finally:
             frame.loops.pop()
+            frame.counters.pop()
         if stmt.orelse is not None:
             self.exec_block(list(block_statements(stmt.orelse.body)), frame)
 
@@ -358,7 +384,9 @@ class ModuleAnalysis:
             if small.value is not None:
                 self.assign(small.target, self.eval(small.value, frame), frame)
         elif isinstance(small, cst.AugAssign):
-            current = self.eval(small.target, frame)
+            # Stepping a counter is not a read of it: read the stored value, not a loop-state fact.
+            target = small.target
+            current = frame.env.get(target.value, EMPTY) if isinstance(target, cst.Name) else self.eval(target, frame)
             added = self.eval(small.value, frame)
             if isinstance(small.operator, cst.AddAssign):
                 self.assign(small.target, concat(current, added), frame)
@@ -381,11 +409,15 @@ class ModuleAnalysis:
             owner = self.eval(target.value, frame)
             cls = class_of(owner)
             if cls is not None and cls in self.classes:
+                name = target.attr.value
                 if frame.in_init:
                     # Set once per object: stable for that object's conversation, new for the next.
                     value = map_facts(value, lambda f: f if f.is_param or f.scope == PER_PROCESS else replace(f, scope=PER_SESSION))
+                elif not any(frame.guards):
+                    # An assignment under a test of the object's own state (`if self._prompt is None:`,
+                    # `if now - self.loaded_at > TTL:`) is memoisation or a timed refresh, not per-turn state.
+                    self.classes[cls].mutable.add(name)
                 attrs = self.classes[cls].attrs
-                name = target.attr.value
                 attrs[name] = join(attrs[name], value) if name in attrs else value
         elif isinstance(target, cst.Subscript):
             base = target.value
@@ -414,6 +446,9 @@ class ModuleAnalysis:
     def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
         name = node.value
         if name in frame.env:
+            if any(name in c for c in frame.counters):
+                state = self.new_fact(node, "CL302", f"loop variable `{name}`", name, frame)
+                return replace(frame.env[name], facts=frame.env[name].facts | {state})
             return frame.env[name]
         if not frame.is_module and name in self.globals:
             # A module-level value is computed once per process, whoever reads it.
@@ -436,7 +471,10 @@ class ModuleAnalysis:
 
     def eval_FormattedString(self, node: cst.FormattedString, frame: Frame) -> Value:
         facts: set[Fact] = set()
+        parts: list[layout.Part] = []
         for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(layout.Part(EMPTY, part, part.value))
             if isinstance(part, cst.FormattedStringExpression):
                 value = self.eval(part.expression, frame)
                 latent = [f for f in all_facts(value) if f.latent]
@@ -447,7 +485,19 @@ class ModuleAnalysis:
                 if spec is not None:
                     value = refine_clock(value, strftime_granularity(spec))
                 facts |= all_facts(value)
-        return Value(frozenset(facts), type="str")
+                parts.append(layout.Part(value, part.expression))
+        return Value(frozenset(facts | self.layout_facts(node, parts, frame)), type="str")
+
+    def layout_facts(self, node: cst.CSTNode, parts: list[layout.Part], frame: Frame) -> set[Fact]:
+        """CL301: per-request text placed ahead of a long static part of the same prompt text."""
+        finding = layout.dynamic_before_static(parts)
+        if finding is None:
+            return set()
+        shown = self.module.code_for_node(finding.dynamic.node).strip() if finding.dynamic.node is not None else "value"
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        size = "static text of unknown size" if finding.static_chars == layout.UNKNOWN_SIZE else f"{finding.static_chars} characters of static text"
+        fact = self.new_fact(node, "CL301", size, shown, frame, severity=layout.severity_for(finding.static_chars), needs=finding.params)
+        return {fact}
 
     def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         owner = self.eval(node.value, frame)
@@ -456,8 +506,12 @@ class ModuleAnalysis:
         if cls is not None and cls in self.classes:
             info = self.classes[cls].methods.get(name)
             if info is not None and info.is_property:
-                return self.substitute(self.summary(info).returns, {}, frame)
-            return self.classes[cls].attrs.get(name, EMPTY)
+                return self.substitute(self.summary(info).returns, {}, frame, self.statement_span(node, frame))
+            value = self.classes[cls].attrs.get(name, EMPTY)
+            if name in self.classes[cls].mutable and not frame.in_init:
+                state = self.new_fact(node, "CL302", f"`self.{name}`", f"self.{name}", frame)
+                value = replace(value, facts=value.facts | {state})
+            return value
         if name in self.clock_attributes:
             return refine_clock(flat(owner), self.clock_attributes[name])
         return flat(owner)
@@ -492,7 +546,11 @@ class ModuleAnalysis:
                 elems.append(value)
             else:
                 rest = join(rest, value)
-        return Value(elems=tuple(elems), rest=rest, type="list")
+        facts: set[Fact] = set()
+        if len(elems) >= 2 and all(e.fields is not None for e in elems):
+            texts = [layout.Part(e.field("text") if e.has_field("text") else e.field("content"), block_text_node(el.value)) for e, el in zip(elems, node.elements)]
+            facts = self.layout_facts(node, texts, frame)
+        return Value(frozenset(facts), elems=tuple(elems), rest=rest, type="list")
 
     eval_Tuple = eval_List
 
@@ -563,10 +621,16 @@ class ModuleAnalysis:
         return Value(fields=(), rest=value.rest, type="dict")
 
     def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
+        if isinstance(node.operator, cst.Add):
+            leaves = add_chain(node)
+            values = [self.eval(leaf, frame) for leaf in leaves]
+            result = values[0]
+            for value in values[1:]:
+                result = concat(result, value)
+            facts = self.layout_facts(node, [layout.Part(v, leaf) for v, leaf in zip(values, leaves)], frame)
+            return replace(result, facts=result.facts | facts) if facts else result
         left = self.eval(node.left, frame)
         right = self.eval(node.right, frame)
-        if isinstance(node.operator, cst.Add):
-            return concat(left, right)
         if isinstance(node.operator, cst.FloorDivide) and isinstance(node.right, cst.Integer):
             return refine_clock(flat(left), {"60": "minute", "3600": "hour", "86400": "day"}.get(node.right.value))
         if isinstance(node.operator, cst.Modulo) and left.const is not None:
@@ -675,12 +739,20 @@ class ModuleAnalysis:
     def eval_args(self, node: cst.Call, frame: Frame) -> list[Value]:
         return [self.eval(arg.value, frame) for arg in node.args]
 
+    def statement_span(self, node: cst.CSTNode, frame: Frame) -> Span:
+        """Structural findings are reported at the statement that builds the prompt (its first line)."""
+        if frame.statement is None:
+            return self.span(node)
+        line, col, _, _ = self.span(frame.statement)
+        _, _, end_line, end_col = self.span(node)
+        return (line, col, end_line, end_col)
+
     def is_local(self, qualname: str) -> bool:
         """A name defined in this module shadows a library function of the same name."""
         return qualname in self.functions or qualname in self.classes
 
     def new_fact(self, node: cst.CSTNode, rule: str, kind: str, shown: str, frame: Frame, **extra) -> Fact:
-        line, col, end_line, end_col = self.span(node)
+        line, col, end_line, end_col = self.statement_span(node, frame) if rule in LAYOUT_SEGMENTS else self.span(node)
         return Fact(rule=rule, kind=kind, source=shown, line=line, column=col, end_line=end_line, end_column=end_col, function=frame.key, loops=tuple(frame.loops), **extra)
 
     def make_source(self, node: cst.Call, source: Source, shown: str, frame: Frame, args: list[Value]) -> Value:
@@ -767,6 +839,16 @@ class ModuleAnalysis:
                 fmt = args[spec].const if len(args) > spec else None
                 return refine_clock(flat(receiver), strftime_granularity(fmt) if fmt is not None else "second")
             return refine_clock(flat(receiver), None if spec == "keep" else spec)
+        if name == "format" and receiver.const is not None:
+            positional = [layout.Part(v, a.value) for v, a in zip(args, node.args) if a.keyword is None and not a.star]
+            named = {a.keyword.value: layout.Part(v, a.value) for v, a in zip(args, node.args) if a.keyword is not None}
+            extra = self.layout_facts(node, layout.template_parts(receiver.const, positional, named), frame)
+            return Value(frozenset().union(*(all_facts(a) for a in args)) | extra, type="str")
+        if name == "join" and receiver.const is not None and node.args and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
+            elements = node.args[0].value.elements
+            pieces = args[0].elems or ()
+            parts = [layout.Part(v, e.value) for v, e in zip(pieces, elements)]
+            return Value(all_facts(args[0]) | self.layout_facts(node, parts, frame), type="str")
         if name in ("get", "pop") and args and args[0].const is not None and (receiver.fields is not None):
             found = receiver.field(args[0].const)
             return join(found, args[1]) if len(args) > 1 else found
@@ -780,6 +862,10 @@ class ModuleAnalysis:
         return Value(frozenset(facts), type="str" if name in STRING_METHODS else None)
 
     def mutate(self, target: cst.BaseExpression, name: str, args: list[Value], node: cst.Call, frame: Frame) -> None:
+        if isinstance(target, cst.Attribute) and not frame.in_init:
+            cls = class_of(self.eval(target.value, frame))
+            if cls is not None and cls in self.classes:
+                self.classes[cls].mutable.add(target.attr.value)
         current = self.eval(target, frame)
         if name == "insert" and len(args) >= 2:
             index = node.args[0].value
@@ -885,7 +971,9 @@ class ModuleAnalysis:
 
     def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         for fact, segment in prefix_facts(value, argument):
-            if not fact.reportable:
+            if not fact.reportable or (fact.rule in LAYOUT_SEGMENTS and segment not in LAYOUT_SEGMENTS[fact.rule]):
+                continue
+            if is_loop_state(fact) and not (fact.function == frame.key and set(fact.loops) <= set(frame.loops)):
                 continue
             scope = fact.scope
             if scope != PER_PROCESS and fact.function == frame.key and is_strict_prefix(fact.loops, tuple(frame.loops)):
@@ -896,6 +984,8 @@ class ModuleAnalysis:
             self.hits.add(SinkHit(fact=fact, segment=segment, site=site, scope=scope))
 
 
+# Layout rules apply to these segments only: a per-turn value in the messages is expected.
+LAYOUT_SEGMENTS = {"CL301": ("system", "tools"), "CL302": ("system",)}
 # A block carrying `cache_control`, or a Bedrock `cachePoint` element, ends a cached prefix.
 BREAKPOINT_KEYS = ("cache_control", "cachePoint")
 STRING_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "title", "encode", "decode", "format_map", "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "render", "substitute", "safe_substitute"})
@@ -913,6 +1003,8 @@ def prefix_facts(value: Value, argument: SinkArgument) -> Iterator[tuple[Fact, s
             for fact in all_facts(value):
                 yield fact, argument.segment
             return
+        for fact in value.facts:
+            yield fact, argument.segment
         marked = [i for i, e in enumerate(value.elems) if any(e.has_field(k) for k in BREAKPOINT_KEYS)]
         cached = value.elems[: marked[-1] + 1] if marked and value.rest is None else value.elems
         for element in cached:
@@ -1061,3 +1153,65 @@ def nested_statements(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from block_statements(stmt.orelse.body)
     elif isinstance(stmt, cst.Try):
         yield from block_statements(stmt.body)
+
+
+def add_chain(node: cst.BinaryOperation) -> list[cst.BaseExpression]:
+    """The operands of `a + b + c`, left to right."""
+    leaves: list[cst.BaseExpression] = []
+    stack: list[cst.BaseExpression] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Add):
+            stack.append(current.right)
+            stack.append(current.left)
+        else:
+            leaves.append(current)
+    return leaves
+
+
+def block_text_node(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The `text`/`content` value expression of a content-block dict literal, for display."""
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and element.key.evaluated_value in ("text", "content"):
+                return element.value
+    return node
+
+
+def self_attributes(node: cst.BaseExpression) -> set[str]:
+    """Names of `self.x` attributes mentioned in an expression (an `if` test)."""
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Attribute) and isinstance(current.value, cst.Name) and current.value.value == "self":
+            found.add(current.attr.value)
+        stack.extend(current.children)
+    return found
+
+
+def counter_names(body: cst.BaseSuite) -> set[str]:
+    """Numeric counters stepped inside a loop body (`step += 1`), not inside nested functions."""
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(current, cst.AugAssign) and isinstance(current.target, cst.Name) and isinstance(current.value, (cst.Integer, cst.Float)):
+            found.add(current.target.value)
+        stack.extend(current.children)
+    return found
+
+
+def is_loop_state(fact: Fact) -> bool:
+    return fact.rule == "CL302" and fact.kind.startswith("loop variable")
+
+
+def target_names(target: cst.BaseExpression) -> set[str]:
+    """Names bound by a `for` target (`for i, (a, b) in ...`)."""
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return set().union(*(target_names(e.value) for e in target.elements))
+    return set()

@@ -35,6 +35,8 @@ class Fact:
     param: str | None = None
     severity: str | None = None
     latent: bool = False
+    needs: tuple[str, ...] = ()
+    anchored: bool = False
 
     @property
     def is_param(self) -> bool:

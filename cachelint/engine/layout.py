@@ -1,0 +1,110 @@
+"""CL301 support: is a piece of prompt text static, how long is it, and does dynamic text come first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from cachelint.engine.values import Value, all_facts
+
+# Static text after a dynamic part shorter than this (about 100 tokens, a fraction of a cent per
+# call to re-write) is a "tiny static tail" and not worth a finding.
+MIN_STATIC_CHARS = 400
+# About the smallest minimum cacheable prefix (1024 tokens at ~4 characters a token).
+LARGE_STATIC_CHARS = 4096
+# A constant whose text cannot be seen here (imported, or computed); its size is unknown.
+UNKNOWN_SIZE = -1
+CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of composed text, in order: its value and the node it came from."""
+
+    value: Value
+    node: cst.CSTNode | None
+    literal: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    dynamic: Part
+    static_chars: int  # UNKNOWN_SIZE when a constant of unknown size follows
+    params: tuple[str, ...]
+
+
+def is_dynamic(part: Part) -> bool:
+    """Per-request content: it carries a parameter (request input) or changing state, nothing volatile.
+
+    Parts that carry a volatile source (a clock, an id) are left to CL1xx/CL2xx, whose fix (move
+    it to the end) also fixes the layout.
+    """
+    facts = [f for f in all_facts(part.value) if not f.latent]
+    if not facts:
+        return False
+    return all(f.is_param or f.rule == "CL302" for f in facts)
+
+
+def static_size(part: Part) -> int:
+    """Characters of static text in a part: 0 when it is not static or not visibly constant."""
+    if part.literal is not None:
+        return len(part.literal)
+    if all_facts(part.value):
+        return 0
+    if part.value.const is not None:
+        return len(part.value.const)
+    node = part.node
+    if isinstance(node, cst.Attribute):
+        node = node.attr
+    if isinstance(node, cst.Name) and CONSTANT_NAME.match(node.value):
+        return UNKNOWN_SIZE
+    return 0
+
+
+def dynamic_before_static(parts: list[Part]) -> Finding | None:
+    """The first dynamic part that precedes enough static text, if any."""
+    for i, part in enumerate(parts):
+        if not is_dynamic(part):
+            continue
+        total, unknown = 0, False
+        for later in parts[i + 1 :]:
+            size = static_size(later)
+            if size == UNKNOWN_SIZE:
+                unknown = True
+            else:
+                total += size
+        if total >= MIN_STATIC_CHARS or unknown:
+            params = tuple(sorted({f.param.split(".")[0] for f in all_facts(part.value) if f.is_param and f.param}))
+            has_state = any(f.rule == "CL302" for f in all_facts(part.value))
+            return Finding(part, UNKNOWN_SIZE if unknown and total < MIN_STATIC_CHARS else total, () if has_state else params)
+        return None
+    return None
+
+
+def severity_for(static_chars: int) -> str:
+    if static_chars == UNKNOWN_SIZE:
+        return "medium"
+    return "high" if static_chars >= LARGE_STATIC_CHARS else "low"
+
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)?[^{}]*\}")
+
+
+def template_parts(template: str, positional: list[Part], named: dict[str, Part]) -> list[Part]:
+    """`"{user} ... long text".format(user=u)` as parts in the order the template places them."""
+    parts: list[Part] = []
+    index = 0
+    position = 0
+    for match in PLACEHOLDER.finditer(template.replace("{{", "  ").replace("}}", "  ")):
+        parts.append(Part(Value(), None, template[index : match.start()]))
+        name = match.group(1)
+        if name is not None and name in named:
+            parts.append(named[name])
+        elif name is None and position < len(positional):
+            parts.append(positional[position])
+            position += 1
+        index = match.end()
+    parts.append(Part(Value(), None, template[index:]))
+    return parts

@@ -1,0 +1,92 @@
+"""anthropic SDK (Anthropic, AsyncAnthropic, AnthropicBedrock, AnthropicVertex and their async
+twins) through the SDK's own middleware API.
+
+Middleware runs once per HTTP attempt, sees the prepared body as plain dicts (before Bedrock and
+Vertex move the model into the URL), and what it raises reaches the caller before anything is
+sent, which makes it the one safe place for assertion mode. The middleware chain is fixed when a
+client is built, so `watch()` returns a new client (`with_middleware`) sharing the original's
+connection pool. It covers `messages.create`, `messages.stream` and `beta.messages.*`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from cachelint.runtime.adapters.base import Watcher, finish_quietly
+from cachelint.runtime.adapters.streams import tap_httpx_response
+from cachelint.runtime.tracker import Call
+
+logger = logging.getLogger("cachelint")
+
+
+def platform_of(client: Any) -> str:
+    name = type(client).__name__
+    if "Bedrock" in name:
+        return "bedrock"
+    if "Vertex" in name:
+        return "vertex"
+    return "anthropic"
+
+
+def is_anthropic_client(client: Any) -> bool:
+    return type(client).__module__.startswith("anthropic") and hasattr(client, "with_middleware")
+
+
+def watch_anthropic(client: Any, watcher: Watcher) -> Any:
+    import anthropic
+
+    class CachelintMiddleware(anthropic.Middleware):
+        def handle(self, request: Any, call_next: Any) -> Any:
+            call = _begin(watcher, request)
+            if call is None:
+                return call_next(request)
+            try:
+                response = call_next(request)
+            except BaseException as exc:
+                finish_quietly(call, error=exc)
+                raise
+            _after(call, response)
+            return response
+
+        async def handle_async(self, request: Any, call_next: Any) -> Any:
+            call = _begin(watcher, request)
+            if call is None:
+                return await call_next(request)
+            try:
+                response = await call_next(request)
+            except BaseException as exc:
+                finish_quietly(call, error=exc)
+                raise
+            _after(call, response)
+            return response
+
+    return client.with_middleware(CachelintMiddleware())
+
+
+def _begin(watcher: Watcher, request: Any) -> Call | None:
+    try:
+        path = str(request.url).split("?", 1)[0]
+        if str(request.method).lower() != "post" or not path.endswith("/messages"):
+            return None  # count_tokens, batches, models: not a cached prefix
+        body = request.json
+        # beta.messages sends its `betas` as the anthropic-beta header (older SDKs: ?beta=true).
+        headers = request.headers if isinstance(request.headers, dict) else {}
+        beta = isinstance(headers.get("anthropic-beta"), str) or "beta=true" in str(request.url)
+        op = ("beta." if beta else "") + ("messages.stream" if request.stream else "messages.create")
+        attempt = int(getattr(request, "retries_taken", 0) or 0)
+    except Exception:
+        logger.exception("cachelint: cannot read the request; it goes out unwatched")
+        return None
+    return watcher.begin(body, op=op, attempt=attempt)
+
+
+def _after(call: Call, response: Any) -> None:
+    try:
+        if response.status_code >= 400:
+            finish_quietly(call, error=f"HTTP {response.status_code}")
+            return
+        tap_httpx_response(response.http_response, lambda usage: finish_quietly(call, usage or None))
+    except Exception:
+        logger.exception("cachelint: cannot read usage from the response")
+        finish_quietly(call)

@@ -1,0 +1,445 @@
+"""The provider-neutral core: conversations, drift, accounting.
+
+`PrefixTracker.observe(request)` fingerprints a request, finds its conversation, compares it with
+that conversation's previous request and returns a `DriftReport` or None. SDK adapters use the
+two-step form, `begin()` before sending and `Call.finish(usage)` when the response (or the end of
+its stream) arrives.
+
+Conversations are found, in order, by the `conversation=` argument, the enclosing
+`with cachelint.conversation(...)` block, the `watch(conversation=...)` default, and otherwise
+automatically by longest shared prefix:
+
+1. the chain hash at each message boundary of every conversation's latest request is indexed; the
+   new request's boundaries are looked up from last to first, and the first hit is its parent
+   (plain append-only growth, or a rewrite somewhere in the history);
+2. failing that, the same over a chain of the messages alone, so a request whose tools or system
+   prompt changed is still matched to its conversation and the change is reported as drift
+   rather than hidden as a "new conversation" (needs two shared messages, or a head where only the
+   tools or only the system prompt changed, so that two agents answering the same first message
+   are not merged);
+3. failing that, the first message is looked up among every conversation's latest messages, which
+   catches a history that drops messages from the front (sliding window).
+
+Unrelated conversations that start with identical messages (a templated task) merge under
+automatic grouping; pass an explicit key for those. Memory is bounded: at most
+`max_conversations` are kept, least recently used first out, with their index entries.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
+from cachelint.runtime import checks as checks_mod
+from cachelint.runtime.accounting import Usage, cost_of, miss_premium, usage_from
+from cachelint.runtime.context import current_conversation
+from cachelint.runtime.drift import DriftReport, build_report, classify
+from cachelint.runtime.logsink import JsonLinesSink, LogTarget, sink_for
+from cachelint.runtime.segments import MESSAGES, SYSTEM, TOOLS, Fingerprint, fingerprint
+from cachelint.runtime.serialize import HASH_NAME, SERIALIZER, hex64
+
+logger = logging.getLogger("cachelint")
+
+_FACTS_PROVIDER = {"anthropic": "anthropic", "vertex": "anthropic", "bedrock": "bedrock", "openai": "openai"}
+
+
+@dataclass
+class ConversationStats:
+    """Totals for one conversation (a snapshot: copying is cheap and thread-safe)."""
+
+    conversation: str
+    provider: str = ""
+    model: str | None = None
+    calls: int = 0
+    errors: int = 0
+    usage: Usage = field(default_factory=Usage)
+    cost: float = 0.0
+    cost_no_cache: float = 0.0
+    lost_to_drift: float = 0.0
+    lost_to_misses: float = 0.0
+    priced: bool = False
+    drifts: list[DriftReport] = field(default_factory=list)
+    findings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def hit_rate(self) -> float:
+        return self.usage.hit_rate
+
+
+class _Conversation:
+    __slots__ = ("id", "last", "turn", "last_time", "last_usage", "stats", "boundary_keys", "message_keys", "first_keys")
+
+    def __init__(self, key: str) -> None:
+        self.id = key
+        self.last: Fingerprint | None = None
+        self.turn = 0
+        self.last_time: float | None = None
+        self.last_usage: Usage | None = None
+        self.stats = ConversationStats(key)
+        self.boundary_keys: set[int] = set()
+        self.message_keys: set[int] = set()
+        self.first_keys: set[int] = set()
+
+
+class Call:
+    """One request in flight; `finish()` records its usage exactly once."""
+
+    def __init__(
+        self,
+        tracker: PrefixTracker,
+        fp: Fingerprint,
+        conversation: str,
+        turn: int,
+        drift: DriftReport | None,
+        findings: list[checks_mod.Finding],
+        prev_usage: Usage | None,
+        gap: float | None,
+        op: str | None,
+        attempt: int,
+        sink: JsonLinesSink | None,
+    ) -> None:
+        self.id = next(tracker._ids)
+        self.tracker = tracker
+        self.fingerprint = fp
+        self.conversation = conversation
+        self.turn = turn
+        self.drift = drift
+        self.findings = findings
+        self.prev_usage = prev_usage
+        self.gap = gap
+        self.op = op
+        self.attempt = attempt
+        self.sink = sink
+        self.usage: Usage | None = None
+        self.finished = False
+        self._lock = threading.Lock()
+
+    def finish(self, usage: Any = None, *, error: BaseException | str | None = None) -> None:
+        """Record the response's usage (any provider's usage mapping or SDK object) or an error."""
+        with self._lock:
+            if self.finished:
+                return
+            self.finished = True
+        try:
+            self.tracker._finish(self, usage if isinstance(usage, Usage) else usage_from(usage), error)
+        except Exception:  # the companion never breaks the caller
+            logger.exception("cachelint: internal error while recording usage")
+
+
+class PrefixTracker:
+    """Fingerprints requests, groups them into conversations, reports drift and keeps accounts."""
+
+    def __init__(
+        self,
+        *,
+        keep_text: bool = False,
+        max_conversations: int = 512,
+        providers: ProviderFacts | None = None,
+        log: LogTarget = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.keep_text = keep_text
+        self.max_conversations = max_conversations
+        self._providers = providers
+        self._sink = sink_for(log)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
+        self._by_boundary: dict[int, str] = {}
+        self._by_messages: dict[int, str] = {}
+        self._by_message: dict[int, str] = {}
+        self._ids = itertools.count(1)
+        self._auto = itertools.count(1)
+        self._facts: dict[tuple[str, str | None], ModelFacts | None] = {}
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def observe(
+        self,
+        request: dict[str, Any],
+        *,
+        provider: str | None = None,
+        conversation: str | None = None,
+        usage: Any = None,
+    ) -> DriftReport | None:
+        """Fingerprint `request`, compare it with its conversation's previous request, and return
+        the drift report (None for a first request, an identical one or append-only growth)."""
+        call = self.begin(request, provider=provider, conversation=conversation)
+        call.finish(usage)
+        return call.drift
+
+    def begin(
+        self,
+        request: dict[str, Any],
+        *,
+        provider: str | None = None,
+        api: str | None = None,
+        conversation: str | None = None,
+        default_conversation: str | None = None,
+        op: str | None = None,
+        attempt: int = 0,
+        model: str | None = None,
+        sink: JsonLinesSink | None = None,
+    ) -> Call:
+        """Fingerprint and compare a request about to be sent; finish the returned Call later."""
+        fp = fingerprint(request, provider, api=api, model=model, keep_text=self.keep_text)
+        now = self._clock()
+        explicit = conversation or current_conversation() or default_conversation
+        with self._lock:
+            conv = self._conversation_for(fp, explicit)
+            prev = conv.last
+            gap = now - conv.last_time if conv.last_time is not None else None
+            facts = self.facts(fp)
+            drift = None
+            if attempt == 0:
+                conv.turn += 1
+                if prev is not None:
+                    change = classify(prev, fp)
+                    if change is not None:
+                        drift = build_report(
+                            prev,
+                            fp,
+                            change,
+                            conversation=conv.id,
+                            turn=conv.turn,
+                            prev_input_tokens=conv.last_usage.total_input if conv.last_usage else None,
+                            cost_per_token=self._drift_price(prev, facts),
+                        )
+                        conv.stats.drifts.append(drift)
+                        del conv.stats.drifts[:-50]  # keep the latest; the log has them all
+                        if drift.cost_lost:
+                            conv.stats.lost_to_drift += drift.cost_lost
+            findings = checks_mod.request_checks(fp, prev, facts, gap) if attempt == 0 else []
+            for f in findings:
+                conv.stats.findings[f.name] = conv.stats.findings.get(f.name, 0) + 1
+            self._remember(conv, fp)
+            conv.last_time = now
+            conv.stats.provider, conv.stats.model = fp.provider, fp.model
+            return Call(self, fp, conv.id, conv.turn, drift, findings, conv.last_usage, gap, op, attempt, sink or self._sink)
+
+    def facts(self, fp: Fingerprint) -> ModelFacts | None:
+        key = (fp.provider, fp.model)
+        if key not in self._facts:
+            if self._providers is None:
+                self._providers = load_provider_facts()
+            self._facts[key] = self._providers.lookup(_FACTS_PROVIDER.get(fp.provider, fp.provider), fp.model)
+        return self._facts[key]
+
+    def stats(self, conversation: str | None = None) -> list[ConversationStats]:
+        """Per-conversation totals, most recently used last (all, or just one)."""
+        with self._lock:
+            if conversation is None:
+                convs = list(self._conversations.values())
+            else:
+                convs = [self._conversations[conversation]] if conversation in self._conversations else []
+            return [_copy_stats(c.stats) for c in convs]
+
+    def conversations(self) -> list[str]:
+        with self._lock:
+            return list(self._conversations)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._conversations.clear()
+            self._by_boundary.clear()
+            self._by_messages.clear()
+            self._by_message.clear()
+
+    # -- conversations ------------------------------------------------------------------------
+
+    def _conversation_for(self, fp: Fingerprint, explicit: str | None) -> _Conversation:
+        key = explicit or self._match(fp) or f"auto-{next(self._auto)}"
+        conv = self._conversations.get(key)
+        if conv is None:
+            conv = _Conversation(key)
+            self._conversations[key] = conv
+            while len(self._conversations) > self.max_conversations:
+                _, old = self._conversations.popitem(last=False)
+                self._forget(old)
+        else:
+            self._conversations.move_to_end(key)
+        return conv
+
+    def _match(self, fp: Fingerprint) -> str | None:
+        start = fp.msg_start
+        for k in range(len(fp) - 1, start - 1, -1):
+            hit = self._by_boundary.get(fp.chain[k])
+            if hit is not None:
+                return hit
+        for k in range(len(fp.msg_chain) - 1, -1, -1):
+            hit = self._by_messages.get(fp.msg_chain[k])
+            if hit is not None and (k >= 1 or self._one_head_section_kept(hit, fp)):
+                return hit
+        if fp.n_messages:
+            hit = self._by_message.get(fp.hashes[start])
+            if hit is not None:
+                last = self._conversations[hit].last
+                change = classify(last, fp) if last is not None else None
+                if change is not None and change.kind == "dropped_front":
+                    return hit
+        return None
+
+    def _one_head_section_kept(self, key: str, fp: Fingerprint) -> bool:
+        last = self._conversations[key].last
+        if last is None:
+            return False
+        same = [
+            [last.hashes[i] for i in last.indexes(section)] == [fp.hashes[i] for i in fp.indexes(section)]
+            for section in (TOOLS, SYSTEM)
+        ]
+        return any(same)
+
+    def _remember(self, conv: _Conversation, fp: Fingerprint) -> None:
+        last = conv.last
+        conv.last = fp
+        start = fp.msg_start
+        if last is not None and len(last) <= len(fp) and last.msg_start == start and last.chain and fp.chain[len(last) - 1] == last.head:
+            # Append-only growth (the usual turn): every old key is still valid; add the new ones.
+            n, m = len(last) - start, len(last.msg_chain)
+            additions = ((self._by_boundary, conv.boundary_keys, fp.chain[start + n :]), (self._by_messages, conv.message_keys, fp.msg_chain[m:]), (self._by_message, conv.first_keys, fp.hashes[start + n :]))
+            for index, keys, new in additions:
+                for key in new:
+                    index[key] = conv.id
+                keys.update(new)
+            return
+        boundary = set(fp.chain[start:])
+        messages = set(fp.msg_chain)
+        first = set(fp.hashes[start:])
+        for index, old, new in (
+            (self._by_boundary, conv.boundary_keys, boundary),
+            (self._by_messages, conv.message_keys, messages),
+            (self._by_message, conv.first_keys, first),
+        ):
+            for key in old - new:
+                if index.get(key) == conv.id:
+                    del index[key]
+            for key in new:
+                index[key] = conv.id
+        conv.boundary_keys, conv.message_keys, conv.first_keys = boundary, messages, first
+
+    def _forget(self, conv: _Conversation) -> None:
+        for index, keys in ((self._by_boundary, conv.boundary_keys), (self._by_messages, conv.message_keys), (self._by_message, conv.first_keys)):
+            for key in keys:
+                if index.get(key) == conv.id:
+                    del index[key]
+
+    # -- accounting ---------------------------------------------------------------------------
+
+    def _drift_price(self, prev: Fingerprint, facts: ModelFacts | None) -> float | None:
+        if prev.provider != "openai" and not prev.breakpoints:
+            return 0.0  # nothing was cached, so nothing is lost (yet)
+        ttl = "1h" if any(bp.ttl == "1h" for bp in prev.breakpoints) else "5m"
+        return miss_premium(facts, ttl)
+
+    def _finish(self, call: Call, usage: Usage | None, error: BaseException | str | None) -> None:
+        fp = call.fingerprint
+        facts = self.facts(fp)
+        findings = list(call.findings)
+        cost = None
+        with self._lock:
+            conv = self._conversations.get(call.conversation)
+            stats = conv.stats if conv is not None else None
+            if stats is not None:
+                stats.calls += 1
+                if error is not None:
+                    stats.errors += 1
+            if usage is not None:
+                extra = checks_mod.usage_checks(fp, usage, call.prev_usage, call.drift is not None, call.gap, facts)
+                findings.extend(extra)
+                cost = cost_of(usage, facts)
+                lost = 0.0
+                if extra and call.prev_usage is not None and any(f.name in ("ttl-gap", "write-never-read", "unexplained-miss") for f in extra):
+                    premium = miss_premium(facts, "1h" if usage.write_1h else "5m")
+                    if premium is not None:
+                        lost = min(usage.write or usage.uncached, call.prev_usage.read + call.prev_usage.write) * premium
+                if stats is not None:
+                    stats.usage = stats.usage + usage
+                    if cost is not None:
+                        stats.priced = True
+                        stats.cost += cost.actual
+                        stats.cost_no_cache += cost.no_cache
+                    stats.lost_to_misses += lost
+                    for f in extra:
+                        stats.findings[f.name] = stats.findings.get(f.name, 0) + 1
+                if conv is not None:
+                    conv.last_usage = usage
+                if cost is not None:
+                    drift_lost = (call.drift.cost_lost or 0.0) if call.drift else 0.0
+                    cost = type(cost)(cost.actual, cost.no_cache, lost + drift_lost)
+        for f in findings:
+            if f not in call.findings:
+                logger.info("cachelint: %s [%s] %s", call.conversation, f.name, f.message)
+        call.usage = usage
+        from cachelint.runtime import otel
+
+        sink = call.sink
+        export = otel.active()
+        if sink is None and not export:
+            return  # nobody reads the record: do not build it
+        record = self._record(call, usage, cost, findings, error)
+        if sink is not None:
+            try:
+                sink.write(record)
+            except Exception:
+                logger.exception("cachelint: cannot write the log line")
+        if export:
+            otel.emit(record)
+
+    def _record(self, call: Call, usage: Usage | None, cost: Any, findings: list[checks_mod.Finding], error: Any) -> dict[str, Any]:
+        fp = call.fingerprint
+        sections = {}
+        for section in (TOOLS, SYSTEM, MESSAGES):
+            idx = fp.indexes(section)
+            if idx:
+                sections[section] = {"segments": len(idx), "bytes": sum(fp.sizes[i] for i in idx), "chain": hex64(fp.chain[idx[-1]])}
+        return {
+            "cachelint": 1,
+            "ts": round(self._clock(), 3),
+            "call": call.id,
+            "conversation": call.conversation,
+            "turn": call.turn,
+            "attempt": call.attempt,
+            "provider": fp.provider,
+            "api": fp.api,
+            "op": call.op,
+            "model": fp.model,
+            "hash": f"{HASH_NAME}/{SERIALIZER}",
+            "segments": len(fp),
+            "prefix_bytes": fp.total_bytes,
+            "chain_head": hex64(fp.head),
+            "sections": sections,
+            "breakpoints": [{"segment": fp.label(b.segment), "block": b.block, "ttl": b.ttl, "auto": b.auto} for b in fp.breakpoints],
+            "drift": call.drift.to_dict() if call.drift else None,
+            "findings": [f.to_dict() for f in findings],
+            "usage": usage.to_dict() if usage else None,
+            "hit_rate": round(usage.hit_rate, 4) if usage else None,
+            "cost": {"actual": cost.actual, "no_cache": cost.no_cache, "lost": cost.lost} if cost else None,
+            "error": None if error is None else (error if isinstance(error, str) else type(error).__name__),
+        }
+
+
+def _copy_stats(s: ConversationStats) -> ConversationStats:
+    return ConversationStats(
+        conversation=s.conversation,
+        provider=s.provider,
+        model=s.model,
+        calls=s.calls,
+        errors=s.errors,
+        usage=s.usage,
+        cost=s.cost,
+        cost_no_cache=s.cost_no_cache,
+        lost_to_drift=s.lost_to_drift,
+        lost_to_misses=s.lost_to_misses,
+        priced=s.priced,
+        drifts=list(s.drifts),
+        findings=dict(s.findings),
+    )
+
+
+__all__ = ["Call", "ConversationStats", "PrefixTracker"]

@@ -1,0 +1,226 @@
+"""The real anthropic clients through cachelint's middleware, on httpx2 MockTransports."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+
+import anthropic
+import httpx2
+import pytest
+
+import cachelint
+from cachelint.runtime.tracker import PrefixTracker
+from tests.runtime.conftest import anthropic_body, grow
+from tests.runtime.fakes import ANTHROPIC_USAGE, ChunkStream, Recorder, anthropic_message, event_frame
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+EXPECTED_USAGE = {"uncached": 12, "read": 2000, "write_5m": 200, "write_1h": 100, "output": 9}
+
+
+def kwargs(body):
+    return {k: v for k, v in body.items()}
+
+
+def make(recorder=None, *, async_=False, **watch_kwargs):
+    recorder = recorder or Recorder()
+    records: list = []
+    transport = httpx2.MockTransport(recorder)
+    if async_:
+        client = anthropic.AsyncAnthropic(api_key="k", max_retries=0, http_client=anthropic.DefaultAsyncHttpxClient(transport=transport))
+    else:
+        client = anthropic.Anthropic(api_key="k", max_retries=0, http_client=anthropic.DefaultHttpxClient(transport=transport))
+    watch_kwargs.setdefault("tracker", PrefixTracker())
+    watched = cachelint.watch(client, log=records.append, **watch_kwargs)
+    return watched, recorder, records
+
+
+def test_watch_returns_a_new_client_and_records_usage():
+    client, recorder, records = make()
+    body = anthropic_body(1)
+    message = client.messages.create(**kwargs(body))
+    assert message.content[0].text == "Hello"
+    assert recorder.bodies[0]["messages"] == body["messages"]
+    (rec,) = records
+    assert rec["usage"] == EXPECTED_USAGE and rec["op"] == "messages.create" and rec["drift"] is None
+    assert rec["provider"] == "anthropic" and rec["model"] == "claude-sonnet-4-5"
+
+
+def test_stream_still_streams_and_usage_comes_from_the_events():
+    client, _, records = make()
+    with client.messages.stream(**kwargs(anthropic_body(1))) as stream:
+        assert "".join(stream.text_stream) == "Hello"
+        final = stream.get_final_message()
+    assert final.usage.cache_read_input_tokens == 2000
+    assert records[-1]["usage"] == EXPECTED_USAGE and records[-1]["op"] == "messages.stream"
+
+
+def test_create_stream_true_and_beta_messages():
+    client, _, records = make()
+    events = list(client.messages.create(stream=True, **kwargs(anthropic_body(1))))
+    assert events[0].type == "message_start" and events[-1].type == "message_stop"
+    assert records[-1]["usage"] == EXPECTED_USAGE
+    client.beta.messages.create(betas=["context-management-2025-06-27"], **kwargs(grow(anthropic_body(1))))
+    assert records[-1]["op"] == "beta.messages.create" and records[-1]["drift"] is None
+
+
+def test_drift_warns_by_default(caplog):
+    client, _, records = make()
+    body = anthropic_body(1)
+    client.messages.create(**kwargs(body))
+    changed = grow(body)
+    changed["system"][0]["text"] += " It is 10:46."
+    with caplog.at_level(logging.WARNING, logger="cachelint"):
+        client.messages.create(**kwargs(changed))
+    assert records[-1]["drift"]["where"] == "system[0]"
+    assert any("first change: system[0]" in r.getMessage() for r in caplog.records)
+
+
+def test_raise_mode_raises_before_sending():
+    client, recorder, _ = make(on_drift="raise")
+    body = anthropic_body(1)
+    client.messages.create(**kwargs(body))
+    changed = grow(body)
+    changed["tools"][1]["description"] = "Fetch a URL (v2)"
+    with pytest.raises(cachelint.PrefixDriftError) as err:
+        client.messages.create(**kwargs(changed))
+    assert (err.value.segment, err.value.index, err.value.reason) == ('tools[1] ("fetch_url")', 2, 'tools[1] ("fetch_url") description')
+    assert len(recorder.bodies) == 1  # the drifted request was never sent
+
+
+def test_async_client_create_and_stream():
+    async def main():
+        client, _, records = make(async_=True)
+        body = anthropic_body(1)
+        message = await client.messages.create(**kwargs(body))
+        assert message.usage.cache_read_input_tokens == 2000
+        async with client.messages.stream(**kwargs(grow(body))) as stream:
+            text = "".join([t async for t in stream.text_stream])
+        return text, records
+
+    text, records = asyncio.run(main())
+    assert text == "Hello"
+    assert [r["usage"] for r in records] == [EXPECTED_USAGE, EXPECTED_USAGE]
+    assert records[1]["conversation"] == records[0]["conversation"] and records[1]["turn"] == 2
+
+
+def test_async_raise_mode():
+    async def main():
+        client, recorder, _ = make(async_=True, on_drift="raise")
+        body = anthropic_body(1)
+        await client.messages.create(**kwargs(body))
+        changed = grow(body)
+        changed["model"] = "claude-opus-4-5"
+        with pytest.raises(cachelint.PrefixDriftError) as err:
+            await client.messages.create(**kwargs(changed))
+        return err.value, recorder
+
+    error, recorder = asyncio.run(main())
+    assert error.segment == "param model" and len(recorder.bodies) == 1
+
+
+def test_http_errors_reach_the_caller_unchanged_and_are_logged():
+    client, _, records = make(Recorder(status=400))
+    with pytest.raises(anthropic.BadRequestError):
+        client.messages.create(**kwargs(anthropic_body(1)))
+    assert records[-1]["error"] == "HTTP 400" and records[-1]["usage"] is None
+
+
+def test_internal_errors_never_reach_the_caller(monkeypatch, caplog):
+    client, recorder, records = make()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug in cachelint")
+
+    monkeypatch.setattr(PrefixTracker, "begin", broken)
+    with caplog.at_level(logging.ERROR, logger="cachelint"):
+        message = client.messages.create(**kwargs(anthropic_body(1)))
+    assert message.content[0].text == "Hello" and len(recorder.bodies) == 1
+    assert "unwatched" in caplog.text
+
+
+def test_broken_usage_and_broken_log_never_reach_the_caller(caplog):
+    def garbage(request):
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=ChunkStream([b"data: {not json usage\n\n", *Recorder()(request).stream.chunks]))
+
+    def broken_log(record):
+        raise OSError("disk full")
+
+    client = cachelint.watch(
+        anthropic.Anthropic(api_key="k", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(garbage))),
+        log=broken_log,
+        tracker=PrefixTracker(),
+    )
+    body = anthropic_body(1)
+    body["stream"] = True
+    with caplog.at_level(logging.ERROR, logger="cachelint"):
+        events = list(client.messages.create(**body))
+    assert events[-1].type == "message_stop"
+    assert "cannot write the log line" in caplog.text
+
+
+def test_conversation_argument_and_context():
+    client, _, records = make(conversation="default-key")
+    body = anthropic_body(1)
+    client.messages.create(**kwargs(body))
+    with cachelint.conversation("ticket-1"):
+        client.messages.create(**kwargs(body))
+    assert [r["conversation"] for r in records] == ["default-key", "ticket-1"]
+
+
+def test_anthropic_bedrock_client_and_its_event_stream():
+    def bedrock(request):
+        if request.url.path.endswith("invoke-with-response-stream"):
+            frames = []
+            for payload in [
+                {"type": "message_start", "message": {**anthropic_message("claude"), "content": [], "usage": ANTHROPIC_USAGE}},
+                {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}},
+                {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 9}},
+                {"type": "message_stop"},
+            ]:
+                frames.append(event_frame("chunk", {"bytes": base64.b64encode(json.dumps(payload).encode()).decode()}))
+            return httpx2.Response(200, headers={"content-type": "application/vnd.amazon.eventstream"}, stream=ChunkStream(frames))
+        return httpx2.Response(200, json=anthropic_message("claude"))
+
+    records: list = []
+    raw = anthropic.AnthropicBedrock(
+        aws_access_key="a", aws_secret_key="b", aws_region="us-east-1", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(bedrock))
+    )
+    client = cachelint.watch(raw, log=records.append, tracker=PrefixTracker())
+    body = anthropic_body(1)
+    body["model"] = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    client.messages.create(**body)
+    assert records[-1]["provider"] == "bedrock" and records[-1]["usage"] == EXPECTED_USAGE
+    with client.messages.stream(**grow(body)) as stream:
+        assert "".join(stream.text_stream) == "Hi"
+    assert records[-1]["usage"] == EXPECTED_USAGE and records[-1]["drift"] is None
+
+
+def test_anthropic_vertex_client():
+    records: list = []
+    raw = anthropic.AnthropicVertex(region="us-east5", project_id="p", access_token="t", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(Recorder())))
+    client = cachelint.watch(raw, log=records.append, tracker=PrefixTracker())
+    body = anthropic_body(1)
+    body["model"] = "claude-sonnet-4-5@20250929"
+    client.messages.create(**body)
+    assert records[-1]["provider"] == "vertex" and records[-1]["usage"] == EXPECTED_USAGE
+
+
+def test_retries_are_not_new_turns():
+    calls = {"n": 0}
+    inner = Recorder()
+
+    def flaky(request):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return httpx2.Response(529, json={"type": "error", "error": {"type": "overloaded_error", "message": "busy"}})
+        return inner(request)
+
+    records: list = []
+    raw = anthropic.Anthropic(api_key="k", max_retries=2, http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(flaky)))
+    client = cachelint.watch(raw, log=records.append, tracker=PrefixTracker())
+    client.with_options(timeout=5).messages.create(**anthropic_body(1))
+    assert [(r["attempt"], r["turn"], r["error"]) for r in records] == [(0, 1, "HTTP 529"), (1, 1, None)]
