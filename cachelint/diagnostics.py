@@ -108,8 +108,16 @@ class Diagnostic:
 
 @dataclass
 class FileResult:
-    """What checking one file produced; `source` is kept only for the human formats' code frames."""
+    """What checking one file produced; `source` is kept only for the human formats' code frames.
+
+    `foreign` holds findings about values produced in other files (reported there, once every
+    file is checked); `comments` and `statement_starts` let those be matched to this file's
+    suppression comments.
+    """
 
     filename: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: str | None = None
+    foreign: list[Diagnostic] = field(default_factory=list)
+    comments: Any = None
+    statement_starts: dict[int, int] = field(default_factory=dict)

@@ -45,12 +45,13 @@ SEGMENT_WORDS = {"tools": "tool definitions", "system": "system prompt", "messag
 
 def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: str) -> list[Diagnostic]:
     """One diagnostic per volatile source location, listing every request it reaches."""
-    grouped: dict[tuple[str, int], list[SinkHit]] = defaultdict(list)
+    grouped: dict[tuple[str, str, int], list[SinkHit]] = defaultdict(list)
     for hit in hits:
         if hit.fact.rule in rules:
-            grouped[(hit.fact.rule, hit.fact.line)].append(hit)
+            # A value built in another module is reported there, where it is produced.
+            grouped[(hit.fact.file or filename, hit.fact.rule, hit.fact.line)].append(hit)
     out: list[Diagnostic] = []
-    for (code, _), group in grouped.items():
+    for (source_file, code, _), group in grouped.items():
         rule = rules[code]
         fact = min((h.fact for h in group), key=lambda f: f.column)
         segment = min((h.segment for h in group), key=SEGMENTS.index)
@@ -73,7 +74,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         )
         related = tuple(
             Related(
-                filename=filename,
+                filename=h.site.file or filename,
                 location=Location(h.site.span[0], h.site.span[1]),
                 message=_related_message(h),
             )
@@ -84,7 +85,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
                 code=code,
                 name=rule.name,
                 message=message,
-                filename=filename,
+                filename=source_file,
                 location=Location(fact.line, fact.column),
                 end_location=Location(fact.end_line, fact.end_column),
                 severity=severity,

@@ -9,43 +9,128 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from dataclasses import dataclass, replace
+
 from cachelint.catalogue import Catalogue, Rule
 from cachelint.checks.volatile import volatile_diagnostics
 from cachelint.diagnostics import Diagnostic, FileResult, Location
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.parse import ParseProblem, decode, parse, quick_syntax_problem
 from cachelint.engine.prefilter import may_contain_sink
+from cachelint.engine.project import ModuleSummary, ProjectIndex
 from cachelint.engine.resolve import import_aliases
 from cachelint.engine.suppressions import Comments, find_comments
 from cachelint.knowledge import Knowledge
 
 
-def check_source(data: bytes, filename: str, knowledge: Knowledge, catalogue: Catalogue, enabled: frozenset[str]) -> FileResult:
-    """Check one file's bytes; never raises for bad input (it becomes CL001/CL003)."""
-    rules = {code: rule for code, rule in catalogue.by_code().items() if code in enabled}
+@dataclass(frozen=True)
+class ModuleContext:
+    """Where a file sits in the checked project: its import name, and the other modules' summaries.
+
+    `force` analyses a file even when no sink is spelled in it: it calls a function of another
+    module that sends a request.
+    """
+
+    name: str = ""
+    is_package: bool = False
+    project: ProjectIndex | None = None
+    force: bool = False
+
+
+def summarize_source(data: bytes, filename: str, knowledge: Knowledge, context: ModuleContext) -> ModuleSummary | None:
+    """Pass 1 across modules: what this module exports for its importers (None if it does not parse)."""
     text = decode(data)
     if isinstance(text, ParseProblem):
-        return FileResult(filename, _problem(text, filename, rules), None)
-    known = frozenset(catalogue.by_code())
-    if not may_contain_sink(data, knowledge):
-        # No sink can be spelled here, so no dataflow rule can report: only check the syntax.
-        problem = quick_syntax_problem(text)
-        if problem is not None:
-            return FileResult(filename, _problem(problem, filename, rules), text)
-        return FileResult(filename, _apply_suppressions([], text, {}, rules, known, filename), text)
+        return None
     module = parse(text)
     if isinstance(module, ParseProblem):
-        return FileResult(filename, _problem(module, filename, rules), text)
+        return None
+    analysis = _analysis(module, knowledge, context)
+    analysis.run()
+    return analysis.export(filename)
+
+
+def _analysis(module: cst.Module, knowledge: Knowledge, context: ModuleContext) -> ModuleAnalysis:
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
     def span(node: cst.CSTNode) -> tuple[int, int, int, int]:
         r = positions[node]
         return (r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
 
-    hits = ModuleAnalysis(module, knowledge, import_aliases(module), span).run()
-    diagnostics = volatile_diagnostics(hits, rules, filename)
-    statement_starts = _statement_starts(module, positions)
-    return FileResult(filename, _apply_suppressions(diagnostics, text, statement_starts, rules, known, filename), text)
+    analysis = ModuleAnalysis(module, knowledge, import_aliases(module), span, context.name, context.is_package, context.project)
+    analysis.positions = positions
+    return analysis
+
+
+def check_source(
+    data: bytes,
+    filename: str,
+    knowledge: Knowledge,
+    catalogue: Catalogue,
+    enabled: frozenset[str],
+    context: ModuleContext | None = None,
+) -> FileResult:
+    """Check one file's bytes; never raises for bad input (it becomes CL001/CL003)."""
+    context = context or ModuleContext()
+    rules = {code: rule for code, rule in catalogue.by_code().items() if code in enabled}
+    text = decode(data)
+    if isinstance(text, ParseProblem):
+        return FileResult(filename, _problem(text, filename, rules), None)
+    known = frozenset(catalogue.by_code())
+    if not context.force and not may_contain_sink(data, knowledge):
+        # No sink can be spelled here, so no dataflow rule can report: only check the syntax.
+        problem = quick_syntax_problem(text)
+        if problem is not None:
+            return FileResult(filename, _problem(problem, filename, rules), text)
+        comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
+        result = FileResult(filename, _apply_suppressions([], comments, {}, rules, known, filename), text)
+        result.comments = comments
+        return result
+    module = parse(text)
+    if isinstance(module, ParseProblem):
+        return FileResult(filename, _problem(module, filename, rules), text)
+    analysis = _analysis(module, knowledge, context)
+    found = volatile_diagnostics(analysis.run(), rules, filename)
+    own = [d for d in found if d.filename == filename]
+    foreign = [d for d in found if d.filename != filename]
+    statement_starts = _statement_starts(module, analysis.positions)
+    comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
+    result = FileResult(filename, _apply_suppressions(own, comments, statement_starts, rules, known, filename), text, foreign)
+    result.comments = comments
+    result.statement_starts = statement_starts
+    return result
+
+
+def merge_foreign(results: list[FileResult]) -> None:
+    """Move findings about values produced in other files into those files' results.
+
+    Each is matched against its own file's suppression comments (a CL002 reported for a comment
+    that turns out to suppress it is withdrawn) and merged with the same finding from other
+    importers, so a value sent from three modules is one finding with three related sinks.
+    """
+    by_name = {r.filename: r for r in results}
+    for result in results:
+        for diag in result.foreign:
+            target = by_name.get(diag.filename)
+            if target is None:
+                continue
+            row = diag.location.row
+            comments = target.comments or Comments([], {})
+            matching = [s for s in comments.applicable(row, target.statement_starts.get(row, row)) if s.covers(diag.code)]
+            if matching:
+                for s in matching:
+                    target.diagnostics = [
+                        d for d in target.diagnostics if not (d.code == "CL002" and d.location.row == s.line and d.location.column == s.column and f"`{diag.code}`" in d.message)
+                    ]
+                continue
+            same = next((i for i, d in enumerate(target.diagnostics) if (d.code, d.location) == (diag.code, diag.location)), None)
+            if same is None:
+                target.diagnostics.append(diag)
+            else:
+                existing = target.diagnostics[same]
+                related = existing.related + tuple(r for r in diag.related if r not in existing.related)
+                target.diagnostics[same] = replace(existing, related=related)
+        result.foreign = []
 
 
 def _problem(problem: ParseProblem, filename: str, rules: dict[str, Rule]) -> list[Diagnostic]:
@@ -84,13 +169,12 @@ def _statement_starts(module: cst.Module, positions) -> dict[int, int]:
 
 def _apply_suppressions(
     diagnostics: list[Diagnostic],
-    text: str,
+    comments: Comments,
     statement_starts: dict[int, int],
     rules: dict[str, Rule],
     known: frozenset[str],
     filename: str,
 ) -> list[Diagnostic]:
-    comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
     suppressions = comments.suppressions
     kept: list[Diagnostic] = []
     for diag in diagnostics:

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 import libcst as cst
 
 from cachelint.engine import layout
+from cachelint.engine.project import ExportedFunction, ModuleSummary, ProjectIndex, absolute
 from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
 from cachelint.engine.values import (
     EMPTY,
@@ -53,6 +54,7 @@ class SinkSite:
     text: str
     argument: str
     span: Span
+    file: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,21 @@ class Frame:
 class ModuleAnalysis:
     """Run the dataflow pass over one module and collect `hits`."""
 
-    def __init__(self, module: cst.Module, knowledge: Knowledge, aliases: dict[str, str], span: Callable[[cst.CSTNode], Span]) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        knowledge: Knowledge,
+        aliases: dict[str, str],
+        span: Callable[[cst.CSTNode], Span],
+        module_name: str = "",
+        is_package: bool = False,
+        project: ProjectIndex | None = None,
+    ) -> None:
         self.module = module
+        self.positions: object = None
+        self.module_name = module_name
+        self.is_package = is_package
+        self.project = project
         self.k = knowledge
         self.aliases = aliases
         self.span = span
@@ -212,6 +227,25 @@ class ModuleAnalysis:
         self.summaries[info.key] = result
         return result
 
+    def export(self, filename: str) -> ModuleSummary:
+        """This module's summary for importers; facts and sinks are stamped with their file."""
+
+        def stamp_fact(fact: Fact) -> Fact:
+            return fact if fact.file or fact.is_param else replace(fact, file=filename)
+
+        def stamp(value: Value) -> Value:
+            return map_facts(value, stamp_fact)
+
+        functions = []
+        for key, info in self.functions.items():
+            if info.cls is not None or "." in key:
+                continue
+            summary = self.summaries.get(key) or self.summary(info)
+            sinks = tuple(replace(ps, site=ps.site if ps.site.file else replace(ps.site, file=filename)) for ps in summary.param_sinks)
+            functions.append((key, ExportedFunction(tuple(info.params), stamp(summary.returns), sinks)))
+        values = tuple((name, stamp(value)) for name, value in self.globals.items() if not (value.type or "").startswith(("func:", "classdef:")))
+        return ModuleSummary(self.module_name, filename, values, tuple(functions))
+
     def check_decorator_sinks(self, info: FunctionInfo) -> None:
         """`@agent.instructions def f(...)`: what the function returns is the prompt segment."""
         for sink in self.k.sinks:
@@ -227,8 +261,20 @@ class ModuleAnalysis:
         """The value a call to a module function returns, and the sinks its arguments reach."""
         summary = self.summary(info)
         params = info.params[1:] if info.cls is not None and receiver is not None else info.params
+        return self.apply_summary(params, summary.returns, summary.param_sinks, call, frame)
+
+    def apply_external(self, target: str, call: cst.Call, frame: Frame) -> Value:
+        """A call to a function of another checked module, through its exported summary."""
+        found = self.project.lookup(target) if self.project is not None else None
+        function = found[0].function(found[1]) if found is not None else None
+        if function is None:
+            self.eval_args(call, frame)
+            return EMPTY
+        return self.apply_summary(list(function.params), function.returns, list(function.param_sinks), call, frame)
+
+    def apply_summary(self, params: list[str], returns: Value, param_sinks: list[ParamSink], call: cst.Call, frame: Frame) -> Value:
         bound = self.bind_arguments(params, call, frame)
-        for ps in summary.param_sinks:
+        for ps in param_sinks:
             actual = bound.get(ps.param)
             if actual is None:
                 continue
@@ -236,7 +282,7 @@ class ModuleAnalysis:
                 actual = actual.field(key)
             argument = ps.argument if ps.exact else replace(ps.argument, layout="whole")
             self.sink_reached(actual, argument, ps.site, frame)
-        return self.substitute(summary.returns, bound, frame, self.statement_span(call, frame))
+        return self.substitute(returns, bound, frame, self.statement_span(call, frame))
 
     def bind_arguments(self, params: list[str], call: cst.Call, frame: Frame) -> dict[str, Value]:
         bound: dict[str, Value] = {}
@@ -457,7 +503,24 @@ class ModuleAnalysis:
             return Value(type=f"func:{name}")
         if name in self.classes:
             return Value(type=f"classdef:{name}")
+        if name in self.aliases:
+            return self.imported(absolute(self.aliases[name], self.module_name, self.is_package))
         return EMPTY
+
+    def imported(self, target: str) -> Value:
+        """The value of an imported name from another checked module's summary."""
+        if self.project is None:
+            return EMPTY
+        if self.project.module(target) is not None:
+            return Value(type=f"extmod:{target}")
+        found = self.project.lookup(target)
+        if found is None:
+            return EMPTY
+        summary, name = found
+        if summary.function(name) is not None:
+            return Value(type=f"ext:{target}")
+        value = summary.value(name)
+        return EMPTY if value is None else map_facts(value, lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
 
     def eval_SimpleString(self, node: cst.SimpleString, frame: Frame) -> Value:
         try:
@@ -501,6 +564,8 @@ class ModuleAnalysis:
 
     def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         owner = self.eval(node.value, frame)
+        if owner.type and owner.type.startswith("extmod:"):
+            return self.imported(f"{owner.type[len('extmod:'):]}.{node.attr.value}")
         cls = class_of(owner)
         name = node.attr.value
         if cls is not None and cls in self.classes:
@@ -707,11 +772,19 @@ class ModuleAnalysis:
         callee = self.eval(func, frame) if not isinstance(func, cst.Attribute) else None
         if isinstance(func, cst.Attribute):
             receiver = self.eval(func.value, frame)
+            if receiver.type and receiver.type.startswith("extmod:"):
+                callee = self.imported(f"{receiver.type[len('extmod:'):]}.{func.attr.value}")
+                if callee.type and callee.type.startswith("ext:"):
+                    return self.apply_external(callee.type[len("ext:") :], node, frame)
+                self.eval_args(node, frame)
+                return flat(callee)
             cls = class_of(receiver)
             if cls is not None and cls in self.classes and func.attr.value in self.classes[cls].methods:
                 return self.apply_call(self.classes[cls].methods[func.attr.value], node, frame, receiver)
             return self.eval_method(node, func, receiver, frame)
         if callee is not None and callee.type:
+            if callee.type.startswith("ext:"):
+                return self.apply_external(callee.type[len("ext:") :], node, frame)
             if callee.type.startswith("func:") and callee.type[5:] in self.functions:
                 return self.apply_call(self.functions[callee.type[5:]], node, frame, None)
             if callee.type.startswith("classdef:"):

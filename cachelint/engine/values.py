@@ -37,6 +37,7 @@ class Fact:
     latent: bool = False
     needs: tuple[str, ...] = ()
     anchored: bool = False
+    file: str = ""
 
     @property
     def is_param(self) -> bool:

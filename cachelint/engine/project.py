@@ -1,0 +1,104 @@
+"""Across modules: module names, a cheap import scan, and the index of module summaries.
+
+Real agents build the prompt in one module and send it from another. A first pass summarises each
+module that matters (what its module-level names hold, what its functions return, which of their
+parameters reach which sink); a second pass resolves imports against those summaries. Which
+modules matter is decided from a byte-level import scan, so a large tree is not parsed wholesale.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cachelint.engine.values import Value
+
+IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^#\n]*)|import[ \t]+([^#\n]+))", re.M)
+
+
+@dataclass(frozen=True)
+class ExportedFunction:
+    """What a caller needs of a function in another module."""
+
+    params: tuple[str, ...]
+    returns: Value
+    param_sinks: tuple  # tuple[ParamSink, ...]; typed loosely to avoid an import cycle
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """A module's exported names: values of module-level names and function summaries."""
+
+    module: str
+    filename: str
+    values: tuple[tuple[str, Value], ...] = ()
+    functions: tuple[tuple[str, ExportedFunction], ...] = ()
+
+    def value(self, name: str) -> Value | None:
+        return next((v for n, v in self.values if n == name), None)
+
+    def function(self, name: str) -> ExportedFunction | None:
+        return next((f for n, f in self.functions if n == name), None)
+
+
+@dataclass
+class ProjectIndex:
+    """Summaries of the checked modules by dotted name."""
+
+    modules: dict[str, ModuleSummary] = field(default_factory=dict)
+
+    def add(self, summary: ModuleSummary) -> None:
+        self.modules[summary.module] = summary
+
+    def lookup(self, qualname: str) -> tuple[ModuleSummary, str] | None:
+        """`pkg.prompts.build` -> (summary of pkg.prompts, "build"), if that module is known."""
+        module, _, name = qualname.rpartition(".")
+        summary = self.modules.get(module)
+        return (summary, name) if summary is not None and name else None
+
+    def module(self, qualname: str) -> ModuleSummary | None:
+        return self.modules.get(qualname)
+
+
+def module_name(path: Path) -> str:
+    """The dotted name a file is imported by: its package chain (folders with __init__.py) plus its stem."""
+    parts = [] if path.stem == "__init__" else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").exists() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts) if parts else path.parent.name
+
+
+def absolute(target: str, importer: str, is_package: bool) -> str:
+    """Resolve a relative import target (`.prompts.X`) against the importing module's name."""
+    if not target.startswith("."):
+        return target
+    dots = len(target) - len(target.lstrip("."))
+    base = importer.split(".")
+    keep = len(base) - dots + (1 if is_package else 0)
+    rest = target[dots:]
+    prefix = ".".join(base[: max(keep, 0)])
+    return f"{prefix}.{rest}" if prefix and rest else (prefix or rest)
+
+
+def imported_modules(data: bytes, importer: str, is_package: bool) -> set[str]:
+    """Dotted names a file may import (modules and `module.name` candidates), from its bytes."""
+    found: set[str] = set()
+    for match in IMPORT_RE.finditer(data):
+        source, names, plain = match.groups()
+        if plain is not None:
+            for item in plain.decode("utf-8", "replace").split(","):
+                name = item.strip().split(" ")[0]
+                if name:
+                    found.add(name)
+            continue
+        base = absolute(source.decode("utf-8", "replace"), importer, is_package)
+        if base:
+            found.add(base)
+        for item in (names or b"").decode("utf-8", "replace").replace(")", "").split(","):
+            name = item.strip().split(" ")[0]
+            if name and name != "*":
+                found.add(f"{base}.{name}" if base else name)
+    return found

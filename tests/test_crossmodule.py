@@ -1,0 +1,177 @@
+"""Values followed across modules: rendered in one, sent from another, reported where produced."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from cachelint.catalogue import load_catalogue
+from cachelint.engine import ModuleContext, check_source
+from cachelint.knowledge import load_knowledge
+from cachelint.project import SourceFile, check_project, digest, plan
+
+CATALOGUE = load_catalogue()
+KNOWLEDGE = load_knowledge()
+ENABLED = frozenset(CATALOGUE.by_code())
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> dict[str, list[tuple[str, int, str, list[str]]]]:
+    sources = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+        sources.append(SourceFile(name, path, path.read_bytes(), KNOWLEDGE))
+
+    def checker(source: SourceFile, context: ModuleContext):
+        return check_source(source.data, source.display, source.knowledge, CATALOGUE, ENABLED, context)
+
+    results = check_project(sources, checker)
+    return {
+        name: [(d.code, d.location.row, d.segment or "", [f"{r.filename}:{r.location.row}" for r in d.related]) for d in r.diagnostics]
+        for name, r in results.items()
+    }
+
+
+PACKAGE_INIT = {"app/__init__.py": ""}
+
+
+def test_function_in_one_module_sink_in_another(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/prompts.py": """
+            from datetime import datetime
+
+            def build_system() -> str:
+                return "You are helpful. Now: " + datetime.now().isoformat()
+        """,
+        "app/client.py": """
+            import anthropic
+            from .prompts import build_system
+
+            client = anthropic.Anthropic()
+
+            def ask(q):
+                return client.messages.create(model="m", max_tokens=1, system=build_system(), messages=[{"role": "user", "content": q}])
+        """,
+    })
+    assert out["app/prompts.py"] == [("CL101", 5, "system", ["app/client.py:8"])]
+    assert out["app/client.py"] == []
+
+
+def test_module_constant_imported_by_absolute_name(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/config.py": """
+            import uuid
+            INSTANCE = str(uuid.uuid4())
+        """,
+        "app/agent.py": """
+            from openai import OpenAI
+            from app import config
+
+            client = OpenAI()
+
+            def ask(q):
+                return client.responses.create(model="m", instructions=f"Instance {config.INSTANCE}", input=q)
+        """,
+    })
+    [(code, row, segment, related)] = out["app/config.py"]
+    assert (code, row, segment) == ("CL102", 3, "system")
+    assert related == ["app/agent.py:8"]
+
+
+def test_caller_without_a_sink_of_its_own(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/llm.py": """
+            import anthropic
+            client = anthropic.Anthropic()
+
+            def send(system_text, q):
+                return client.messages.create(model="m", max_tokens=1, system=system_text, messages=[{"role": "user", "content": q}])
+        """,
+        "app/handlers.py": """
+            import time
+            from app.llm import send
+
+            def handle(q):
+                return send(f"Request received at {time.time()}", q)
+        """,
+    })
+    assert out["app/handlers.py"] == [("CL101", 6, "system", ["app/llm.py:6"])]
+
+
+def test_flat_scripts_import_siblings(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        "tools.py": """
+            SKILLS = {"search", "fetch", "summarise"}
+            def tool_list():
+                return [{"name": s, "description": s, "input_schema": {}} for s in set(SKILLS)]
+        """,
+        "main.py": """
+            import anthropic
+            from tools import tool_list
+            client = anthropic.Anthropic()
+            client.messages.create(model="m", max_tokens=1, tools=tool_list(), messages=[])
+        """,
+    })
+    assert [(c, r) for c, r, _, _ in out["tools.py"]] == [("CL201", 2), ("CL201", 4)]
+
+
+def test_suppression_in_the_producing_file(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/prompts.py": """
+            import time
+            STAMP = str(time.time())  # noqa: CL101
+            UNUSED = 1  # noqa: CL102
+        """,
+        "app/client.py": """
+            import anthropic
+            from app.prompts import STAMP
+            anthropic.Anthropic().messages.create(model="m", max_tokens=1, system=STAMP, messages=[])
+        """,
+    })
+    assert out["app/prompts.py"] == [("CL002", 4, "", [])]
+
+
+def test_clean_helper_module_is_not_reported(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/prompts.py": """
+            import logging, time
+            log = logging.getLogger(__name__)
+            SYSTEM = "You are helpful."
+            def user_turn(q):
+                log.info("at %s", time.time())
+                return {"role": "user", "content": f"[{time.time()}] {q}"}
+        """,
+        "app/client.py": """
+            import anthropic
+            from app.prompts import SYSTEM, user_turn
+            client = anthropic.Anthropic()
+            def ask(q):
+                return client.messages.create(model="m", max_tokens=1, system=SYSTEM, messages=[user_turn(q)])
+        """,
+    })
+    assert out == {"app/__init__.py": [], "app/prompts.py": [], "app/client.py": []}
+
+
+def test_digest_changes_when_an_imported_module_changes(tmp_path: Path) -> None:
+    def files(prompt: str) -> list[SourceFile]:
+        texts = {"a/__init__.py": "", "a/p.py": prompt, "a/c.py": "from a.p import X\nimport anthropic\n"}
+        out = []
+        for name, text in texts.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            out.append(SourceFile(name, path, text.encode(), KNOWLEDGE))
+        return out
+
+    first = files("X = 'one'\n")
+    second = files("X = 'two'\n")
+    d1 = digest("a/c.py", plan(first), {f.display: f for f in first})
+    d2 = digest("a/c.py", plan(second), {f.display: f for f in second})
+    assert d1 != d2
+    assert digest("a/p.py", plan(first), {f.display: f for f in first}) == digest("a/p.py", plan(second), {f.display: f for f in second})
