@@ -10,6 +10,7 @@ import click
 from cachelint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -92,9 +93,18 @@ def check(
     except (ConfigError, DataError) as exc:
         _fail(str(exc))
 
-    result = check_candidates(candidates, catalogue)
-    diagnostics = result.diagnostics
     fmt = output_format or base.output_format or "full"
+    cache = None
+    if not no_cache:
+        from cachelint.cache import ResultCache, resolve_cache_dir
+
+        cache = ResultCache(resolve_cache_dir(cache_dir, base.cache_dir, base.root, project_root(Path.cwd())))
+    try:
+        result = check_candidates(candidates, catalogue, cache, jobs, keep_sources=fmt == "full" and not statistics)
+    except KeyboardInterrupt:
+        click.echo("cachelint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    diagnostics = result.diagnostics
     enabled = sorted(set().union(*(c.settings.enabled for c in candidates)) if candidates else base.enabled)
     report = Report(
         format=fmt,
@@ -118,6 +128,28 @@ def check(
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+@main.command("clean")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="CACHELINT_CACHE_DIR", help="The cache to remove.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Read `cache-dir` from this configuration file.")
+def clean_command(cache_dir: str | None, config_file: str | None) -> None:
+    """Remove the result cache of the project in the current directory."""
+    from cachelint.cache import NotACacheError, clean, resolve_cache_dir
+    from cachelint.catalogue import load_catalogue
+    from cachelint.config import CliOverrides, ConfigError, SettingsResolver
+    from cachelint.yamlfile import DataError
+
+    try:
+        base = SettingsResolver(load_catalogue(), CliOverrides(), Path(config_file) if config_file else None).for_path(Path.cwd())
+    except (ConfigError, DataError) as exc:
+        _fail(str(exc))
+    directory = resolve_cache_dir(cache_dir, base.cache_dir, base.root, project_root(Path.cwd()))
+    try:
+        removed = clean(directory)
+    except (NotACacheError, OSError) as exc:
+        _fail(f"cannot remove the cache: {exc}")
+    click.echo(f"Removed {directory}" if removed else f"No cache at {directory}")
 
 
 @main.command("rules")

@@ -110,14 +110,11 @@ class Diagnostic:
 class FileResult:
     """What checking one file produced; `source` is kept only for the human formats' code frames.
 
-    `foreign` holds findings about values produced in other files (reported there, once every
-    file is checked); `comments` and `statement_starts` let those be matched to this file's
-    suppression comments.
+    `foreign` holds findings about values produced in other files; they are moved into those
+    files' results (and matched with their suppression comments) once every file is checked.
     """
 
     filename: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: str | None = None
     foreign: list[Diagnostic] = field(default_factory=list)
-    comments: Any = None
-    statement_starts: dict[int, int] = field(default_factory=dict)

@@ -2,8 +2,9 @@
 
 Files that can spell a sink are analysed; the modules they import (two levels deep, only those
 whose bytes can produce a volatile value) are summarised first, in dependency order; files that
-import a module whose functions send requests are analysed too, even without a sink of their own.
-Everything else is checked alone, which is what keeps a large tree cheap.
+import a module that sends requests are analysed too, even without a sink of their own. Everything
+else is checked alone, which is what keeps a large tree cheap. Summaries are built only for the
+files the cache cannot answer.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Callable
 
 import xxhash
 
-from cachelint.diagnostics import FileResult
-from cachelint.engine import ModuleContext, merge_foreign, summarize_source
+from cachelint.engine import ModuleContext, summarize_source
 from cachelint.engine.prefilter import may_contain_sink, may_produce_volatile
 from cachelint.engine.project import ProjectIndex, imported_modules, module_name
 from cachelint.knowledge import Knowledge
@@ -23,76 +23,108 @@ from cachelint.knowledge import Knowledge
 IMPORT_DEPTH = 2
 
 
-@dataclass
-class SourceFile:
+@dataclass(frozen=True)
+class Scan:
+    """What the project pass needs of a file, read from its bytes once; the bytes are not kept."""
+
     display: str
     path: Path
-    data: bytes
-    knowledge: Knowledge
+    module: str
+    is_package: bool
+    content: str  # xxh3-128 of the bytes
+    has_sink: bool
+    may_produce: bool
+    imports: frozenset[str]  # dotted names it may import (resolved against the project later)
+
+
+def scan_file(display: str, path: Path, data: bytes, knowledge: Knowledge) -> Scan:
+    name = module_name(path)
+    is_package = path.name == "__init__.py"
+    return Scan(
+        display=display,
+        path=path,
+        module=name,
+        is_package=is_package,
+        content=xxhash.xxh3_128_hexdigest(data),
+        has_sink=may_contain_sink(data, knowledge),
+        may_produce=may_produce_volatile(data, knowledge),
+        imports=frozenset(imported_modules(data, name, is_package)),
+    )
 
 
 @dataclass
 class Plan:
-    """What the project pass decided: module names, who gets summarised, analysed, and in which order."""
+    """What the project pass decided: which files import which checked modules, who is summarised,
+    who is analysed without a sink of their own."""
 
-    modules: dict[str, str] = field(default_factory=dict)  # display -> dotted module name
+    scans: dict[str, Scan] = field(default_factory=dict)
     by_module: dict[str, str] = field(default_factory=dict)  # dotted module name -> display
-    imports: dict[str, set[str]] = field(default_factory=dict)  # display -> project modules it imports
-    sinks: set[str] = field(default_factory=set)
+    imports: dict[str, set[str]] = field(default_factory=dict)  # display -> checked modules it imports
     summarise: list[str] = field(default_factory=list)  # displays, dependencies first
+    force: set[str] = field(default_factory=set)
 
-    def importers_of(self, modules: set[str]) -> set[str]:
-        return {d for d, imported in self.imports.items() if imported & modules}
+    def closure(self, display: str) -> list[str]:
+        """The checked modules a file's analysis may read (imports, IMPORT_DEPTH levels), in summary order."""
+        seen: set[str] = set()
+        frontier = [display]
+        for _ in range(IMPORT_DEPTH):
+            following = []
+            for d in frontier:
+                for module in self.imports.get(d, ()):
+                    other = self.by_module[module]
+                    if other not in seen and other != display:
+                        seen.add(other)
+                        following.append(other)
+            frontier = following
+        return [d for d in self.summarise if d in seen]
+
+    def digest(self, display: str) -> str:
+        """Cache key material for everything outside the file its analysis reads."""
+        h = xxhash.xxh3_128()
+        for other in sorted(self.closure(display)):
+            h.update(other.encode() + b"\0" + self.scans[other].content.encode())
+        return h.hexdigest()
+
+    def context(self, display: str, index: ProjectIndex | None) -> ModuleContext:
+        scan = self.scans[display]
+        return ModuleContext(scan.module, scan.is_package, index if self.imports.get(display) else None, display in self.force)
 
 
-def plan(files: list[SourceFile]) -> Plan:
-    """Decide which files need summaries, from bytes only (no parsing)."""
-    result = Plan()
-    for f in files:
-        name = module_name(f.path)
-        result.modules[f.display] = name
-        result.by_module.setdefault(name, f.display)
-    for f in files:
-        is_package = f.path.name == "__init__.py"
-        candidates = imported_modules(f.data, result.modules[f.display], is_package)
-        result.imports[f.display] = {m for m in (_project_module(c, result.by_module) for c in candidates) if m is not None}
-        if may_contain_sink(f.data, f.knowledge):
-            result.sinks.add(f.display)
-    by_display = {f.display: f for f in files}
+def plan(scans: list[Scan]) -> Plan:
+    """Decide which files need summaries and which are analysed, from the scans only (no parsing)."""
+    result = Plan(scans={s.display: s for s in scans})
+    for scan in scans:
+        result.by_module.setdefault(scan.module, scan.display)
+    for scan in scans:
+        result.imports[scan.display] = {m for m in (_project_module(c, result.by_module) for c in scan.imports) if m is not None}
+    sinks = {s.display for s in scans if s.has_sink}
     wanted: set[str] = set()
-    frontier = set(result.sinks)
+    frontier = set(sinks)
     for _ in range(IMPORT_DEPTH):
         step = {result.by_module[m] for d in frontier for m in result.imports.get(d, ())}
-        step = {d for d in step if d not in wanted and may_produce_volatile(by_display[d].data, by_display[d].knowledge)}
+        step = {d for d in step if d not in wanted and result.scans[d].may_produce}
         wanted |= step
         frontier = step
-    wanted |= result.sinks
-    result.summarise = _dependency_order(wanted, result)
+    result.summarise = _dependency_order(wanted | sinks, result)
+    senders = {result.scans[d].module for d in sinks}
+    result.force = {d for d, imported in result.imports.items() if imported & senders} - sinks
     return result
 
 
-def digest(display: str, plan: Plan, files: dict[str, SourceFile]) -> str:
-    """A key for everything outside the file that its analysis read: the bytes of the modules it imports."""
-    h = xxhash.xxh3_128()
-    seen: set[str] = set()
-    frontier = [display]
-    for _ in range(IMPORT_DEPTH + 1):
-        following: list[str] = []
-        for d in frontier:
-            for module in sorted(plan.imports.get(d, ())):
-                other = plan.by_module[module]
-                if other in seen or other == display:
-                    continue
-                seen.add(other)
-                h.update(module.encode() + b"\0" + xxhash.xxh3_128_digest(files[other].data))
-                following.append(other)
-        frontier = following
-    return h.hexdigest()
-
-
-def context_for(display: str, plan: Plan, index: ProjectIndex | None, force: bool) -> ModuleContext:
-    path_is_package = display.endswith("__init__.py")
-    return ModuleContext(plan.modules.get(display, ""), path_is_package, index, force)
+def summarise(the_plan: Plan, displays: list[str], read: Callable[[Path], bytes], knowledge_for: Callable[[str], Knowledge]) -> ProjectIndex:
+    """Pass 1: summaries of the given modules, dependencies first (unreadable ones are skipped)."""
+    index = ProjectIndex()
+    for display in the_plan.summarise:
+        if display not in displays:
+            continue
+        try:
+            data = read(the_plan.scans[display].path)
+        except OSError:
+            continue
+        summary = summarize_source(data, display, knowledge_for(display), the_plan.context(display, index))
+        if summary is not None:
+            index.add(summary)
+    return index
 
 
 def _project_module(candidate: str, by_module: dict[str, str]) -> str | None:
@@ -103,62 +135,24 @@ def _project_module(candidate: str, by_module: dict[str, str]) -> str | None:
     return parent if parent in by_module else None
 
 
-def _dependency_order(wanted: set[str], plan: Plan) -> list[str]:
+def _dependency_order(wanted: set[str], the_plan: Plan) -> list[str]:
     """Modules before their importers (depth-first post-order; a cycle is cut where it closes)."""
     order: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(display: str) -> None:
-        stack = [(display, iter(sorted(plan.imports.get(display, ()))))]
-        state[display] = 1
+    state: set[str] = set()
+    for root in sorted(wanted):
+        if root in state:
+            continue
+        state.add(root)
+        stack = [(root, iter(sorted(the_plan.imports.get(root, ()))))]
         while stack:
             current, children = stack[-1]
-            advanced = False
             for module in children:
-                child = plan.by_module[module]
+                child = the_plan.by_module[module]
                 if child in wanted and child not in state:
-                    state[child] = 1
-                    stack.append((child, iter(sorted(plan.imports.get(child, ())))))
-                    advanced = True
+                    state.add(child)
+                    stack.append((child, iter(sorted(the_plan.imports.get(child, ())))))
                     break
-            if not advanced:
+            else:
                 stack.pop()
-                state[current] = 2
                 order.append(current)
-
-    for display in sorted(wanted):
-        if display not in state:
-            visit(display)
     return order
-
-
-Checker = Callable[[SourceFile, ModuleContext], FileResult]
-
-
-def summarise_project(files: list[SourceFile], the_plan: Plan) -> ProjectIndex:
-    """Pass 1: summaries of the modules that matter, dependencies first."""
-    by_display = {f.display: f for f in files}
-    index = ProjectIndex()
-    for display in the_plan.summarise:
-        source = by_display[display]
-        summary = summarize_source(source.data, display, source.knowledge, context_for(display, the_plan, index, False))
-        if summary is not None:
-            index.add(summary)
-    return index
-
-
-def contexts(files: list[SourceFile], the_plan: Plan, index: ProjectIndex) -> dict[str, ModuleContext]:
-    """Pass 2 contexts: files importing a module that sends requests are analysed even without a sink."""
-    senders = {the_plan.modules[d] for d in the_plan.sinks}
-    force = the_plan.importers_of(senders) - the_plan.sinks
-    return {f.display: context_for(f.display, the_plan, index if the_plan.imports.get(f.display) else None, f.display in force) for f in files}
-
-
-def check_project(files: list[SourceFile], checker: Checker) -> dict[str, FileResult]:
-    """Check every file with what the project pass knows, then report cross-file findings where they belong."""
-    the_plan = plan(files)
-    index = summarise_project(files, the_plan)
-    by_file = contexts(files, the_plan, index)
-    results = {f.display: checker(f, by_file[f.display]) for f in files}
-    merge_foreign(list(results.values()))
-    return results

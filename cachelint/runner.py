@@ -1,20 +1,34 @@
-"""Check a list of discovered files: read, run the engine, isolate failures per file."""
+"""Check a list of discovered files: cache lookups, then the misses in process or in a pool.
+
+The unit of work is `analyse_file`: read one file, run the engine, turn an exception into an
+internal-error record. It runs unchanged in this process or in a worker, so a parallel run gives
+the same results as a serial one; results are collected in candidate order either way.
+"""
 
 from __future__ import annotations
 
+import os
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from cachelint.cache import CacheKey, ResultCache, context_key, digest, tool_fingerprint
 from cachelint.catalogue import Catalogue
 from cachelint.diagnostics import Diagnostic, FileResult, Location
 from cachelint.discovery import Candidate
-from cachelint.engine import check_source
+from cachelint.engine import ModuleContext, check_source, merge_foreign
+from cachelint.knowledge import Knowledge
+from cachelint.project import Scan, plan, scan_file, summarise
+
+# Below this many files to analyse, starting worker processes costs more than it saves.
+POOL_MIN_FILES = 16
 
 
 @dataclass
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    cache_hits: int = 0
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -22,31 +36,160 @@ class RunResult:
         return sorted(out, key=Diagnostic.sort_key)
 
 
-def check_candidates(candidates: list[Candidate], catalogue: Catalogue) -> RunResult:
-    """Check every candidate; an exception inside one file is recorded and the run goes on."""
+@dataclass(frozen=True)
+class Task:
+    """One file to analyse; `knowledge` indexes the table each worker receives once."""
+
+    index: int
+    path: str
+    display: str
+    enabled: frozenset[str]
+    knowledge: int
+    context: ModuleContext | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What analysing one file produced; `content` is the hash of the bytes analysed (None if unread).
+
+    `diagnostics` also holds findings about values produced in other files (their `filename`
+    says which); they are cached with the file that found them and merged at the end.
+    """
+
+    index: int
+    diagnostics: list[Diagnostic]
+    content: str | None = None
+    source: str | None = None
+    error: str | None = None
+
+
+def check_candidates(
+    candidates: list[Candidate],
+    catalogue: Catalogue,
+    cache: ResultCache | None = None,
+    jobs: int = 1,
+    keep_sources: bool = True,
+) -> RunResult:
+    """Check every candidate as one project; an exception inside one file is recorded and the run goes on.
+
+    `jobs` is the number of worker processes (0 = one per core); `keep_sources` asks for the
+    source text of files with findings, which only the code-frame format needs.
+    """
+    found: list[list[Diagnostic] | None] = [None] * len(candidates)
+    sources: dict[int, str] = {}
     result = RunResult()
-    for candidate in candidates:
-        result.files.append(check_candidate(candidate, catalogue, result.internal_errors))
+    scans: dict[int, Scan] = {}
+    for index, candidate in enumerate(candidates):
+        enabled = candidate.settings.enabled_for(candidate.path)
+        if candidate.problem is not None:
+            found[index] = unreadable(candidate.display, candidate.problem, catalogue, enabled)
+            continue
+        try:
+            data = candidate.path.read_bytes()
+        except OSError as exc:
+            found[index] = unreadable(candidate.display, f"cannot read file: {exc.strerror or exc}; it was not analysed", catalogue, enabled)
+            continue
+        scans[index] = scan_file(candidate.display, candidate.path, data, candidate.settings.knowledge)
+    project = plan(list(scans.values()))
+
+    knowledge_table: list[Knowledge] = []
+    knowledge_ids: dict[int, int] = {}
+    keys: dict[int, CacheKey] = {}
+    contexts: dict[int, str] = {}
+    tools: dict[tuple[str, ...], str] = {}  # the tool fingerprint reads every rule file: once per run
+    misses: list[int] = []
+    for index, scan in scans.items():
+        candidate = candidates[index]
+        settings = candidate.settings
+        enabled = settings.enabled_for(candidate.path)
+        if cache is not None:
+            if id(settings) not in contexts:
+                rule_files = settings.knowledge.files
+                if rule_files not in tools:
+                    tools[rule_files] = tool_fingerprint(rule_files)
+                contexts[id(settings)] = context_key(tools[rule_files], settings.fingerprint)
+            extra = (project.digest(scan.display), "force" if scan.display in project.force else "")
+            keys[index] = CacheKey(contexts[id(settings)], scan.content, candidate.display, tuple(sorted(enabled)), extra)
+            cached = cache.get(keys[index])
+            if cached is not None:
+                found[index] = cached
+                result.cache_hits += 1
+                continue
+        misses.append(index)
+
+    # Summaries are built only for what the misses read across modules.
+    needed = {d for index in misses for d in project.closure(candidates[index].display)}
+    settings_of = {c.display: c.settings for c in candidates}
+    index_of_project = summarise(project, sorted(needed), lambda path: path.read_bytes(), lambda d: settings_of[d].knowledge) if needed else None
+
+    tasks: list[Task] = []
+    for index in misses:
+        candidate = candidates[index]
+        knowledge = candidate.settings.knowledge
+        if id(knowledge) not in knowledge_ids:
+            knowledge_ids[id(knowledge)] = len(knowledge_table)
+            knowledge_table.append(knowledge)
+        context = project.context(candidate.display, index_of_project)
+        tasks.append(Task(index, str(candidate.path), candidate.display, candidate.settings.enabled_for(candidate.path), knowledge_ids[id(knowledge)], context))
+
+    workers = min(worker_count(jobs), len(tasks))
+    if workers > 1 and len(tasks) >= POOL_MIN_FILES:
+        from cachelint.pool import run_in_pool
+
+        outcomes = run_in_pool(tasks, knowledge_table, catalogue, workers)
+    else:
+        outcomes = (analyse_file(task, knowledge_table[task.knowledge], catalogue, keep_sources) for task in tasks)
+    for outcome in outcomes:
+        found[outcome.index] = outcome.diagnostics
+        if outcome.source is not None:
+            sources[outcome.index] = outcome.source
+        if outcome.error is not None:
+            result.internal_errors.append(outcome.error)
+        elif cache is not None and outcome.content is not None:
+            key = keys[outcome.index]
+            cache.put(replace(key, content=outcome.content), outcome.diagnostics)
+
+    for index, candidate in enumerate(candidates):
+        diagnostics = found[index] or []
+        own = [d for d in diagnostics if d.filename == candidate.display]
+        foreign = [d for d in diagnostics if d.filename != candidate.display]
+        result.files.append(FileResult(candidate.display, own, sources.get(index), foreign))
+    paths = {c.display: c.path for c in candidates}
+    merge_foreign(result.files, lambda name: _read_text(paths.get(name)))
+    if keep_sources:
+        _attach_sources(result.files, candidates)
     return result
 
 
-def check_candidate(candidate: Candidate, catalogue: Catalogue, errors: list[str]) -> FileResult:
-    enabled = candidate.settings.enabled_for(candidate.path)
-    if candidate.problem is not None:
-        return FileResult(candidate.display, unreadable(candidate.display, candidate.problem, catalogue, enabled))
+def worker_count(jobs: int) -> int:
+    """`-j` as a number of processes: 0 means one per core this process may run on."""
+    if jobs > 0:
+        return jobs
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def analyse_file(task: Task, knowledge: Knowledge, catalogue: Catalogue, keep_source: bool) -> Outcome:
+    """Read and check one file; never raises for a problem with the file or inside the engine."""
     try:
-        data = candidate.path.read_bytes()
+        data = Path(task.path).read_bytes()
     except OSError as exc:
         reason = f"cannot read file: {exc.strerror or exc}; it was not analysed"
-        return FileResult(candidate.display, unreadable(candidate.display, reason, catalogue, enabled))
+        return Outcome(task.index, unreadable(task.display, reason, catalogue, task.enabled))
     try:
-        return check_source(data, candidate.display, candidate.settings.knowledge, catalogue, enabled)
+        checked = check_source(data, task.display, knowledge, catalogue, task.enabled, task.context)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the run
-        errors.append(f"{candidate.display}: internal error: {exc.__class__.__name__}: {exc}\n{traceback.format_exc()}")
-        return FileResult(candidate.display)
+        # Some exceptions (a KeyError on a CST node) print pages; the traceback has the details.
+        summary = (str(exc).splitlines() or [""])[0][:200]
+        error = f"{task.display}: internal error: {exc.__class__.__name__}: {summary}\n{traceback.format_exc()}"
+        return Outcome(task.index, [], error=error)
+    source = checked.source if keep_source and checked.diagnostics else None
+    return Outcome(task.index, checked.diagnostics + checked.foreign, digest(data), source)
 
 
 def unreadable(display: str, reason: str, catalogue: Catalogue, enabled: frozenset[str]) -> list[Diagnostic]:
+    """A CL003 finding for a file that could not be read (when CL003 is enabled)."""
     rule = catalogue.get("CL003")
     if rule is None or "CL003" not in enabled:
         return []
@@ -63,3 +206,31 @@ def unreadable(display: str, reason: str, catalogue: Catalogue, enabled: frozens
             url=rule.url,
         )
     ]
+
+
+def _read_text(path: Path | None) -> str | None:
+    from cachelint.engine.parse import decode
+
+    if path is None:
+        return None
+    try:
+        text = decode(path.read_bytes())
+    except OSError:
+        return None
+    return text if isinstance(text, str) else None
+
+
+def _attach_sources(files: list[FileResult], candidates: list[Candidate]) -> None:
+    """Re-read the text of files with findings that came from the cache or a worker (for code frames)."""
+    from cachelint.engine.parse import decode
+
+    paths = {c.display: c.path for c in candidates}
+    for checked in files:
+        if checked.source is not None or not checked.diagnostics or checked.filename not in paths:
+            continue
+        try:
+            text = decode(paths[checked.filename].read_bytes())
+        except OSError:
+            continue
+        if isinstance(text, str):
+            checked.source = text

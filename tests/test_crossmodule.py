@@ -5,32 +5,31 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from cachelint.catalogue import load_catalogue
-from cachelint.engine import ModuleContext, check_source
-from cachelint.knowledge import load_knowledge
-from cachelint.project import SourceFile, check_project, digest, plan
+import json
+import os
 
-CATALOGUE = load_catalogue()
-KNOWLEDGE = load_knowledge()
-ENABLED = frozenset(CATALOGUE.by_code())
+from click.testing import CliRunner
+
+from cachelint.cli import main
 
 
-def project(tmp_path: Path, files: dict[str, str]) -> dict[str, list[tuple[str, int, str, list[str]]]]:
-    sources = []
+def project(tmp_path: Path, files: dict[str, str], *extra: str) -> dict[str, list[tuple[str, int, str, list[str]]]]:
+    """Run `cachelint check` on a small project; findings per file as (code, row, segment, related)."""
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
-        sources.append(SourceFile(name, path, path.read_bytes(), KNOWLEDGE))
-
-    def checker(source: SourceFile, context: ModuleContext):
-        return check_source(source.data, source.display, source.knowledge, CATALOGUE, ENABLED, context)
-
-    results = check_project(sources, checker)
-    return {
-        name: [(d.code, d.location.row, d.segment or "", [f"{r.filename}:{r.location.row}" for r in d.related]) for d in r.diagnostics]
-        for name, r in results.items()
-    }
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, ["check", "--output-format", "json", *extra, "."])
+    finally:
+        os.chdir(old)
+    assert result.exit_code in (0, 1), result.output
+    out: dict[str, list[tuple[str, int, str, list[str]]]] = {name: [] for name in files}
+    for d in json.loads(result.stdout):
+        out[d["filename"]].append((d["code"], d["location"]["row"], d["segment"] or "", [f"{r['filename']}:{r['location']['row']}" for r in d["related"]]))
+    return out
 
 
 PACKAGE_INIT = {"app/__init__.py": ""}
@@ -158,20 +157,18 @@ def test_clean_helper_module_is_not_reported(tmp_path: Path) -> None:
     assert out == {"app/__init__.py": [], "app/prompts.py": [], "app/client.py": []}
 
 
-def test_digest_changes_when_an_imported_module_changes(tmp_path: Path) -> None:
-    def files(prompt: str) -> list[SourceFile]:
-        texts = {"a/__init__.py": "", "a/p.py": prompt, "a/c.py": "from a.p import X\nimport anthropic\n"}
-        out = []
-        for name, text in texts.items():
-            path = tmp_path / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-            out.append(SourceFile(name, path, text.encode(), KNOWLEDGE))
-        return out
-
-    first = files("X = 'one'\n")
-    second = files("X = 'two'\n")
-    d1 = digest("a/c.py", plan(first), {f.display: f for f in first})
-    d2 = digest("a/c.py", plan(second), {f.display: f for f in second})
-    assert d1 != d2
-    assert digest("a/p.py", plan(first), {f.display: f for f in first}) == digest("a/p.py", plan(second), {f.display: f for f in second})
+def test_cache_is_invalidated_when_an_imported_module_changes(tmp_path: Path) -> None:
+    files = {
+        **PACKAGE_INIT,
+        "app/prompts.py": "SYSTEM = 'You are helpful.'\n",
+        "app/client.py": """
+            import anthropic
+            from app.prompts import SYSTEM
+            anthropic.Anthropic().messages.create(model="m", max_tokens=1, system=SYSTEM, messages=[])
+        """,
+    }
+    assert project(tmp_path, files)["app/prompts.py"] == []
+    # Only the imported module changes; the importer's own cache entry must not be reused.
+    files["app/prompts.py"] = "import time\nSYSTEM = f'You are helpful. {time.time()}'\n"
+    assert [c for c, *_ in project(tmp_path, files)["app/prompts.py"]] == ["CL101"]
+    assert [c for c, *_ in project(tmp_path, files, "--no-cache")["app/prompts.py"]] == ["CL101"]

@@ -78,7 +78,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
                 location=Location(h.site.span[0], h.site.span[1]),
                 message=_related_message(h),
             )
-            for h in sorted(group, key=lambda h: (h.site.span, h.segment))
+            for h in sorted(group, key=lambda h: (h.site.file, h.site.span, h.segment, h.site.argument, h.site.sink_id))
         )
         out.append(
             Diagnostic(

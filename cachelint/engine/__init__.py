@@ -6,19 +6,15 @@ content hash and files can be checked in worker processes without changing it.
 
 from __future__ import annotations
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
+import ast
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from cachelint.catalogue import Catalogue, Rule
-from cachelint.checks.volatile import volatile_diagnostics
 from cachelint.diagnostics import Diagnostic, FileResult, Location
-from cachelint.engine.dataflow import ModuleAnalysis
-from cachelint.engine.parse import ParseProblem, decode, parse, quick_syntax_problem
+from cachelint.engine.parse import ParseProblem, decode, quick_syntax_problem
 from cachelint.engine.prefilter import may_contain_sink
 from cachelint.engine.project import ModuleSummary, ProjectIndex
-from cachelint.engine.resolve import import_aliases
 from cachelint.engine.suppressions import Comments, find_comments
 from cachelint.knowledge import Knowledge
 
@@ -42,24 +38,9 @@ def summarize_source(data: bytes, filename: str, knowledge: Knowledge, context: 
     text = decode(data)
     if isinstance(text, ParseProblem):
         return None
-    module = parse(text)
-    if isinstance(module, ParseProblem):
-        return None
-    analysis = _analysis(module, knowledge, context)
-    analysis.run()
-    return analysis.export(filename)
+    from cachelint.engine.analyse import summarize_text
 
-
-def _analysis(module: cst.Module, knowledge: Knowledge, context: ModuleContext) -> ModuleAnalysis:
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-
-    def span(node: cst.CSTNode) -> tuple[int, int, int, int]:
-        r = positions[node]
-        return (r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
-
-    analysis = ModuleAnalysis(module, knowledge, import_aliases(module), span, context.name, context.is_package, context.project)
-    analysis.positions = positions
-    return analysis
+    return summarize_text(text, filename, knowledge, context)
 
 
 def check_source(
@@ -83,25 +64,21 @@ def check_source(
         if problem is not None:
             return FileResult(filename, _problem(problem, filename, rules), text)
         comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
-        result = FileResult(filename, _apply_suppressions([], comments, {}, rules, known, filename), text)
-        result.comments = comments
-        return result
-    module = parse(text)
-    if isinstance(module, ParseProblem):
-        return FileResult(filename, _problem(module, filename, rules), text)
-    analysis = _analysis(module, knowledge, context)
-    found = volatile_diagnostics(analysis.run(), rules, filename)
+        return FileResult(filename, _apply_suppressions([], comments, {}, rules, known, filename), text)
+    # Only files that can reach a sink pay for libcst (imported here, not at start-up).
+    from cachelint.engine.analyse import analyse_text
+
+    analysed = analyse_text(text, filename, knowledge, rules, context)
+    if isinstance(analysed, ParseProblem):
+        return FileResult(filename, _problem(analysed, filename, rules), text)
+    found, statement_starts = analysed
     own = [d for d in found if d.filename == filename]
     foreign = [d for d in found if d.filename != filename]
-    statement_starts = _statement_starts(module, analysis.positions)
     comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
-    result = FileResult(filename, _apply_suppressions(own, comments, statement_starts, rules, known, filename), text, foreign)
-    result.comments = comments
-    result.statement_starts = statement_starts
-    return result
+    return FileResult(filename, _apply_suppressions(own, comments, statement_starts, rules, known, filename), text, foreign)
 
 
-def merge_foreign(results: list[FileResult]) -> None:
+def merge_foreign(results: list[FileResult], read_text: Callable[[str], str | None]) -> None:
     """Move findings about values produced in other files into those files' results.
 
     Each is matched against its own file's suppression comments (a CL002 reported for a comment
@@ -109,18 +86,23 @@ def merge_foreign(results: list[FileResult]) -> None:
     importers, so a value sent from three modules is one finding with three related sinks.
     """
     by_name = {r.filename: r for r in results}
+    suppression_info: dict[str, tuple[Comments, dict[int, int]]] = {}
     for result in results:
         for diag in result.foreign:
             target = by_name.get(diag.filename)
             if target is None:
                 continue
+            if diag.filename not in suppression_info:
+                suppression_info[diag.filename] = _suppression_info(read_text(diag.filename))
+            comments, starts = suppression_info[diag.filename]
             row = diag.location.row
-            comments = target.comments or Comments([], {})
-            matching = [s for s in comments.applicable(row, target.statement_starts.get(row, row)) if s.covers(diag.code)]
+            matching = [s for s in comments.applicable(row, starts.get(row, row)) if s.covers(diag.code)]
             if matching:
                 for s in matching:
                     target.diagnostics = [
-                        d for d in target.diagnostics if not (d.code == "CL002" and d.location.row == s.line and d.location.column == s.column and f"`{diag.code}`" in d.message)
+                        d
+                        for d in target.diagnostics
+                        if not (d.code == "CL002" and d.location.row == s.line and d.location.column == s.column and f"`{diag.code}`" in d.message)
                     ]
                 continue
             same = next((i for i, d in enumerate(target.diagnostics) if (d.code, d.location) == (diag.code, diag.location)), None)
@@ -131,6 +113,24 @@ def merge_foreign(results: list[FileResult]) -> None:
                 related = existing.related + tuple(r for r in diag.related if r not in existing.related)
                 target.diagnostics[same] = replace(existing, related=related)
         result.foreign = []
+
+
+def _suppression_info(text: str | None) -> tuple[Comments, dict[int, int]]:
+    """Suppression comments and statement starts of a file, without libcst (`ast` line numbers)."""
+    if text is None or ("noqa" not in text and "cachelint:" not in text):
+        return Comments([], {}), {}
+    starts: dict[int, int] = {}
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        tree = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.stmt):
+            last = node.body[0].lineno - 1 if hasattr(node, "body") and isinstance(node.body, list) and node.body else (node.end_lineno or node.lineno)
+            for line in range(node.lineno, max(last, node.lineno) + 1):
+                if starts.get(line, 0) < node.lineno:
+                    starts[line] = node.lineno
+    return find_comments(text), starts
 
 
 def _problem(problem: ParseProblem, filename: str, rules: dict[str, Rule]) -> list[Diagnostic]:
@@ -150,21 +150,6 @@ def _problem(problem: ParseProblem, filename: str, rules: dict[str, Rule]) -> li
             url=rule.url,
         )
     ]
-
-
-def _statement_starts(module: cst.Module, positions) -> dict[int, int]:
-    """For each line, the first line of the innermost statement that contains it."""
-    starts: dict[int, int] = {}
-    for node, r in positions.items():
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            first, last = r.start.line, r.end.line
-            # Compound statements only claim their header line; their bodies have own statements.
-            if isinstance(node, cst.BaseCompoundStatement):
-                last = positions[node.body].start.line if node.body in positions else first
-            for line in range(first, last + 1):
-                if line not in starts or starts[line] < first:
-                    starts[line] = first
-    return starts
 
 
 def _apply_suppressions(

@@ -346,7 +346,7 @@ class ModuleAnalysis:
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
         frame.statement = stmt
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in stmt.body:
                 self.exec_small(small, frame)
         elif isinstance(stmt, cst.If):
@@ -1211,7 +1211,8 @@ def block_statements(body: cst.BaseSuite) -> Iterator[cst.CSTNode]:
     if isinstance(body, cst.IndentedBlock):
         yield from body.body
     elif isinstance(body, cst.SimpleStatementSuite):
-        yield cst.SimpleStatementLine(body=body.body)
+        # `if x: y = 1`: the suite itself is the statement (it has a position; a new node would not).
+        yield body
 
 
 def module_statements(module: cst.Module) -> list[cst.CSTNode]:

@@ -6,8 +6,10 @@ import ast
 import io
 import tokenize
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ def decode(data: bytes) -> str | ParseProblem:
 
 def parse(text: str) -> cst.Module | ParseProblem:
     """Parse with libcst; a syntax error becomes a CL001 problem with its position."""
+    import libcst as cst
+
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

@@ -1,0 +1,229 @@
+"""The result cache: one small JSON file per checked file, keyed by content hash and everything
+that can change a result.
+
+Layout of the cache directory (default `.cachelint_cache/` in the project root):
+
+    CACHEDIR.TAG              marks it as a cache for backup tools
+    .gitignore                `*`, so it is never committed
+    v1/<ab>/<cdef...>.json    one entry per key digest (format version 1)
+
+One file per entry, written atomically (temp file + `os.replace`), makes concurrent runs safe
+without locks: two processes that compute the same key write the same bytes, and a reader sees
+either a whole old entry, a whole new one, or none. Every read problem (missing, truncated,
+corrupt, other format, unreadable) is a miss; every write problem disables writing for the rest
+of the run with one warning. Entries are JSON, never pickle, so a cache directory planted in a
+cloned repository cannot run code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import xxhash
+
+from cachelint import __version__
+from cachelint.diagnostics import Diagnostic, Edit, Fix, Location, Related
+
+CACHE_DIR_NAME = ".cachelint_cache"
+FORMAT = "v1"
+TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+CACHEDIR_TAG = f"{TAG_SIGNATURE}\n# This file is a cache directory tag created by cachelint.\n# For information about cache directory tags see https://bford.info/cachedir/\n"
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(data: bytes) -> str:
+    """The content hash used everywhere in the cache: xxh3-128, hex."""
+    return xxhash.xxh3_128_hexdigest(data)
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    """Everything one file's result depends on.
+
+    `context` covers the tool (version, Python, code, rule files) and the resolved settings;
+    `codes` the rules enabled for this file after per-file-ignores; `name` the display name that
+    the diagnostics carry. `extra` is open-ended key material for results that depend on more
+    than this file's bytes (for instance the hashes of other modules' summaries a file used):
+    adding items changes the digest, so no entry format change is needed.
+    """
+
+    context: str
+    content: str
+    name: str
+    codes: tuple[str, ...]
+    extra: tuple[str, ...] = ()
+
+    def hexdigest(self) -> str:
+        material = json.dumps([FORMAT, self.context, self.content, self.name, self.codes, self.extra])
+        return digest(material.encode("utf-8"))
+
+
+def resolve_cache_dir(option: str | None, configured: str | None, config_root: Path, project_root: Path) -> Path:
+    """`--cache-dir`/`CACHELINT_CACHE_DIR` first, then config `cache-dir` (relative to its file), then the default."""
+    if option:
+        return Path(option)
+    if configured:
+        return config_root / configured
+    return project_root / CACHE_DIR_NAME
+
+
+def tool_fingerprint(rule_files: tuple[str, ...]) -> str:
+    """Hash of cachelint's version, the Python minor version, cachelint's own code and the rule files.
+
+    The code is included so that an editable install never serves results of older engine code
+    under the same version number; the rule files are every shipped YAML file plus any loaded
+    from elsewhere (user extensions live in the settings fingerprint).
+    """
+    from cachelint.rulefiles import rules_dir
+
+    h = xxhash.xxh3_128()
+    h.update(f"{__version__}\0{sys.version_info[0]}.{sys.version_info[1]}\0".encode())
+    code = sorted(p for p in _PACKAGE.rglob("*.py") if "runtime" not in p.relative_to(_PACKAGE).parts)
+    rules = sorted(set(rules_dir().rglob("*.yaml")) | {Path(f) for f in rule_files})
+    for path in (*code, *rules):
+        h.update(str(path).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def context_key(tool: str, settings_fingerprint: str) -> str:
+    """The part of every key that is shared by all files under one configuration."""
+    return digest(f"{tool}\0{settings_fingerprint}".encode())
+
+
+class ResultCache:
+    """Read and write per-file results under one cache directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.entries = directory / FORMAT
+        self.writable = True
+        self._prepared = False
+        self._counter = 0
+
+    def get(self, key: CacheKey) -> list[Diagnostic] | None:
+        """The stored diagnostics for `key`, or None on a miss (including any unreadable entry)."""
+        hexdigest = key.hexdigest()
+        try:
+            raw = self._path(hexdigest).read_bytes()
+            entry = json.loads(raw)
+            if entry["key"] != hexdigest:
+                return None
+            return [_diagnostic(d) for d in entry["diagnostics"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put(self, key: CacheKey, diagnostics: list[Diagnostic]) -> None:
+        """Store a result; a write failure only turns writing off (with one warning)."""
+        if not self.writable:
+            return
+        hexdigest = key.hexdigest()
+        payload = json.dumps({"key": hexdigest, "diagnostics": [asdict(d) for d in diagnostics]}, separators=(",", ":"))
+        path = self._path(hexdigest)
+        self._counter += 1
+        # Unique per process and write; O_EXCL makes a collision fail instead of sharing a file.
+        temp = path.parent / f".{path.name}.{os.getpid()}.{self._counter}.tmp"
+        try:
+            self._prepare()
+            path.parent.mkdir(exist_ok=True)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(payload)
+                os.replace(temp, path)
+            except BaseException:
+                _remove_quietly(temp)
+                raise
+        except OSError as exc:
+            self._disable(exc)
+
+    def _path(self, hexdigest: str) -> Path:
+        return self.entries / hexdigest[:2] / f"{hexdigest[2:]}.json"
+
+    def _prepare(self) -> None:
+        """Create the directory with its tag and .gitignore, once per run, before the first write."""
+        if self._prepared:
+            return
+        self.entries.mkdir(parents=True, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "# Created by cachelint.\n*\n")):
+            target = self.directory / name
+            if not target.exists():
+                _write_atomic(target, text)
+        self._prepared = True
+
+    def _disable(self, exc: OSError) -> None:
+        self.writable = False
+        reason = exc.strerror or exc.__class__.__name__
+        print(f"cachelint: warning: cannot write the cache in {self.directory} ({reason}); results are not cached", file=sys.stderr)
+
+
+class NotACacheError(Exception):
+    """The directory to clean has no cachelint CACHEDIR.TAG, so it may hold something else."""
+
+
+def clean(directory: Path) -> bool:
+    """Remove a cache directory; returns False when there is none. Refuses a folder cachelint did not tag."""
+    import shutil
+
+    if not directory.exists():
+        return False
+    tag = directory / "CACHEDIR.TAG"
+    try:
+        is_ours = tag.read_text(encoding="utf-8", errors="replace").startswith(TAG_SIGNATURE)
+    except OSError:
+        is_ours = False
+    if not is_ours:
+        raise NotACacheError(f"{directory} has no cachelint CACHEDIR.TAG; not removing it")
+    shutil.rmtree(directory)
+    return True
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, target)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _location(data: dict[str, Any]) -> Location:
+    return Location(int(data["row"]), int(data["column"]))
+
+
+def _diagnostic(data: dict[str, Any]) -> Diagnostic:
+    """Rebuild a Diagnostic from `dataclasses.asdict` output (the inverse of `put`)."""
+    fix = data.get("fix")
+    return Diagnostic(
+        **{
+            **data,
+            "location": _location(data["location"]),
+            "end_location": _location(data["end_location"]),
+            "related": tuple(Related(r["filename"], _location(r["location"]), r["message"]) for r in data["related"]),
+            "fix": None
+            if fix is None
+            else Fix(
+                fix["applicability"],
+                fix["message"],
+                tuple(Edit(e["content"], _location(e["location"]), _location(e["end_location"])) for e in fix["edits"]),
+            ),
+        }
+    )

@@ -1,0 +1,40 @@
+"""The byte prefilter may only skip files on which full analysis would report nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cachelint.engine
+from cachelint.catalogue import load_catalogue
+from cachelint.engine import check_source
+from cachelint.engine.prefilter import may_contain_sink
+from cachelint.knowledge import load_knowledge
+
+REPO = Path(__file__).resolve().parent.parent
+FILES = sorted(p for root in ("tests", "examples") for p in (REPO / root).rglob("*.py"))
+# Findings that do not depend on a sink: syntax errors, unused suppressions, unreadable files.
+SINKLESS_CODES = {"CL001", "CL002", "CL003"}
+
+
+def test_rejected_files_have_no_findings_when_analysed_fully(monkeypatch: pytest.MonkeyPatch) -> None:
+    knowledge, catalogue = load_knowledge(), load_catalogue()
+    enabled = frozenset(catalogue.by_code())
+    rejected = [path for path in FILES if not may_contain_sink(path.read_bytes(), knowledge)]
+    assert rejected and len(rejected) < len(FILES), "the corpora should contain files of both kinds"
+    # check_source consults the prefilter by this name; saying yes forces the full parse and dataflow.
+    monkeypatch.setattr(cachelint.engine, "may_contain_sink", lambda data, knowledge: True)
+    wrong = {}
+    for path in rejected:
+        codes = {d.code for d in check_source(path.read_bytes(), str(path), knowledge, catalogue, enabled).diagnostics}
+        if codes - SINKLESS_CODES:
+            wrong[str(path.relative_to(REPO))] = sorted(codes - SINKLESS_CODES)
+    assert wrong == {}
+
+
+def test_user_sinks_extend_the_prefilter() -> None:
+    source = b"from acme import llm\nllm.dispatch_prompt(system=f'{time.time()}')\n"
+    assert not may_contain_sink(source, load_knowledge())
+    sink = {"id": "acme", "methods": ["llm.dispatch_prompt"], "arguments": [{"name": "system", "segment": "system"}]}
+    assert may_contain_sink(source, load_knowledge(extend_sinks=[sink]))
