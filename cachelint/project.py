@@ -96,7 +96,8 @@ def plan(scans: list[Scan]) -> Plan:
     for scan in scans:
         result.by_module.setdefault(scan.module, scan.display)
     for scan in scans:
-        result.imports[scan.display] = {m for m in (_project_module(c, result.by_module) for c in scan.imports) if m is not None}
+        imported = (_project_module(c, result.by_module) for c in scan.imports)
+        result.imports[scan.display] = {m for m in imported if m is not None and _near(scan, result.scans[result.by_module[m]])}
     sinks = {s.display for s in scans if s.has_sink}
     wanted: set[str] = set()
     frontier = set(sinks)
@@ -125,6 +126,17 @@ def summarise(the_plan: Plan, displays: list[str], read: Callable[[Path], bytes]
         if summary is not None:
             index.add(summary)
     return index
+
+
+def _near(importer: Scan, imported: Scan) -> bool:
+    """Follow imports within one project: the same top-level package, or a sibling script.
+
+    A tree such as the standard library holds many projects; following every import between
+    them would summarise most of it for flows that do not build prompts.
+    """
+    if "." in importer.module and importer.module.split(".")[0] == imported.module.split(".")[0]:
+        return True
+    return importer.path.parent == imported.path.parent
 
 
 def _project_module(candidate: str, by_module: dict[str, str]) -> str | None:

@@ -67,8 +67,9 @@ def _statement_starts(module: cst.Module, positions) -> dict[int, int]:
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             first, last = r.start.line, r.end.line
             # Compound statements only claim their header line; their bodies have own statements.
+            body = getattr(node, "body", None)  # `match` has cases, not a body
             if isinstance(node, cst.BaseCompoundStatement):
-                last = positions[node.body].start.line if node.body in positions else first
+                last = positions[body].start.line if body is not None and body in positions else first
             for line in range(first, last + 1):
                 if line not in starts or starts[line] < first:
                     starts[line] = first

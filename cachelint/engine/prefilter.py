@@ -1,29 +1,60 @@
-"""A byte-level test that decides, without parsing, whether a file can reach any sink at all."""
+"""A byte-level test that decides, without parsing, whether a file can reach any sink at all.
+
+Two stages: one alternation finds which sink words occur at all (cheap on any file); only for
+spellings whose words all occur, a precise pattern confirms the spelling itself (`messages.create`
+as a call chain, `"role": "system"` as a dict key, `@agent.instructions` as a decorator), so prose
+that merely mentions the words does not cost a parse.
+"""
 
 from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cachelint.knowledge import Knowledge
 
+# Attributes that may sit inside an SDK call chain without changing the call (see engine/resolve.py).
+_CHAIN_GAP = rb"\s*\.\s*(?:(?:with_raw_response|with_streaming_response)\s*\.\s*)?"
+_KEY = rb"""["']%s["']\s*:"""
 
-def spellings(knowledge: Knowledge) -> list[tuple[str, ...]]:
-    """For every way to write a sink, the words that must all occur in a file that writes it."""
-    out: list[tuple[str, ...]] = []
+
+@dataclass(frozen=True)
+class Spelling:
+    words: frozenset[bytes]
+    pattern: re.Pattern[bytes]
+
+
+def spellings(knowledge: Knowledge) -> list[Spelling]:
+    """For every way to write a sink: the words it needs and the pattern that confirms it."""
+    out: dict[bytes, Spelling] = {}
+
+    def add(words: list[str], pattern: bytes) -> None:
+        out.setdefault(pattern, Spelling(frozenset(w.encode() for w in words), re.compile(pattern)))
+
     for sink in knowledge.sinks:
-        out += [tuple(m.split(".")) for m in sink.methods]
-        out += [(c.rsplit(".", 1)[-1],) for c in sink.calls]
-        out += [(d,) for d in sink.decorators]
+        for method in sink.methods:
+            parts = method.split(".")
+            add(parts, rb"\b" + _CHAIN_GAP.join(re.escape(p.encode()) for p in parts) + rb"\s*\(")
+        for call in sink.calls:
+            name = call.rsplit(".", 1)[-1]
+            add([name], rb"\b" + re.escape(name.encode()) + rb"\b")
+        for decorator in sink.decorators:
+            add([decorator], rb"@[\w.\s]*\b" + re.escape(decorator.encode()) + rb"\b")
     for shape in knowledge.shapes:
-        # Every key of `when`, with one of its allowed constants, and one of `any-of`.
-        choices = [[key] if allowed is None else [f"{key} {value}" for value in allowed] for key, allowed in shape.when]
+        # Every key of `when` (with one of its allowed constants) and one of `any-of`, as dict keys.
+        choices = [[(key, None)] if allowed is None else [(key, value) for value in allowed] for key, allowed in shape.when]
         if shape.any_of:
-            choices.append(list(shape.any_of))
+            choices.append([(key, None) for key in shape.any_of])
         for combo in itertools.product(*choices):
-            out.append(tuple(word for part in combo for word in part.split()))
-    return list(dict.fromkeys(out))
+            words = [w for key, value in combo for w in (key, value) if w]
+            lookaheads = b"".join(
+                rb"(?=[\s\S]*" + (_KEY % re.escape(key.encode())) + (rb"\s*[\"']" + re.escape(value.encode()) + rb"[\"']" if value else b"") + rb")"
+                for key, value in combo
+            )
+            add(words, rb"\A" + lookaheads)
+    return list(out.values())
 
 
 def source_words(knowledge: Knowledge) -> set[str]:
@@ -34,21 +65,17 @@ def source_words(knowledge: Knowledge) -> set[str]:
 
 
 @lru_cache(maxsize=8)
-def _matcher(knowledge: Knowledge) -> tuple[re.Pattern[bytes], tuple[frozenset[bytes], ...]]:
-    groups = tuple(frozenset(w.encode() for w in words) for words in spellings(knowledge))
-    vocabulary = sorted(set().union(*groups), key=len, reverse=True)
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in vocabulary) + rb")\b"), groups
-
-
-def words_present(data: bytes, pattern: re.Pattern[bytes]) -> set[bytes]:
-    return set(pattern.findall(data))
+def _matcher(knowledge: Knowledge) -> tuple[re.Pattern[bytes], tuple[Spelling, ...]]:
+    found = tuple(spellings(knowledge))
+    vocabulary = sorted(set().union(*(s.words for s in found)), key=len, reverse=True)
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in vocabulary) + rb")\b"), found
 
 
 def may_contain_sink(data: bytes, knowledge: Knowledge) -> bool:
     """False only when no sink can be spelled in these bytes, so no dataflow rule can report."""
-    pattern, groups = _matcher(knowledge)
-    present = words_present(data, pattern)
-    return any(group <= present for group in groups)
+    pattern, found = _matcher(knowledge)
+    present = set(pattern.findall(data))
+    return any(s.words <= present and s.pattern.search(data) for s in found)
 
 
 @lru_cache(maxsize=8)
