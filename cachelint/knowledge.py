@@ -118,6 +118,7 @@ class Knowledge:
     shapes: tuple[Shape, ...] = ()
     serializers: tuple[Serializer, ...] = ()
     unordered_dicts: tuple[UnorderedDict, ...] = ()
+    breakpoint_keys: tuple[str, ...] = ()
     files: tuple[str, ...] = field(default=())
 
     def source_for(self, qualname: str) -> Source | None:
@@ -197,6 +198,7 @@ def load_knowledge(
         clock_methods=tuple(_clock_methods(san_doc)),
         clock_attributes=tuple(_clock_attributes(san_doc)),
         shapes=tuple(shapes),
+        breakpoint_keys=_str_list(sink_doc, ("breakpoint-keys",), sink_doc.data.get("breakpoint-keys", [])),
         serializers=tuple(serializers),
         unordered_dicts=tuple(unordered),
         files=tuple(str(base / n) for n in ("sources.yaml", "sinks.yaml", "sanitizers.yaml")),

@@ -9,6 +9,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cachelint.catalogue import Rule
+from cachelint.checks.breakpoints import breakpoint_diagnostics
+from cachelint.checks.conversation import conversation_diagnostics
 from cachelint.checks.volatile import volatile_diagnostics
 from cachelint.diagnostics import Diagnostic
 from cachelint.engine import ModuleContext
@@ -30,10 +32,13 @@ def analyse_text(
         return module
     try:
         analysis = _analysis(module, knowledge, context)
-        hits = analysis.run()
+        found = volatile_diagnostics(analysis.run(), rules, filename)
+        # Structural rules: where breakpoints sit (CL4xx) and how the conversation changes (CL5xx).
+        found += breakpoint_diagnostics(module, analysis, analysis.span, rules, filename)
+        found += conversation_diagnostics(module, analysis, analysis.span, rules, filename)
     except RecursionError:
         return ParseProblem("CL001", 1, 1, TOO_DEEP)
-    return volatile_diagnostics(hits, rules, filename), _statement_starts(module, analysis.positions)
+    return found, _statement_starts(module, analysis.positions)
 
 
 def summarize_text(text: str, filename: str, knowledge: Knowledge, context: ModuleContext) -> ModuleSummary | None:

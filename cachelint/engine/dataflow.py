@@ -1004,7 +1004,7 @@ class ModuleAnalysis:
                         self.record_param_sink(Value(value.facts, type=f"{value.type}.{argument.name}"), argument, site, frame)
             elif not arg.star:
                 positional.append(value)
-        later_breakpoint = "cache_control" in kwargs or any(has_key_deep(kwargs[k], key) for k in ("messages",) if k in kwargs for key in BREAKPOINT_KEYS)
+        later_breakpoint = "cache_control" in kwargs or any(has_key_deep(kwargs[k], key) for k in ("messages",) if k in kwargs for key in self.k.breakpoint_keys)
         chain = self.call_text(node)
         for argument in sink.arguments:
             value = kwargs.get(argument.name)
@@ -1032,7 +1032,7 @@ class ModuleAnalysis:
             name, *path = value.type[len("param:") :].split(".")
             frame.param_sinks.append(ParamSink(name, tuple(path), argument, site, exact=True))
             return
-        for fact, _segment in prefix_facts(value, argument):
+        for fact, _segment in prefix_facts(value, argument, self.k.breakpoint_keys):
             if fact.is_param and fact.param is not None:
                 frame.param_sinks.append(ParamSink(fact.param, (), argument, site, exact=False))
 
@@ -1043,7 +1043,7 @@ class ModuleAnalysis:
         return dotted_name(node.func) or "call"
 
     def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
-        for fact, segment in prefix_facts(value, argument):
+        for fact, segment in prefix_facts(value, argument, self.k.breakpoint_keys):
             if not fact.reportable or (fact.rule in LAYOUT_SEGMENTS and segment not in LAYOUT_SEGMENTS[fact.rule]):
                 continue
             if is_loop_state(fact) and not (fact.function == frame.key and set(fact.loops) <= set(frame.loops)):
@@ -1059,12 +1059,10 @@ class ModuleAnalysis:
 
 # Layout rules apply to these segments only: a per-turn value in the messages is expected.
 LAYOUT_SEGMENTS = {"CL301": ("system", "tools"), "CL302": ("system",)}
-# A block carrying `cache_control`, or a Bedrock `cachePoint` element, ends a cached prefix.
-BREAKPOINT_KEYS = ("cache_control", "cachePoint")
 STRING_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "title", "encode", "decode", "format_map", "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "render", "substitute", "safe_substitute"})
 
 
-def prefix_facts(value: Value, argument: SinkArgument) -> Iterator[tuple[Fact, str]]:
+def prefix_facts(value: Value, argument: SinkArgument, breakpoint_keys: tuple[str, ...]) -> Iterator[tuple[Fact, str]]:
     """The facts of `value` that land in the cached prefix, with their segment."""
     layout = argument.layout
     if layout == "whole":
@@ -1078,7 +1076,7 @@ def prefix_facts(value: Value, argument: SinkArgument) -> Iterator[tuple[Fact, s
             return
         for fact in value.facts:
             yield fact, argument.segment
-        marked = [i for i, e in enumerate(value.elems) if any(e.has_field(k) for k in BREAKPOINT_KEYS)]
+        marked = [i for i, e in enumerate(value.elems) if any(e.has_field(k) for k in breakpoint_keys)]
         cached = value.elems[: marked[-1] + 1] if marked and value.rest is None else value.elems
         for element in cached:
             for fact in all_facts(element):

@@ -54,6 +54,9 @@ def spellings(knowledge: Knowledge) -> list[Spelling]:
                 for key, value in combo
             )
             add(words, rb"\A" + lookaheads)
+    for key in knowledge.breakpoint_keys:
+        # A file that writes a breakpoint key can misplace breakpoints without a sink call of its own.
+        add([key], rb"""["']""" + re.escape(key.encode()) + rb"""["']""")
     return list(out.values())
 
 

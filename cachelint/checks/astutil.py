@@ -1,0 +1,564 @@
+"""Syntax helpers shared by the structural rules (CL4xx, CL5xx).
+
+The dataflow pass answers "does a volatile value reach the prefix"; the structural rules ask
+about the *shape* of a request and of the loop around it: which literal blocks carry a
+breakpoint, what a name was last assigned, which loop or method is the conversation turn.
+`ModuleIndex` answers those questions from the libcst tree, once per module.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import libcst as cst
+
+from cachelint.engine.dataflow import ModuleAnalysis
+from cachelint.engine.resolve import dotted_name, qualify
+from cachelint.knowledge import Sink
+
+UNKNOWN = object()  # the literal evaluator's "cannot tell"
+SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+LOOPS = (cst.For, cst.While)
+MUTATORS = frozenset({"append", "extend", "insert", "update", "pop", "remove", "setdefault", "clear", "appendleft", "extendleft", "popleft"})
+
+
+@dataclass
+class Request:
+    """One sink call with its keyword arguments (a `**{...}` literal spread is opened up)."""
+
+    call: cst.Call
+    sink: Sink
+    args: dict[str, cst.BaseExpression]
+    keywords: dict[str, cst.Arg]
+    opaque: bool  # a `**params` that could not be opened: more arguments may exist
+
+    @property
+    def provider(self) -> str:
+        return self.sink.provider
+
+    def arg(self, name: str) -> cst.BaseExpression | None:
+        return self.args.get(name)
+
+
+@dataclass
+class Scope:
+    """The statements of a function (or the module) and what is assigned in them."""
+
+    node: cst.CSTNode
+    assigns: dict[str, list[tuple[cst.CSTNode, cst.BaseExpression | None]]] = field(default_factory=dict)
+    params: set[str] = field(default_factory=set)
+    mutated: set[str] = field(default_factory=set)  # changed in place after assignment: not a literal any more
+
+
+class ModuleIndex:
+    """Parents, scopes, assignments and request calls of one parsed module."""
+
+    def __init__(self, module: cst.Module, analysis: ModuleAnalysis) -> None:
+        self.module = module
+        self.analysis = analysis
+        self.parents: dict[int, cst.CSTNode] = {}
+        self.calls: list[cst.Call] = []
+        self.dicts: list[cst.Dict] = []
+        self._scopes: dict[int, Scope] = {}
+        self._walk(module)
+        self.requests = [r for r in (self._request(c) for c in self.calls) if r is not None]
+
+    # ------------------------------------------------------------------ tree
+    def _walk(self, root: cst.CSTNode) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Call):
+                self.calls.append(node)
+            elif isinstance(node, cst.Dict):
+                self.dicts.append(node)
+            for child in node.children:
+                self.parents[id(child)] = node
+                stack.append(child)
+        self.calls.sort(key=self.line)
+        self.dicts.sort(key=self.line)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(id(node))
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        current = self.parent(node)
+        while current is not None:
+            yield current
+            current = self.parent(current)
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.analysis.span(node)[0]
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        return self.analysis.span(node)
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node).strip()
+
+    def short(self, node: cst.CSTNode, limit: int = 50) -> str:
+        text = " ".join(self.code(node).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def function_of(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        for a in self.ancestors(node):
+            if isinstance(a, cst.FunctionDef):
+                return a
+            if isinstance(a, (cst.ClassDef, cst.Lambda)):
+                return None
+        return None
+
+    def class_of(self, node: cst.CSTNode) -> cst.ClassDef | None:
+        for a in self.ancestors(node):
+            if isinstance(a, cst.ClassDef):
+                return a
+        return None
+
+    def loops_around(self, node: cst.CSTNode) -> list[cst.For | cst.While]:
+        """Enclosing loops inside the same function, innermost first."""
+        out: list[cst.For | cst.While] = []
+        for a in self.ancestors(node):
+            if isinstance(a, SCOPES):
+                break
+            if isinstance(a, LOOPS) and not self._in_header(node, a):
+                out.append(a)
+        return out
+
+    def _in_header(self, node: cst.CSTNode, loop: cst.For | cst.While) -> bool:
+        start = self.line(loop.body)
+        return self.line(node) < start and self.line(node) == self.line(loop)
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The innermost statement containing `node` (a simple statement line or a compound header)."""
+        current: cst.CSTNode = node
+        for a in self.ancestors(node):
+            if isinstance(a, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                return a
+            current = a
+        return current
+
+    def conditions_between(self, node: cst.CSTNode, stop: cst.CSTNode) -> list[cst.BaseExpression]:
+        """Tests of the `if`/`while` statements between `node` and the enclosing `stop` node."""
+        out: list[cst.BaseExpression] = []
+        for a in self.ancestors(node):
+            if a is stop:
+                break
+            if isinstance(a, (cst.If, cst.While)):
+                out.append(a.test)
+            if isinstance(a, cst.IfExp):
+                out.append(a.test)
+        return out
+
+    def inside(self, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+        return any(a is outer for a in self.ancestors(node))
+
+    # ------------------------------------------------------------------ scopes and names
+    def scope(self, node: cst.CSTNode) -> Scope:
+        """The function scope holding `node` (the module scope outside functions)."""
+        owner: cst.CSTNode = self.function_of(node) or self.module
+        key = id(owner)
+        if key not in self._scopes:
+            self._scopes[key] = self._build_scope(owner)
+        return self._scopes[key]
+
+    def module_scope(self) -> Scope:
+        key = id(self.module)
+        if key not in self._scopes:
+            self._scopes[key] = self._build_scope(self.module)
+        return self._scopes[key]
+
+    def _build_scope(self, owner: cst.CSTNode) -> Scope:
+        scope = Scope(owner)
+        if isinstance(owner, cst.FunctionDef):
+            p = owner.params
+            scope.params = {x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)}
+            for star in (p.star_arg, p.star_kwarg):
+                if isinstance(star, cst.Param):
+                    scope.params.add(star.name.value)
+        body = owner.body if isinstance(owner, cst.FunctionDef) else owner
+        for node in walk_scope(body):
+            for target, value in assigned(node):
+                name = target_key(target)
+                if name is not None:
+                    scope.assigns.setdefault(name, []).append((node, value))
+                elif isinstance(target, cst.Subscript):
+                    scope.mutated.add(name_key(_base(target)) or "")
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
+                scope.mutated.add(name_key(node.func.value) or "")
+            elif isinstance(node, cst.Del):
+                scope.mutated.add(name_key(_base(node.target)) or "")
+        return scope
+
+    def definition(self, name: str, at: cst.CSTNode) -> cst.BaseExpression | None:
+        """The value last assigned to `name` before `at` in its function, else at module level."""
+        scope = self.scope(at)
+        if name in scope.mutated:
+            return None
+        found = self._last_before(scope, name, self.line(at))
+        if found is None and scope.node is not self.module and name not in scope.params:
+            if name in self.module_scope().mutated:
+                return None
+            found = self._last_before(self.module_scope(), name, 10**9)
+        return found[1] if found is not None else None
+
+    def _last_before(self, scope: Scope, name: str, line: int) -> tuple[int, cst.BaseExpression | None] | None:
+        """(line, value) of the last binding of `name` at or before `line`; value None if not a plain assignment."""
+        best: tuple[int, cst.BaseExpression | None] | None = None
+        for node, value in scope.assigns.get(name, []):
+            n = self.line(node)
+            if n < line and (best is None or n >= best[0]):
+                best = (n, value)
+        return best
+
+    def self_attribute(self, cls: cst.ClassDef | None, attr: str) -> cst.BaseExpression | None:
+        """The value given to `self.attr` in `__init__` (or at class level)."""
+        if cls is None or self._class_mutates(cls, attr):
+            return None
+        for stmt in block(cls.body):
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
+                values = [v for node in walk_scope(stmt.body) for t, v in assigned(node) if target_key(t) == f"self.{attr}"]
+                if values:
+                    return values[-1]
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    for t, v in assigned(small):
+                        if target_key(t) == attr:
+                            return v
+        return None
+
+    def _class_mutates(self, cls: cst.ClassDef, attr: str) -> bool:
+        """`self.attr` is changed after `__init__` (appended to, re-assigned, or written into)."""
+        key = f"self.{attr}"
+        for method in block(cls.body):
+            if not isinstance(method, cst.FunctionDef):
+                continue
+            scope = self.scope(method.body)
+            if key in scope.mutated or (method.name.value != "__init__" and key in scope.assigns):
+                return True
+        return False
+
+    def resolve(self, expr: cst.BaseExpression | None) -> cst.BaseExpression | None:
+        """Follow a name (or `self.attr`) to the expression last assigned to it."""
+        seen = 0
+        while expr is not None and seen < 6:
+            seen += 1
+            if isinstance(expr, cst.Name):
+                value = self.definition(expr.value, expr)
+            elif is_self_attr(expr):
+                value = self.self_attribute(self.class_of(expr), expr.attr.value)
+            else:
+                return expr
+            if value is None:
+                return expr
+            expr = value
+        return expr
+
+    def qualname(self, node: cst.BaseExpression) -> str | None:
+        dotted = dotted_name(node)
+        return qualify(dotted, self.analysis.aliases) if dotted else None
+
+    def is_volatile_call(self, call: cst.Call) -> bool:
+        """A clock or random-id source call (`datetime.now()`, `uuid4()`, `time.time()`)."""
+        name = self.qualname(call.func)
+        source = self.analysis.k.source_for(name) if name else None
+        if source is not None and source.rule in ("CL101", "CL102"):
+            return True
+        if isinstance(call.func, cst.Attribute):
+            method = self.analysis.k.method_source_for(call.func.attr.value)
+            return method is not None and method.rule in ("CL101", "CL102")
+        return False
+
+    # ------------------------------------------------------------------ literals
+    def evaluate(self, expr: cst.BaseExpression | None, depth: int = 0) -> object:
+        """The Python value of a literal expression (following names to constants), or UNKNOWN."""
+        if expr is None or depth > 12:
+            return UNKNOWN
+        if isinstance(expr, (cst.Name, cst.Attribute)) and not (isinstance(expr, cst.Name) and expr.value in ("True", "False", "None")):
+            target = self.resolve(expr)
+            if target is expr or target is None:
+                return UNKNOWN
+            return self.evaluate(target, depth + 1)
+        if isinstance(expr, cst.Name):
+            return {"True": True, "False": False, "None": None}[expr.value]
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            value = expr.evaluated_value
+            return value if isinstance(value, str) else UNKNOWN
+        if isinstance(expr, cst.FormattedString):
+            parts = []
+            for part in expr.parts:
+                if not isinstance(part, cst.FormattedStringText):
+                    return UNKNOWN
+                parts.append(part.value)
+            return "".join(parts)
+        if isinstance(expr, (cst.Integer, cst.Float)):
+            return expr.evaluated_value
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            out = []
+            for element in expr.elements:
+                value = self.evaluate(element.value, depth + 1)
+                if value is UNKNOWN:
+                    return UNKNOWN
+                if isinstance(element, cst.StarredElement):
+                    if not isinstance(value, list):
+                        return UNKNOWN
+                    out.extend(value)
+                else:
+                    out.append(value)
+            return out
+        if isinstance(expr, cst.Dict):
+            result: dict[object, object] = {}
+            for element in expr.elements:
+                if not isinstance(element, cst.DictElement):
+                    return UNKNOWN
+                key = self.evaluate(element.key, depth + 1)
+                value = self.evaluate(element.value, depth + 1)
+                if key is UNKNOWN or value is UNKNOWN or isinstance(key, (list, dict)):
+                    return UNKNOWN
+                result[key] = value
+            return result
+        if isinstance(expr, cst.BinaryOperation):
+            left = self.evaluate(expr.left, depth + 1)
+            right = self.evaluate(expr.right, depth + 1)
+            if left is UNKNOWN or right is UNKNOWN:
+                return UNKNOWN
+            try:
+                if isinstance(expr.operator, cst.Add):
+                    return left + right  # type: ignore[operator]
+                if isinstance(expr.operator, cst.Multiply):
+                    return left * right  # type: ignore[operator]
+            except TypeError:
+                return UNKNOWN
+            return UNKNOWN
+        if isinstance(expr, cst.Call):
+            return self._evaluate_call(expr, depth)
+        return UNKNOWN
+
+    def _evaluate_call(self, call: cst.Call, depth: int) -> object:
+        name = self.qualname(call.func) or ""
+        args = [a for a in call.args if a.keyword is None and not a.star]
+        if name in ("textwrap.dedent", "inspect.cleandoc", "str") and len(args) == 1:
+            return self.evaluate(args[0].value, depth + 1)
+        if name in ("json.dumps",) and args:
+            value = self.evaluate(args[0].value, depth + 1)
+            return UNKNOWN if value is UNKNOWN else json.dumps(value)
+        if isinstance(call.func, cst.Attribute):
+            method = call.func.attr.value
+            receiver = self.evaluate(call.func.value, depth + 1)
+            if method in ("strip", "lstrip", "rstrip") and isinstance(receiver, str) and not args:
+                return getattr(receiver, method)()
+            if method == "join" and isinstance(receiver, str) and len(args) == 1:
+                items = self.evaluate(args[0].value, depth + 1)
+                if isinstance(items, list) and all(isinstance(i, str) for i in items):
+                    return receiver.join(items)
+        return UNKNOWN
+
+    def is_constant(self, expr: cst.BaseExpression | None) -> bool:
+        return self.evaluate(expr) is not UNKNOWN
+
+    # ------------------------------------------------------------------ requests
+    def _request(self, call: cst.Call) -> Request | None:
+        sink = self.analysis.match_sink(call, self.qualname(call.func))
+        if sink is None or sink.provider not in ("anthropic", "bedrock", "openai"):
+            return None
+        args: dict[str, cst.BaseExpression] = {}
+        keywords: dict[str, cst.Arg] = {}
+        opaque = False
+        for arg in call.args:
+            if arg.keyword is not None:
+                args[arg.keyword.value] = arg.value
+                keywords[arg.keyword.value] = arg
+            elif arg.star == "**":
+                spread = self.resolve(arg.value)
+                if isinstance(spread, cst.Dict):
+                    for element in spread.elements:
+                        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                            key = element.key.evaluated_value
+                            if isinstance(key, str):
+                                args[key] = element.value
+                        else:
+                            opaque = True
+                else:
+                    opaque = True
+        if "body" in args and sink.id == "bedrock invoke_model":
+            body = self.resolve(args["body"])
+            if isinstance(body, cst.Call) and self.qualname(body.func) == "json.dumps" and body.args:
+                body = self.resolve(body.args[0].value)
+            if isinstance(body, cst.Dict):
+                for element in body.elements:
+                    if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                        key = element.key.evaluated_value
+                        if isinstance(key, str):
+                            args.setdefault(key, element.value)
+        return Request(call, sink, args, keywords, opaque)
+
+    def model_name(self, request: Request) -> str | None:
+        """The literal model id of a request (`model=` or Bedrock `modelId=`), if it is a constant."""
+        for key in ("model", "modelId", "model_id"):
+            value = self.evaluate(request.arg(key))
+            if isinstance(value, str):
+                return value
+        return None
+
+    def tools_expr(self, request: Request) -> cst.BaseExpression | None:
+        if request.provider == "bedrock" and "toolConfig" in request.args:
+            config = self.resolve(request.args["toolConfig"])
+            return dict_value(config, "tools") if isinstance(config, cst.Dict) else None
+        return request.arg("tools")
+
+    def elements(self, expr: cst.BaseExpression | None) -> tuple[list[cst.BaseExpression], bool] | None:
+        """The elements of a list literal (after following names) and whether it is complete."""
+        target = self.resolve(expr)
+        if not isinstance(target, (cst.List, cst.Tuple)):
+            return None
+        out: list[cst.BaseExpression] = []
+        complete = True
+        for element in target.elements:
+            if isinstance(element, cst.StarredElement):
+                inner = self.elements(element.value)
+                if inner is None:
+                    complete = False
+                    continue
+                out.extend(inner[0])
+                complete = complete and inner[1]
+            else:
+                out.append(element.value)
+        return out, complete
+
+
+# ---------------------------------------------------------------------- plain tree helpers
+def _base(node: cst.BaseExpression) -> cst.BaseExpression:
+    while isinstance(node, (cst.Subscript, cst.Attribute)) and name_key(node) is None:
+        node = node.value
+    return node
+
+
+def block(body: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
+    if isinstance(body, cst.Module):
+        return list(body.body)
+    if isinstance(body, cst.IndentedBlock):
+        return list(body.body)
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    return []
+
+
+def walk_scope(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under `root` in source order, not entering nested functions, classes or lambdas."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in reversed(node.children) if not isinstance(child, SCOPES))
+
+
+def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under `root`, in source order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
+    """(target, value) pairs a statement binds; value None when it is not a plain assignment."""
+    if isinstance(node, cst.Assign):
+        return [(t.target, node.value) for t in node.targets]
+    if isinstance(node, cst.AnnAssign) and node.value is not None:
+        return [(node.target, node.value)]
+    if isinstance(node, cst.AugAssign):
+        return [(node.target, None)]
+    if isinstance(node, cst.For):
+        return [(n, None) for n in target_names(node.target)]
+    if isinstance(node, cst.NamedExpr):
+        return [(node.target, node.value)]
+    if isinstance(node, cst.WithItem) and node.asname is not None and isinstance(node.asname.name, cst.Name):
+        return [(node.asname.name, None)]
+    return []
+
+
+def target_names(target: cst.BaseExpression) -> list[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in target_names(e.value)]
+    return []
+
+
+def target_key(target: cst.BaseExpression) -> str | None:
+    """`name` or `self.attr` for an assignment target, else None."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if is_self_attr(target):
+        return f"self.{target.attr.value}"
+    return None
+
+
+def is_self_attr(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
+
+
+def name_key(node: cst.BaseExpression | None) -> str | None:
+    """`messages` or `self.messages` for a plain name or self attribute."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if node is not None and is_self_attr(node):
+        return f"self.{node.attr.value}"
+    return None
+
+
+def dict_value(node: cst.CSTNode | None, key: str) -> cst.BaseExpression | None:
+    if not isinstance(node, cst.Dict):
+        return None
+    found = None
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and element.key.evaluated_value == key:
+            found = element.value
+    return found
+
+
+def dict_element(node: cst.CSTNode | None, key: str) -> cst.DictElement | None:
+    if not isinstance(node, cst.Dict):
+        return None
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and element.key.evaluated_value == key:
+            return element
+    return None
+
+
+def dict_keys(node: cst.Dict) -> set[str]:
+    keys = set()
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            value = element.key.evaluated_value
+            if isinstance(value, str):
+                keys.add(value)
+    return keys
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Plain names and `self.attr` keys read anywhere in an expression (not in nested lambdas)."""
+    found: set[str] = set()
+    for n in walk_scope(node):
+        if isinstance(n, cst.Name):
+            found.add(n.value)
+        elif is_self_attr(n):
+            found.add(f"self.{n.attr.value}")
+    return found
+
+
+def int_value(node: cst.BaseExpression | None) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value, 0)
+    return None
+
+
+def estimate_tokens(text: str, structured: bool = False) -> int:
+    """A rough token count: chars/4 for prose, chars/3 for JSON or code, 1 per CJK character."""
+    cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+    rest = len(text) - cjk
+    return cjk + rest // (3 if structured else 4)

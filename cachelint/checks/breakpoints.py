@@ -1,0 +1,715 @@
+"""CL4xx: where cache breakpoints sit in a request, and whether they can do anything.
+
+Works on the literal shape of each request: the `cache_control` keys and Bedrock `cachePoint`
+elements that can be seen in `tools`, `system` and `messages` (following names to the list or
+dict literal they were assigned), plus the top-level automatic `cache_control=`. Provider limits
+(breakpoints per request, minimum cacheable tokens, TTLs, prices) come from `rules/providers.yaml`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import libcst as cst
+
+from cachelint.catalogue import Rule
+from cachelint.checks.astutil import (
+    UNKNOWN,
+    ModuleIndex,
+    Request,
+    dict_element,
+    dict_keys,
+    dict_value,
+    estimate_tokens,
+    int_value,
+    name_key,
+    walk,
+    walk_scope,
+)
+from cachelint.checks.findings import diagnostic, sink_related
+from cachelint.checks.turns import Turn, find_turn
+from cachelint.diagnostics import Diagnostic, Location, Related
+from cachelint.engine.dataflow import ModuleAnalysis
+from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
+
+SEGMENT_ORDER = ("tools", "system", "messages")
+UNCACHEABLE_TYPES = ("thinking", "redacted_thinking")
+HANDLER_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "websocket", "api_route", "message", "event", "command")
+MIDDLEWARES = {"BedrockPromptCachingMiddleware": "bedrock", "AnthropicPromptCachingMiddleware": "anthropic"}
+MODEL_KEYWORDS = ("model", "model_id", "modelId")
+# Amazon Nova caches `system` and `messages` only, never tools (§6.2 of the reference). The
+# provider data file has no per-model "cacheable segments" field yet; until it has, Nova is
+# recognised by its model id here.
+NO_TOOL_CACHING = ("nova",)
+TRUTHY = ("1", "true", "yes", "on")
+
+
+@dataclass
+class Breakpoint:
+    """One visible cache breakpoint of a request, in tools -> system -> messages order."""
+
+    segment: str
+    kind: str  # block | cachepoint | top-level | message-level | system-dict
+    marker: cst.CSTNode  # where it is written (reported here)
+    setting: cst.BaseExpression | None  # the `{"type": "ephemeral", "ttl": ...}` value
+    block: cst.BaseExpression | None  # the content block whose end it marks
+    last_message: bool = False
+    ttl: str | None = None  # "5m", "1h", None for the default (5m), "?" when computed
+
+
+@dataclass
+class Layout:
+    breakpoints: list[Breakpoint]
+    complete: dict[str, bool]  # per segment: every element is a visible literal
+    messages_literal: bool  # `messages=` is a literal list with no spliced history
+
+
+def breakpoint_diagnostics(
+    module: cst.Module,
+    analysis: ModuleAnalysis,
+    span,
+    rules: dict[str, Rule],
+    filename: str,
+    providers: ProviderFacts | None = None,
+) -> list[Diagnostic]:
+    """Every CL4xx finding of one module (only the rules present in `rules` are run).
+
+    Positions come from `analysis.span` (`span` is the same function, accepted for a uniform
+    signature); `providers` defaults to the shipped `rules/providers.yaml`.
+    """
+    if not any(code.startswith("CL4") for code in rules):
+        return []
+    providers = providers or load_provider_facts()
+    index = ModuleIndex(module, analysis)
+    checker = _Checker(index, rules, filename, providers)
+    for request in index.requests:
+        checker.check_request(request)
+    checker.check_dicts()
+    checker.check_marking_loops()
+    checker.check_configuration()
+    return checker.out
+
+
+class _Checker:
+    def __init__(self, index: ModuleIndex, rules: dict[str, Rule], filename: str, providers: ProviderFacts) -> None:
+        self.index = index
+        self.rules = rules
+        self.filename = filename
+        self.providers = providers
+        self.out: list[Diagnostic] = []
+        self._seen: set[tuple[str, int]] = set()
+
+    def report(self, code: str, node: cst.CSTNode, message: str, segment: str | None, related: tuple[Related, ...] = (), severity: str | None = None) -> None:
+        rule = self.rules.get(code)
+        line = self.index.line(node)
+        if rule is None or (code, line) in self._seen:
+            return
+        self._seen.add((code, line))
+        self.out.append(diagnostic(rule, self.index, node, message, self.filename, segment, related, severity))
+
+    # ------------------------------------------------------------------ per request
+    def check_request(self, request: Request) -> None:
+        if request.provider not in ("anthropic", "bedrock"):
+            return
+        layout = self.layout(request)
+        model = self.index.model_name(request)
+        facts = self.providers.lookup(request.provider, model)
+        related = sink_related(self.index, request, self.filename)
+        self.check_count(request, layout, facts, related)
+        self.check_ttl_order(layout, related)
+        self.check_volatile_breakpoint(request, layout, related)
+        self.check_below_minimum(request, layout, model, facts, related)
+        self.check_missing(request, layout, model, facts)
+        self.check_request_shape(request, layout, model, facts, related)
+        self.check_moving_long_ttl(request, layout, related)
+
+    def layout(self, request: Request) -> Layout:
+        out: list[Breakpoint] = []
+        complete = {}
+        tools = self.index.tools_expr(request)
+        complete["tools"] = self._blocks(tools, "tools", out) if tools is not None else True
+        system = request.arg("system")
+        if system is None or isinstance(self.index.evaluate(system), str):
+            complete["system"] = True
+        else:
+            resolved = self.index.resolve(system)
+            if isinstance(resolved, cst.Dict) and dict_element(resolved, "cache_control") is not None:
+                element = dict_element(resolved, "cache_control")
+                out.append(Breakpoint("system", "system-dict", element, element.value, resolved, ttl=self._ttl(element.value)))
+                complete["system"] = True
+            else:
+                complete["system"] = self._blocks(system, "system", out)
+        messages = request.arg("messages")
+        listed = self.index.elements(messages) if messages is not None else None
+        complete["messages"] = listed is not None and listed[1]
+        if listed is not None:
+            items = listed[0]
+            for i, item in enumerate(items):
+                message = self.index.resolve(item)
+                if not isinstance(message, cst.Dict):
+                    complete["messages"] = False
+                    continue
+                element = dict_element(message, "cache_control")
+                if element is not None:
+                    out.append(Breakpoint("messages", "message-level", element, element.value, message, i == len(items) - 1, self._ttl(element.value)))
+                content = dict_value(message, "content")
+                if content is not None and not isinstance(self.index.evaluate(content), str):
+                    start = len(out)
+                    if not self._blocks(content, "messages", out):
+                        complete["messages"] = False
+                    for bp in out[start:]:
+                        bp.last_message = i == len(items) - 1
+        top = request.keywords.get("cache_control")
+        if top is not None:
+            out.append(Breakpoint("messages", "top-level", top, top.value, None, True, self._ttl(top.value)))
+        return Layout(out, complete, listed is not None and listed[1])
+
+    def _blocks(self, expr: cst.BaseExpression | None, segment: str, out: list[Breakpoint]) -> bool:
+        listed = self.index.elements(expr)
+        if listed is None:
+            return False
+        items, complete = listed
+        previous: cst.BaseExpression | None = None
+        for item in items:
+            block = self.index.resolve(item)
+            if not isinstance(block, cst.Dict):
+                complete = False
+                previous = block
+                continue
+            element = dict_element(block, "cache_control")
+            if element is not None:
+                out.append(Breakpoint(segment, "block", element, element.value, block, ttl=self._ttl(element.value)))
+            point = dict_element(block, "cachePoint")
+            if point is not None and len(block.elements) == 1:
+                out.append(Breakpoint(segment, "cachepoint", block, point.value, previous, ttl=self._ttl(point.value)))
+            previous = block
+        return complete
+
+    def _ttl(self, setting: cst.BaseExpression | None) -> str | None:
+        resolved = self.index.resolve(setting)
+        if not isinstance(resolved, cst.Dict):
+            return "?"
+        ttl = dict_value(resolved, "ttl")
+        if ttl is None:
+            return None
+        value = self.index.evaluate(ttl)
+        return value if isinstance(value, str) else "?"
+
+    # CL402 ------------------------------------------------------------
+    def check_count(self, request: Request, layout: Layout, facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
+        limit = facts.max_breakpoints if facts is not None else 4
+        counted = [bp for bp in layout.breakpoints if bp.kind in ("block", "cachepoint", "top-level")]
+        if limit == 0 or len(counted) <= limit:
+            return
+        marks = tuple(Related(self.filename, Location(*self.index.span(bp.marker)[:2]), f"breakpoint {i + 1} ({bp.segment})") for i, bp in enumerate(counted))
+        self.report(
+            "CL402",
+            request.call,
+            f"{len(counted)} cache breakpoints in one request to `{self.index.analysis.call_text(request.call)}`, "
+            f"more than the {limit} the provider accepts ({_where(facts)}): the API rejects the request with HTTP 400; "
+            "keep at most 4: one on the last tool or system block, the rest on the newest messages",
+            counted[limit].segment,
+            related + marks,
+        )
+
+    # CL403 ------------------------------------------------------------
+    def check_ttl_order(self, layout: Layout, related: tuple[Related, ...]) -> None:
+        shorter: Breakpoint | None = None
+        for bp in layout.breakpoints:
+            if bp.ttl in (None, "5m") and shorter is None:
+                shorter = bp
+            elif bp.ttl == "1h" and shorter is not None:
+                where = "the top-level automatic breakpoint" if bp.kind == "top-level" else "this breakpoint"
+                self.report(
+                    "CL403",
+                    bp.marker,
+                    f"A one-hour TTL on {where} (`{bp.segment}`) comes after a five-minute one "
+                    f"(`{shorter.segment}`, line {self.index.line(shorter.marker)}): the API rejects the request with HTTP 400 "
+                    "(longer TTLs must come first in tools -> system -> messages order); put the 1h breakpoint on the earlier, stable block",
+                    bp.segment,
+                    related,
+                )
+                return
+
+    # CL401 ------------------------------------------------------------
+    def check_volatile_breakpoint(self, request: Request, layout: Layout, related: tuple[Related, ...]) -> None:
+        explicit = [bp for bp in layout.breakpoints if bp.kind in ("block", "cachepoint")]
+        if explicit:
+            first = explicit[0]
+            reason = self.per_request(first, layout)
+            if reason is None:
+                return
+            cost = "1h write at 2x" if first.ttl == "1h" else "write at 1.25x"
+            self.report(
+                "CL401",
+                first.marker,
+                f"The first cache breakpoint of `{self.index.analysis.call_text(request.call)}` sits on a block that {reason} "
+                f"(`{first.segment}`): every call pays the {cost} for a prefix no later call shares, and reads nothing, "
+                "which costs more than no breakpoint; move the breakpoint to the last static block before it",
+                first.segment,
+                related,
+            )
+            return
+        top = next((bp for bp in layout.breakpoints if bp.kind == "top-level"), None)
+        if top is None or not layout.messages_literal or find_turn(self.index, request) is not None:
+            return
+        last = self._last_content(request)
+        if last is None or self.index.is_constant(last):
+            return
+        reason = self.dynamic_reason(last)
+        if reason is None:
+            return
+        self.report(
+            "CL401",
+            top.marker,
+            f"Top-level automatic `cache_control` on a single-shot call to `{self.index.analysis.call_text(request.call)}` puts "
+            f"the breakpoint on the last block, which {reason}: every call writes the whole prompt at 1.25x and no call reads it; "
+            "mark the last static system block with `cache_control` instead",
+            "messages",
+            related,
+        )
+
+    def per_request(self, bp: Breakpoint, layout: Layout) -> str | None:
+        content = _block_content(bp.block)
+        if content is None:
+            return None
+        if bp.segment == "messages":
+            if not (bp.last_message and layout.messages_literal) or self.index.is_constant(content):
+                return None
+            return self.dynamic_reason(content)
+        reason = self.dynamic_reason(content, params=False)
+        return reason
+
+    def dynamic_reason(self, expr: cst.BaseExpression, params: bool = True, depth: int = 0) -> str | None:
+        """Why an expression differs per request: a clock or id source, a loop variable, a parameter."""
+        for node in walk_scope(expr):
+            if isinstance(node, cst.Call) and self.index.is_volatile_call(node):
+                return f"holds `{self.index.short(node)}`"
+            if not isinstance(node, cst.Name) or depth > 3:
+                continue
+            scope = self.index.scope(node)
+            bindings = scope.assigns.get(node.value, [])
+            if any(isinstance(b, cst.For) and self.index.inside(node, b) for b, _ in bindings):
+                return f"changes with the loop variable `{node.value}`"
+            if node.value in scope.params and node.value not in ("self", "cls"):
+                if params:
+                    return f"holds the per-request parameter `{node.value}`"
+                continue
+            value = self.index.definition(node.value, node)
+            if value is not None and value is not expr:
+                inner = self.dynamic_reason(value, params, depth + 1)
+                if inner is not None:
+                    return inner
+        return None
+
+    def _last_content(self, request: Request) -> cst.BaseExpression | None:
+        listed = self.index.elements(request.arg("messages"))
+        if not listed or not listed[0]:
+            return None
+        message = self.index.resolve(listed[0][-1])
+        content = dict_value(message, "content") if isinstance(message, cst.Dict) else None
+        blocks = self.index.elements(content) if content is not None else None
+        if blocks is not None and blocks[0]:
+            return _block_content(self.index.resolve(blocks[0][-1]))
+        return content
+
+    # CL404 ------------------------------------------------------------
+    def check_below_minimum(self, request: Request, layout: Layout, model: str | None, facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
+        if model is None or facts is None or request.opaque or not layout.breakpoints:
+            return
+        for bp in layout.breakpoints:
+            if bp.kind not in ("block", "cachepoint", "top-level"):
+                continue
+            tokens = self.prefix_tokens(request, bp)
+            if tokens is None:
+                return
+            if tokens >= facts.min_tokens_low:
+                return
+            known = "*" not in facts.patterns
+            verb = "is below" if known else "might be below"
+            severity = "low" if request.provider == "bedrock" else None
+            self.report(
+                "CL404",
+                bp.marker,
+                f"The prefix up to this breakpoint is about {tokens} tokens (estimated from the literal text), which {verb} the "
+                f"minimum of {facts.min_tokens_low} cacheable tokens for `{model}` ({_where(facts)}): the breakpoint silently "
+                "caches nothing; enlarge the static prefix, drop the breakpoint, or accept it",
+                bp.segment,
+                related,
+                severity,
+            )
+            return
+
+    def prefix_tokens(self, request: Request, bp: Breakpoint) -> int | None:
+        """Estimated tokens of the literal prefix up to and including `bp`'s block, None if not all literal."""
+        total = 0
+        for segment in SEGMENT_ORDER:
+            expr = self.index.tools_expr(request) if segment == "tools" else request.arg(segment)
+            if expr is None:
+                continue
+            value = self.index.evaluate(expr)
+            if value is UNKNOWN:
+                return None
+            if segment == bp.segment and bp.kind != "top-level":
+                value = _cut_at_marker(value, bp, self.index)
+                if value is UNKNOWN:
+                    return None
+            total += _tokens(value, structured=segment == "tools")
+            if segment == bp.segment:
+                break
+        return total
+
+    # CL405 ------------------------------------------------------------
+    def check_missing(self, request: Request, layout: Layout, model: str | None, facts: ModelFacts | None) -> None:
+        if layout.breakpoints or request.opaque or model is None or facts is None or "*" in facts.patterns:
+            return
+        text = self.index.module.code
+        if "cache_control" in text or "cachePoint" in text or "cache_point" in text:
+            return  # breakpoints are added elsewhere in this module
+        if not self.repeated(request.call):
+            return
+        tokens = 0
+        for segment in ("tools", "system"):
+            expr = self.index.tools_expr(request) if segment == "tools" else request.arg(segment)
+            if expr is None:
+                continue
+            value = self.index.evaluate(expr)
+            if value is UNKNOWN:
+                return
+            tokens += _tokens(value, structured=segment == "tools")
+        if tokens < facts.min_tokens_high:
+            return
+        price = facts.price
+        saved = price.per_token(1 - price.cache_read)
+        money = (
+            f"about ${tokens * saved:.4f} per call at `{model}`'s ${price.input:.2f}/MTok input price"
+            if saved is not None and price.input is not None
+            else f"{round((1 - price.cache_read) * 100)}% of their input cost per call (no price for `{model}` in rules/providers.yaml)"
+        )
+        where = "a breakpoint on the last system block" if request.provider == "anthropic" else "a `cachePoint` after the system text"
+        self.report(
+            "CL405",
+            request.call,
+            f"`{self.index.analysis.call_text(request.call)}` sends about {tokens} static tokens of tools and system prompt (estimated) "
+            f"on every call, with no cache breakpoint: {where} would read them at {price.cache_read}x after the first call, "
+            f"saving {money} ({_where(facts)})",
+            "system" if request.arg("system") is not None else "tools",
+            (),
+        )
+
+    def repeated(self, call: cst.Call) -> bool:
+        """The call runs many times: in a loop, or in a web or bot request handler."""
+        if self.index.loops_around(call):
+            return True
+        function = self.index.function_of(call)
+        if function is None:
+            return False
+        for decorator in function.decorators:
+            expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            if isinstance(expr, cst.Attribute) and expr.attr.value in HANDLER_DECORATORS:
+                return True
+        return False
+
+    # CL406 / CL407 on a request ------------------------------------------
+    def check_request_shape(self, request: Request, layout: Layout, model: str | None, facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
+        converse = request.sink.id.startswith("bedrock converse")
+        for bp in layout.breakpoints:
+            if bp.kind == "message-level" and request.sink.id == "anthropic messages":
+                self.report(
+                    "CL406",
+                    bp.marker,
+                    "`cache_control` on a whole message is not accepted by the Messages API (HTTP 400: extra inputs are not permitted); "
+                    "put it on the message's last content block (`content=[{\"type\": \"text\", \"text\": ..., \"cache_control\": ...}]`)",
+                    "messages",
+                    related,
+                )
+            elif bp.kind == "system-dict":
+                self.report(
+                    "CL406",
+                    bp.marker,
+                    "`system=` is a single dict with `cache_control`: `system` takes a string or a list of text blocks, so this "
+                    "breakpoint is rejected; write `system=[{\"type\": \"text\", \"text\": ..., \"cache_control\": {\"type\": \"ephemeral\"}}]`",
+                    "system",
+                    related,
+                )
+            elif bp.kind == "block" and converse:
+                self.report(
+                    "CL407",
+                    bp.marker,
+                    "`cache_control` in a Bedrock Converse request: Converse only knows `{\"cachePoint\": {\"type\": \"default\"}}` "
+                    "elements, so this is rejected or ignored and nothing is cached; add a `cachePoint` element after the block instead",
+                    bp.segment,
+                    related,
+                )
+            elif bp.kind == "cachepoint" and request.sink.id == "bedrock invoke_model" and request.arg("anthropic_version") is not None:
+                self.report(
+                    "CL407",
+                    bp.marker,
+                    "A `cachePoint` element in an Anthropic InvokeModel body: Claude bodies use the Messages format, where a "
+                    "breakpoint is `\"cache_control\": {\"type\": \"ephemeral\"}` on a content block; this element is rejected",
+                    bp.segment,
+                    related,
+                )
+            elif bp.kind == "cachepoint" and request.provider == "bedrock":
+                self._check_cachepoint(bp, model, facts, related)
+
+    def _check_cachepoint(self, bp: Breakpoint, model: str | None, facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
+        if model is None:
+            return
+        if bp.segment == "tools" and any(word in model.lower() for word in NO_TOOL_CACHING):
+            self.report(
+                "CL407",
+                bp.marker,
+                f"A `cachePoint` in `toolConfig.tools` for `{model}`: Amazon Nova caches only `system` and `messages`, so the "
+                "request is rejected; put the checkpoint after the system text instead",
+                "tools",
+                related,
+            )
+        elif bp.ttl == "1h" and facts is not None and "1h" not in facts.ttls and "*" not in facts.patterns:
+            self.report(
+                "CL407",
+                bp.marker,
+                f"A one-hour `cachePoint` TTL for `{model}`, which supports only {', '.join(facts.ttls)} ({_where(facts)}): "
+                "the checkpoint is rejected or caches nothing; drop `ttl` or use \"5m\"",
+                bp.segment,
+                related,
+            )
+
+    # CL409 ------------------------------------------------------------
+    def check_moving_long_ttl(self, request: Request, layout: Layout, related: tuple[Related, ...]) -> None:
+        turn = find_turn(self.index, request)
+        if turn is None:
+            return
+        for bp in layout.breakpoints:
+            if bp.ttl == "1h" and (bp.kind == "top-level" or bp.segment == "messages" and bp.last_message):
+                self._report_moving(bp.marker, related)
+                return
+        for node in walk_scope(turn.body):
+            setting = self._tail_setting(node, turn)
+            if setting is not None and self._ttl(setting) == "1h":
+                self._report_moving(node, related)
+                return
+
+    def _tail_setting(self, node: cst.CSTNode, turn: Turn) -> cst.BaseExpression | None:
+        """A `cache_control` value put on the newest message of the history inside the turn."""
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Subscript) and _key_of(t) == "cache_control" and _root(t) in turn.sent and "-1" in self.index.code(t):
+                    return node.value
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" and name_key(node.func.value) in turn.sent and node.args:
+            message = self.index.resolve(node.args[0].value)
+            for inner in walk_scope(message) if message is not None else ():
+                element = dict_element(inner, "cache_control") if isinstance(inner, cst.Dict) else None
+                if element is not None:
+                    return element.value
+        return None
+
+    def _report_moving(self, node: cst.CSTNode, related: tuple[Related, ...]) -> None:
+        self.report(
+            "CL409",
+            node,
+            "A one-hour TTL on the breakpoint at the tail of a conversation that grows every turn: each turn writes a new entry "
+            "at 2x (instead of 1.25x) that the next turn already replaces, since turns come far more often than every 5 minutes; "
+            "use the default 5-minute TTL on the moving tail and keep \"1h\" for the stable tools/system breakpoint",
+            "messages",
+            related,
+        )
+
+    # ------------------------------------------------------------------ module-wide shapes
+    def check_dicts(self) -> None:
+        """CL406 and CL407 on block literals, wherever they are built."""
+        for node in self.index.dicts:
+            keys = dict_keys(node)
+            if "cache_control" in keys:
+                element = dict_element(node, "cache_control")
+                kind = self.index.evaluate(dict_value(node, "type"))
+                if kind in UNCACHEABLE_TYPES:
+                    self.report("CL406", element, f"`cache_control` on a `{kind}` block: thinking blocks cannot carry a breakpoint (HTTP 400); they are cached as part of the assistant turn, so put the breakpoint on the next eligible block (a text or tool_result block)", "messages")
+                elif kind == "text" and self.index.evaluate(dict_value(node, "text")) == "":
+                    self.report("CL406", element, "`cache_control` on an empty text block, which cannot be cached (HTTP 400); put the breakpoint on the previous non-empty block", None)
+                elif self.index.evaluate(dict_value(node, "defer_loading")) is True:
+                    self.report("CL406", element, "`cache_control` together with `defer_loading: True` on a tool (HTTP 400): a deferred tool is not part of the prefix; put the breakpoint on the last non-deferred tool", "tools")
+            if "cachePoint" in keys and ("text" in keys or "image" in keys or "toolResult" in keys):
+                self.report(
+                    "CL407",
+                    dict_element(node, "cachePoint"),
+                    "`cachePoint` nested inside a content block: Bedrock Converse takes a checkpoint only as its own list element "
+                    "(`[{\"text\": ...}, {\"cachePoint\": {\"type\": \"default\"}}]`), so this is rejected",
+                    None,
+                )
+
+    def check_marking_loops(self) -> None:
+        """CL402: a loop that sets `cache_control` on every message, block or tool it walks."""
+        for node in walk(self.index.module):
+            if isinstance(node, cst.For):
+                self._marking_loop(node)
+
+    def _marking_loop(self, loop: cst.For) -> None:
+        if _bounded(loop.iter, self.index):
+            return
+        targets = {n for n in _target_keys(loop.target)}
+        for node in walk_scope(loop.body):
+            if isinstance(node, (cst.Break, cst.Return, cst.If, cst.IfExp)):
+                return
+        for node in walk_scope(loop.body):
+            if not isinstance(node, cst.Assign):
+                continue
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Subscript) and _key_of(t) == "cache_control" and _root(t) in targets and self.index.evaluate(node.value) is not None:
+                    self.report(
+                        "CL402",
+                        node,
+                        f"This loop sets `cache_control` on every element of `{self.index.short(loop.iter)}`: with more than 4 "
+                        "elements the request is rejected with HTTP 400 (at most 4 breakpoints); mark only the last tool or system "
+                        "block and the newest message",
+                        None,
+                    )
+                    return
+
+    # CL410 ------------------------------------------------------------
+    def check_configuration(self) -> None:
+        for call in self.index.calls:
+            name = (self.index.qualname(call.func) or "").rsplit(".", 1)[-1]
+            if name in MIDDLEWARES:
+                self._middleware(call, MIDDLEWARES[name])
+            elif name in ("setdefault", "putenv", "__setitem__") and call.args and self.index.evaluate(call.args[0].value) == "DISABLE_PROMPT_CACHING":
+                self._disabled(call, call.args[1].value if len(call.args) > 1 else None)
+        for node in walk(self.index.module):
+            if isinstance(node, cst.Assign):
+                for target in node.targets:
+                    t = target.target
+                    if isinstance(t, cst.Subscript) and _key_of(t) == "DISABLE_PROMPT_CACHING":
+                        self._disabled(node, node.value)
+            elif isinstance(node, cst.Dict):
+                element = dict_element(node, "DISABLE_PROMPT_CACHING")
+                if element is not None:
+                    self._disabled(element, element.value)
+
+    def _disabled(self, node: cst.CSTNode, value: cst.BaseExpression | None) -> None:
+        setting = self.index.evaluate(value)
+        if isinstance(setting, str) and setting.strip().lower() in TRUTHY:
+            self.report(
+                "CL410",
+                node,
+                "`DISABLE_PROMPT_CACHING` is switched on in code: Claude Code then sends no breakpoints, so every turn pays full "
+                "input price for the whole conversation instead of 0.1x for the cached part; remove it (or set it only for one model "
+                "with DISABLE_PROMPT_CACHING_<MODEL>)",
+                None,
+            )
+
+    def _middleware(self, call: cst.Call, provider: str) -> None:
+        ttl = next((self.index.evaluate(a.value) for a in call.args if a.keyword is not None and a.keyword.value == "ttl"), None)
+        if ttl != "1h":
+            return
+        model = self._nearby_model(call)
+        if model is None:
+            return
+        facts = self.providers.lookup(provider, model)
+        if facts is None or "1h" in facts.ttls or "*" in facts.patterns:
+            return
+        self.report(
+            "CL410",
+            call,
+            f"`ttl=\"1h\"` on the prompt-caching middleware for `{model}`, which supports only {', '.join(facts.ttls)} "
+            f"({_where(facts)}): the breakpoints it adds are rejected or cache nothing, so every call pays full price; use ttl=\"5m\"",
+            None,
+        )
+
+    def _nearby_model(self, call: cst.Call) -> str | None:
+        """The one literal model id given to a model or agent constructor in the same function or module."""
+        scope = self.index.function_of(call) or self.index.module
+        found: set[str] = set()
+        for node in walk_scope(scope):
+            if isinstance(node, cst.Call):
+                for arg in node.args:
+                    if arg.keyword is not None and arg.keyword.value in MODEL_KEYWORDS:
+                        value = self.index.evaluate(arg.value)
+                        if isinstance(value, str):
+                            found.add(value)
+        return found.pop() if len(found) == 1 else None
+
+
+# ---------------------------------------------------------------------- helpers
+def _where(facts: ModelFacts | None) -> str:
+    return f"rules/providers.yaml, {facts.source} as of {facts.date}" if facts is not None else "rules/providers.yaml"
+
+
+def _block_content(block: cst.CSTNode | None) -> cst.BaseExpression | None:
+    """The text a content block carries (`text`, or `content` of a tool result); Bedrock blocks too."""
+    if not isinstance(block, cst.Dict):
+        return None
+    for key in ("text", "content"):
+        value = dict_value(block, key)
+        if value is not None:
+            return value
+    return None
+
+
+def _tokens(value: object, structured: bool) -> int:
+    if isinstance(value, str):
+        return estimate_tokens(value, structured)
+    if isinstance(value, list) and not structured:
+        return sum(_tokens(v, False) for v in value)
+    if isinstance(value, dict) and not structured:
+        return sum(_tokens(v, False) for k, v in value.items() if k in ("text", "content"))
+    return estimate_tokens(json.dumps(value), structured=True)
+
+
+def _cut_at_marker(value: object, bp: Breakpoint, index: ModuleIndex) -> object:
+    """The part of a segment's literal value up to the block the breakpoint marks."""
+    if not isinstance(value, list):
+        return value
+    if bp.segment != "messages":
+        for i, item in enumerate(value):
+            if isinstance(item, dict) and ("cache_control" in item or "cachePoint" in item):
+                return value[: i + 1]
+        return value
+    for i, message in enumerate(value):
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):
+            for j, item in enumerate(content):
+                if isinstance(item, dict) and ("cache_control" in item or "cachePoint" in item):
+                    return value[:i] + [{"content": content[: j + 1]}]
+    return value
+
+
+def _key_of(target: cst.Subscript) -> str | None:
+    slice_ = target.slice[0].slice if len(target.slice) == 1 else None
+    if isinstance(slice_, cst.Index) and isinstance(slice_.value, cst.SimpleString):
+        value = slice_.value.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _root(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, (cst.Subscript, cst.Attribute)) and name_key(node) is None:
+        node = node.value
+    return name_key(node)
+
+
+def _target_keys(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [k for e in target.elements for k in _target_keys(e.value)]
+    return []
+
+
+def _bounded(iterable: cst.BaseExpression, index: ModuleIndex) -> bool:
+    """The loop walks a known short list (at most 4 items) or a bounded slice like `messages[-2:]`."""
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value in ("enumerate", "reversed") and iterable.args:
+        iterable = iterable.args[0].value
+    if isinstance(iterable, cst.Subscript):
+        slice_ = iterable.slice[0].slice if len(iterable.slice) == 1 else None
+        if isinstance(slice_, cst.Slice):
+            lower, upper = int_value(slice_.lower), int_value(slice_.upper)
+            if lower is not None and lower < 0 and upper is None:
+                return -lower <= 4
+            if lower is not None and upper is not None and lower >= 0:
+                return upper - lower <= 4
+        return False
+    listed = index.elements(iterable)
+    return listed is not None and listed[1] and len(listed[0]) <= 4

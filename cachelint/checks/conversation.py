@@ -1,0 +1,671 @@
+"""CL5xx: conversation dynamics, what changes between the turns of one conversation.
+
+Every rule here starts from a conversation turn (`turns.find_turn`): the loop or per-turn method
+that grows a history and re-sends it. Inside the turn it looks for the history being trimmed from
+the front (CL501) or rewritten (CL502), and for the tools (CL503), cache-keying parameters
+(CL504), model (CL505), OpenAI `prompt_cache_key` (CL506) or images (CL507) changing per turn.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from cachelint.catalogue import Rule
+from cachelint.checks.astutil import (
+    ModuleIndex,
+    Request,
+    block,
+    dict_element,
+    int_value,
+    name_key,
+    names_in,
+    target_key,
+    walk,
+    walk_scope,
+)
+from cachelint.checks.findings import diagnostic, sink_related
+from cachelint.checks.turns import Turn, find_turn, grows, turn_names
+from cachelint.diagnostics import Diagnostic, Related
+from cachelint.engine.dataflow import ModuleAnalysis
+from cachelint.providers import ProviderFacts
+
+DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
+MODEL_PARAMS = ("model", "modelId")
+TOOL_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear"})
+SELECTORS = re.compile(r"select|filter|rank|relevant|route|choose|pick|retriev", re.IGNORECASE)
+REQUEST_ID = re.compile(r"^(request|req|trace|correlation|span|message|msg)_?id$", re.IGNORECASE)
+IMAGE_ENCODERS = ("b64encode", "save", "screenshot", "grab", "encode_image")
+TRUNCATION_COST = (
+    "once the window is full every turn shifts the history by one step, so nothing after the system prompt is ever read "
+    "from cache and the whole history is re-written at 1.25x each turn"
+)
+
+
+def conversation_diagnostics(
+    module: cst.Module,
+    analysis: ModuleAnalysis,
+    span,
+    rules: dict[str, Rule],
+    filename: str,
+    providers: ProviderFacts | None = None,
+) -> list[Diagnostic]:
+    """Every CL5xx finding of one module (only the rules present in `rules` are run).
+
+    `span` and `providers` are accepted so both structural checks share one signature; positions
+    come from `analysis.span`, and no CL5xx rule needs provider numbers.
+    """
+    if not any(code.startswith("CL5") for code in rules):
+        return []
+    index = ModuleIndex(module, analysis)
+    checker = _Checker(index, rules, filename)
+    for request in index.requests:
+        checker.check_cache_key(request)
+        turn = find_turn(index, request)
+        if turn is not None:
+            checker.check_turn(turn)
+    checker.check_deques()
+    return checker.out
+
+
+class _Checker:
+    def __init__(self, index: ModuleIndex, rules: dict[str, Rule], filename: str) -> None:
+        self.index = index
+        self.rules = rules
+        self.filename = filename
+        self.out: list[Diagnostic] = []
+        self._seen: set[tuple[str, int]] = set()
+        self._turns: set[tuple[int, str]] = set()
+        self.sent_histories: dict[str, Turn] = {}
+        self._encoders: set[str] | None = None
+
+    def report(self, code: str, node: cst.CSTNode, message: str, segment: str | None, turn: Turn | Request | None = None) -> None:
+        rule = self.rules.get(code)
+        line = self.index.line(node)
+        if rule is None or (code, line) in self._seen:
+            return
+        self._seen.add((code, line))
+        request = turn.request if isinstance(turn, Turn) else turn
+        related: tuple[Related, ...] = sink_related(self.index, request, self.filename) if request is not None else ()
+        self.out.append(diagnostic(rule, self.index, node, message, self.filename, segment, related))
+
+    def check_turn(self, turn: Turn) -> None:
+        key = (id(turn.scope), turn.history)
+        self.sent_histories.setdefault(turn.history, turn)
+        if key in self._turns:
+            return
+        self._turns.add(key)
+        for root, history in self.scan_roots(turn):
+            self.check_truncation(turn, root, history)
+            self.check_rewrite(turn, root, history)
+        self.check_sent_window(turn)
+        changing = turn_names(self.index, turn)
+        self.check_tools(turn, changing)
+        self.check_params(turn, changing)
+        self.check_model(turn, changing)
+        self.check_images(turn, changing)
+
+    def scan_roots(self, turn: Turn) -> list[tuple[cst.CSTNode, str]]:
+        """The turn body, plus helper functions it hands the history to, plus the object's other methods."""
+        roots: list[tuple[cst.CSTNode, str]] = [(turn.body, turn.history)]
+        functions = {f.name.value: f for f in walk(self.index.module) if isinstance(f, cst.FunctionDef)}
+        cls = self.index.class_of(turn.request.call)
+        if turn.history.startswith("self.") and cls is not None:
+            for method in block(cls.body):
+                if isinstance(method, cst.FunctionDef) and method.name.value != "__init__" and not self.index.inside(turn.request.call, method):
+                    roots.append((method.body, turn.history))
+        for node in walk_scope(turn.body):
+            if not isinstance(node, cst.Call):
+                continue
+            name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value if isinstance(node.func, cst.Name) else None
+            target = functions.get(name or "")
+            if target is None or self.index.inside(node, target):
+                continue
+            params = [p.name.value for p in target.params.params]
+            if params and params[0] in ("self", "cls") and isinstance(node.func, cst.Attribute):
+                params = params[1:]
+            for i, arg in enumerate(node.args):
+                if arg.keyword is None and i < len(params) and name_key(arg.value) == turn.history:
+                    roots.append((target.body, params[i]))
+        return roots
+
+    # CL501 ------------------------------------------------------------
+    def check_truncation(self, turn: Turn, root: cst.CSTNode, history: str) -> None:
+        for node in walk_scope(root):
+            statement: cst.CSTNode | None = None
+            kept: cst.BaseExpression | None = None
+            dropped: int | None = None
+            if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
+                window = _front_slice(node.value, history)
+                if window is not None:
+                    statement, (kept, dropped) = node, window
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and name_key(node.func.value) == history:
+                method = node.func.attr.value
+                first = int_value(node.args[0].value) if node.args else None
+                if method == "popleft" or (method == "pop" and first in (0, 1)):
+                    statement, dropped = node, 1
+            elif isinstance(node, cst.Del):
+                window = _deleted_front(node.target, history)
+                if window is not None:
+                    statement, (kept, dropped) = node, window
+            if statement is not None and self._slides(statement, root, history, kept, dropped):
+                self.report(
+                    "CL501",
+                    statement,
+                    f"The conversation history `{history}` is trimmed from the front every turn (`{self.index.short(statement)}`): "
+                    f"{TRUNCATION_COST}; trim in large steps only when over a budget (keep well under the threshold so the "
+                    "trimmed prefix then stays stable for many turns), or summarise once and keep the summary fixed",
+                    "messages",
+                    turn,
+                )
+
+    def _slides(self, statement: cst.CSTNode, root: cst.CSTNode, history: str, kept: cst.BaseExpression | None, dropped: int | None) -> bool:
+        """True unless the trim is guarded so it runs rarely and cuts a large chunk (hysteresis)."""
+        guards = [a for a in self.index.ancestors(statement) if isinstance(a, (cst.If, cst.While)) and self.index.inside(a, root)]
+        if not guards or any(isinstance(g, cst.While) for g in guards):
+            return True
+        if dropped is not None:
+            return dropped <= 2
+        bound = _length_bound(guards[0].test, history)
+        if bound is None or kept is None:
+            return False
+        if self.index.code(bound) == self.index.code(kept):
+            return True
+        high, low = self.index.evaluate(bound), self.index.evaluate(kept)
+        if isinstance(high, int) and isinstance(low, int):
+            return high - low < max(4, high // 4)
+        return False
+
+    def check_sent_window(self, turn: Turn) -> None:
+        """`messages=history[-20:]`: a window re-cut from the growing history every turn, never stored back."""
+        source = turn.history
+        candidates: list[tuple[cst.CSTNode, cst.CSTNode]] = []  # (where to report, expression holding the slice)
+        expr = turn.request.arg("messages") or turn.request.arg("input")
+        if expr is not None:
+            candidates.append((expr, expr))
+        for node in walk_scope(turn.body):
+            if isinstance(node, cst.Assign) and any(target_key(t.target) in turn.sent - {source} for t in node.targets):
+                candidates.append((node, node.value))
+            elif isinstance(node, cst.For):
+                candidates.append((node, node.iter))
+        for where, value in candidates:
+            if _front_slice(value, source) is None:
+                continue
+            shown = "re-rendered from the last records of" if turn.rerendered else "a window cut from the front of"
+            self.report(
+                "CL501",
+                where,
+                f"The messages sent each turn are {shown} the growing `{source}` (`{self.index.short(value)}`): "
+                f"{TRUNCATION_COST}; keep the full history and compact it in large steps at a threshold, or summarise once and "
+                "keep the summary fixed",
+                "messages",
+                turn,
+            )
+            return
+
+    def check_deques(self) -> None:
+        """`deque(maxlen=N)` holding a history that is sent: it drops the oldest turn on every append once full."""
+        for key, turn in self.sent_histories.items():
+            for node in walk(self.index.module):
+                if not isinstance(node, (cst.Assign, cst.AnnAssign)) or not any(target_key(t) == key for t in _targets(node)):
+                    continue
+                value = node.value
+                if isinstance(value, cst.Call) and (self.index.qualname(value.func) or "").endswith("deque"):
+                    if any(a.keyword is not None and a.keyword.value == "maxlen" for a in value.args) or len(value.args) >= 2:
+                        self.report(
+                            "CL501",
+                            node,
+                            f"`{key}` is a `deque` with `maxlen`, sent as the conversation history: {TRUNCATION_COST}; "
+                            "use a plain list and compact it in large steps at a threshold",
+                            "messages",
+                            turn,
+                        )
+
+    # CL502 ------------------------------------------------------------
+    def check_rewrite(self, turn: Turn, root: cst.CSTNode, history: str) -> None:
+        for node in walk_scope(root):
+            if isinstance(node, cst.Assign):
+                for target in node.targets:
+                    if self._earlier_message(target.target, history) and not self.index.is_constant(node.value):
+                        self._rewritten(turn, node, f"an earlier message of `{history}` is assigned in place")
+                    elif target_key(target.target) == history and _maps_over(node.value, history):
+                        self._rewritten(turn, node, f"`{history}` is rebuilt from itself with each message transformed")
+            elif isinstance(node, cst.For) and _iterates(node.iter, history):
+                changed = self._changed_in_loop(node, history)
+                if changed is not None:
+                    self._rewritten(turn, changed, f"old messages of `{history}` are edited in place while walking it")
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "insert" and name_key(node.func.value) == history:
+                position = int_value(node.args[0].value) if node.args else None
+                if position is not None and position >= 0 and root is turn.body and not self._fresh(turn, history):
+                    self._rewritten(turn, node, f"a message is inserted at position {position} of `{history}` every turn")
+        if turn.rerendered or root is not turn.body:
+            return
+        changing = turn_names(self.index, turn)
+        for node in walk_scope(turn.body):
+            if isinstance(node, cst.Assign) and any(target_key(t.target) in turn.sent - {history} for t in node.targets):
+                fresh = self._fresh_render(node.value, history, changing)
+                if fresh is not None:
+                    self._rewritten(turn, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
+
+    def _rewritten(self, turn: Turn, node: cst.CSTNode, what: str) -> None:
+        self.report(
+            "CL502",
+            node,
+            f"History rewrite: {what}. Every message after the first changed byte is re-written at 1.25x on every turn instead of "
+            "being read at 0.1x; keep the history append-only and batch such edits at a compaction point",
+            "messages",
+            turn,
+        )
+
+    def _earlier_message(self, target: cst.BaseExpression, history: str) -> bool:
+        """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
+        chain: list[cst.Subscript] = []
+        node = target
+        while isinstance(node, (cst.Subscript, cst.Attribute)) and name_key(node) is None:
+            if isinstance(node, cst.Subscript):
+                chain.append(node)
+            node = node.value
+        if name_key(node) != history or not chain:
+            return False
+        first = chain[-1]
+        slice_ = first.slice[0].slice if len(first.slice) == 1 else None
+        if not isinstance(slice_, cst.Index):
+            return False
+        value = slice_.value
+        if int_value(value) == -1 or "len(" in self.index.code(value):
+            return False
+        if _key_name(target) == "cache_control":
+            return False  # moving a breakpoint marker does not change the cached bytes
+        return True
+
+    def _changed_in_loop(self, loop: cst.For, history: str) -> cst.CSTNode | None:
+        if isinstance(loop.iter, cst.Call) and isinstance(loop.iter.func, cst.Name) and loop.iter.func.value == "reversed":
+            if any(isinstance(n, cst.Break) for n in walk_scope(loop.body)):
+                return None  # finds and edits the newest matching message only
+        derived = names_in(loop.target)
+        for node in walk_scope(loop.body):
+            if isinstance(node, cst.For) and _root_name(node.iter) in derived:
+                derived |= names_in(node.target)
+        for node in walk_scope(loop.body):
+            if not isinstance(node, cst.Assign):
+                continue
+            for target in node.targets:
+                t = target.target
+                if not isinstance(t, (cst.Subscript, cst.Attribute)) or _key_name(t) == "cache_control":
+                    continue
+                root = _root_name(t)
+                if root in derived or (root == history and isinstance(t, cst.Subscript) and names_in(t.slice[0]) & derived):
+                    return node
+        return None
+
+    def _fresh(self, turn: Turn, history: str) -> bool:
+        """The history list is re-created inside the turn (so inserting into it does not accumulate)."""
+        for node in walk_scope(turn.body):
+            if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
+                if isinstance(node.value, (cst.List, cst.ListComp)) and history not in names_in(node.value):
+                    return True
+        return False
+
+    def _fresh_render(self, value: cst.BaseExpression, history: str, changing: set[str]) -> str | None:
+        for node in walk_scope(value):
+            if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+                comp = node.for_in
+                if _root_name(comp.iter) != history or isinstance(comp.iter, cst.Subscript):
+                    continue
+                bound = names_in(comp.target)
+                for inner in walk_scope(node.elt):
+                    if isinstance(inner, cst.Call) and self.index.is_volatile_call(inner):
+                        return self.index.short(inner)
+                moving = (names_in(node.elt) - bound) & changing
+                if moving:
+                    return sorted(moving)[0]
+        return None
+
+    # CL503 ------------------------------------------------------------
+    def check_tools(self, turn: Turn, changing: set[str]) -> None:
+        request = turn.request
+        expr = self.index.tools_expr(request) if request.provider != "openai" or request.arg("tools") is not None else None
+        expr = request.arg("tools") if expr is None else expr
+        if expr is None:
+            return
+        if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
+            self._tools_change(turn, expr, f"`{self.index.short(expr)}` picks the tool list per turn")
+            return
+        key = name_key(expr)
+        if key is None:
+            return
+        fresh = False
+        for node in walk_scope(turn.body):
+            if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+                why = self._tool_choice_reason(node, turn, changing)
+                if why is not None:
+                    self._tools_change(turn, node, why)
+                    return
+                fresh = True
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in TOOL_MUTATORS and name_key(node.func.value) == key:
+                if not fresh or self._conditional(node, turn, changing):
+                    self._tools_change(turn, node, f"`{self.index.short(node)}` changes the tool list inside the conversation loop")
+                    return
+            elif isinstance(node, cst.AugAssign) and target_key(node.target) == key:
+                if not fresh or self._conditional(node, turn, changing):
+                    self._tools_change(turn, node, f"`{self.index.short(node)}` adds tools inside the conversation loop")
+                    return
+
+    def _tool_choice_reason(self, node: cst.Assign, turn: Turn, changing: set[str]) -> str | None:
+        value = node.value
+        if self._conditional(node, turn, changing):
+            return "the tool list is assigned under a condition on per-turn state"
+        if isinstance(value, cst.IfExp) and names_in(value.test) & changing:
+            return f"`{self.index.short(value)}` picks the tool list per turn"
+        for inner in walk_scope(value):
+            if isinstance(inner, (cst.ListComp, cst.GeneratorExp)):
+                bound = set()
+                comp = inner.for_in
+                bound |= names_in(comp.target)
+                if any(names_in(cond.test) - bound & changing for cond in comp.ifs):
+                    return "the tool list is filtered by per-turn state"
+            if isinstance(inner, cst.Call) and SELECTORS.search(self.index.code(inner.func)) and any(names_in(a.value) & changing for a in inner.args):
+                return f"`{self.index.short(inner)}` selects tools from per-turn input"
+        return None
+
+    def _conditional(self, node: cst.CSTNode, turn: Turn, changing: set[str]) -> bool:
+        return any(names_in(test) & changing for test in self.index.conditions_between(node, turn.scope))
+
+    def _tools_change(self, turn: Turn, node: cst.CSTNode, why: str) -> None:
+        self.report(
+            "CL503",
+            node,
+            f"The tool set changes between turns of one conversation: {why}. Tools come first in the cached prefix, so each "
+            "change invalidates tools, system and every message: the whole conversation is re-written at 1.25x; keep one tool "
+            "set per session (or use tool search / `defer_loading`) and refuse unavailable tools in the tool result",
+            "tools",
+            turn,
+        )
+
+    # CL504 ------------------------------------------------------------
+    def check_params(self, turn: Turn, changing: set[str]) -> None:
+        for param in DRIFT_PARAMS:
+            expr = turn.request.arg(param)
+            if expr is None:
+                continue
+            node = self._drift(expr, turn, changing)
+            if node is not None:
+                segment = "system" if param == "speed" else "messages"
+                self.report(
+                    "CL504",
+                    node,
+                    f"`{param}` changes between turns of one conversation (`{self.index.short(node)}`): {param} keys the "
+                    "messages cache, so every change re-writes the whole conversation history at 1.25x instead of reading it at "
+                    f"0.1x; keep `{param}` constant for the conversation (or use a few fixed values chosen once)",
+                    segment,
+                    turn,
+                )
+
+    def _drift(self, expr: cst.BaseExpression, turn: Turn, changing: set[str]) -> cst.CSTNode | None:
+        """The statement that makes a parameter's value differ between turns, if any."""
+        if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
+            return expr
+        for name in sorted(names_in(expr)):
+            bindings = [n for n in walk_scope(turn.body) if isinstance(n, (cst.Assign, cst.AugAssign)) and any(target_key(t) == name for t in _targets(n))]
+            outside = self.index.scope(turn.request.call).assigns.get(name, [])
+            for binding in bindings:
+                value = binding.value if isinstance(binding, cst.Assign) else None
+                if self._conditional(binding, turn, changing):
+                    return binding
+                if value is not None and (names_in(value) & changing - {name} or isinstance(value, cst.IfExp) and names_in(value.test) & changing):
+                    return binding
+                if value is not None and any(v is not None and v is not value and self.index.code(v) != self.index.code(value) and not self.index.inside(n, turn.scope) for n, v in outside):
+                    return binding
+            if isinstance(turn.scope, cst.For) and name in names_in(turn.scope.target):
+                return expr
+        return None
+
+    # CL505 ------------------------------------------------------------
+    def check_model(self, turn: Turn, changing: set[str]) -> None:
+        for param in MODEL_PARAMS:
+            expr = turn.request.arg(param)
+            if expr is None:
+                continue
+            node, why = self._model_switch(expr, turn, changing)
+            if node is not None:
+                self.report(
+                    "CL505",
+                    node,
+                    f"The model changes between turns of one conversation ({why}): each model has its own cache, so every switch "
+                    "re-writes tools, system and the whole history at 1.25x; pin the model per conversation, fall back stickily "
+                    "(switch once and stay), or hand the step to a sub-agent with its own history",
+                    "params",
+                    turn,
+                )
+                return
+
+    def _model_switch(self, expr: cst.BaseExpression, turn: Turn, changing: set[str]) -> tuple[cst.CSTNode | None, str]:
+        if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
+            return expr, f"`{self.index.short(expr)}`"
+        if self._random(expr):
+            return expr, "a random choice per call"
+        key = name_key(expr)
+        if key is None:
+            return None, ""
+        for loop in self.index.loops_around(turn.request.call):
+            if loop is turn.scope:
+                break
+            if isinstance(loop, cst.For) and key in names_in(loop.target):
+                return loop, f"a fallback loop over `{self.index.short(loop.iter)}` that starts again from the first model every turn"
+        for node in walk_scope(turn.body):
+            if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+                value = node.value
+                if self._random(value):
+                    return node, "a random choice per call"
+                if isinstance(value, cst.IfExp) and names_in(value.test) & changing:
+                    return node, f"`{self.index.short(value)}`"
+                if self._conditional(node, turn, changing) and not key.startswith("self."):
+                    return node, "assigned under a condition on per-turn state"
+                if names_in(value) & changing - {key} and not self.index.is_constant(value):
+                    return node, f"`{self.index.short(value)}` is chosen from per-turn state"
+        return None, ""
+
+    def _random(self, expr: cst.BaseExpression) -> bool:
+        for node in walk_scope(expr):
+            if isinstance(node, cst.Call) and (self.index.qualname(node.func) or "").startswith(("random.", "secrets.")):
+                return True
+        return False
+
+    # CL506 ------------------------------------------------------------
+    def check_cache_key(self, request: Request) -> None:
+        if request.provider != "openai":
+            return
+        expr = request.arg("prompt_cache_key")
+        if expr is None:
+            extra = self.index.resolve(request.arg("extra_body"))
+            element = dict_element(extra, "prompt_cache_key") if isinstance(extra, cst.Dict) else None
+            expr = element.value if element is not None else None
+        if expr is None:
+            return
+        node = self._unstable_key(expr, request)
+        if node is not None:
+            self.report(
+                "CL506",
+                node,
+                f"The OpenAI `prompt_cache_key` comes from a per-request value (`{self.index.short(node)}`): requests are routed "
+                "by prefix and key, so a new key per request scatters them across machines and cache hits become rare; use a "
+                "key that is stable per conversation, tenant or prompt template",
+                "params",
+                request,
+            )
+
+    def _unstable_key(self, expr: cst.BaseExpression, request: Request, depth: int = 0) -> cst.CSTNode | None:
+        for node in walk_scope(expr):
+            if isinstance(node, cst.Call) and self.index.is_volatile_call(node):
+                return node
+            if isinstance(node, cst.Name) and REQUEST_ID.match(node.value):
+                return node
+            if isinstance(node, cst.Attribute) and REQUEST_ID.match(node.attr.value):
+                return node
+            if isinstance(node, cst.Name) and depth < 3:
+                value = self.index.definition(node.value, node)
+                if value is None or not self._same_turn(value, request.call):
+                    continue
+                found = self._unstable_key(value, request, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def _same_turn(self, value: cst.CSTNode, call: cst.Call) -> bool:
+        """An assignment made for each request: in the same function, and inside the call's innermost loop if any."""
+        if self.index.function_of(value) is not self.index.function_of(call) or self.index.function_of(call) is None:
+            return False
+        loops = self.index.loops_around(call)
+        return not loops or self.index.inside(value, loops[0])
+
+    # CL507 ------------------------------------------------------------
+    def check_images(self, turn: Turn, changing: set[str]) -> None:
+        for node in walk_scope(turn.body):
+            if isinstance(node, cst.Dict):
+                element = dict_element(node, "detail")
+                if element is not None and (isinstance(element.value, cst.IfExp) and names_in(element.value.test) & changing):
+                    self._images(turn, element, "the image `detail` level is chosen per turn")
+            if isinstance(node, (cst.For, cst.ListComp, cst.GeneratorExp)):
+                iterable = node.iter if isinstance(node, cst.For) else node.for_in.iter
+                source = _root_name(iterable)
+                if source is None or isinstance(iterable, cst.Subscript) or not (grows(turn.body, source) or source == turn.history):
+                    continue
+                body = node.body if isinstance(node, cst.For) else node.elt
+                for inner in walk_scope(body):
+                    if isinstance(inner, cst.Call) and isinstance(inner.func, (cst.Attribute, cst.Name)):
+                        name = inner.func.attr.value if isinstance(inner.func, cst.Attribute) else inner.func.value
+                        if name in IMAGE_ENCODERS or name in self.encoders():
+                            self._images(turn, self.index.statement_of(node) if isinstance(node, (cst.ListComp, cst.GeneratorExp)) else node, f"every image of `{source}` is re-encoded (`{name}`) on every turn")
+                            break
+
+    def encoders(self) -> set[str]:
+        """Module functions that encode an image (their body saves or base64-encodes)."""
+        if self._encoders is None:
+            self._encoders = set()
+            for function in walk(self.index.module):
+                if isinstance(function, cst.FunctionDef) and any(
+                    isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("b64encode", "save") for n in walk_scope(function.body)
+                ):
+                    self._encoders.add(function.name.value)
+        return self._encoders
+
+    def _images(self, turn: Turn, node: cst.CSTNode, why: str) -> None:
+        self.report(
+            "CL507",
+            node,
+            f"Images in the history are rebuilt each turn: {why}. Any byte difference (encoder settings, resizing, metadata, "
+            "`detail`) changes the prefix from that image on, so the rest of the conversation is re-written at 1.25x; encode each "
+            "image once, store the bytes in the history, and keep `detail` constant",
+            "messages",
+            turn,
+        )
+
+
+# ---------------------------------------------------------------------- helpers
+def _targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseExpression]:
+    return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    while True:
+        key = name_key(node)
+        if key is not None:
+            return key
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            node = node.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("enumerate", "reversed", "list", "zip") and node.args:
+            node = node.args[0].value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            node = node.func.value
+        else:
+            return None
+
+
+def _key_name(target: cst.BaseExpression) -> str | None:
+    if isinstance(target, cst.Subscript):
+        slice_ = target.slice[0].slice if len(target.slice) == 1 else None
+        if isinstance(slice_, cst.Index) and isinstance(slice_.value, cst.SimpleString):
+            value = slice_.value.evaluated_value
+            return value if isinstance(value, str) else None
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    return None
+
+
+def _iterates(iterable: cst.BaseExpression, history: str) -> bool:
+    return _root_name(iterable) == history
+
+
+def _front_slice(expr: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+    """(kept count, dropped count) of a slice of `history` that drops its oldest messages, found anywhere in `expr`."""
+    for node in walk_scope(expr):
+        if not isinstance(node, cst.Subscript) or name_key(node.value) != history or len(node.slice) != 1:
+            continue
+        s = node.slice[0].slice
+        if not isinstance(s, cst.Slice) or s.lower is None or s.upper is not None or s.step is not None:
+            continue
+        lower = int_value(s.lower)
+        if lower is not None:
+            if lower < 0:
+                return cst.Integer(str(-lower)), None
+            if lower > 0:
+                return None, lower
+            continue
+        if isinstance(s.lower, cst.UnaryOperation) and isinstance(s.lower.operator, cst.Minus):
+            return s.lower.expression, None
+        if isinstance(s.lower, cst.BinaryOperation) and isinstance(s.lower.operator, cst.Subtract) and "len(" in _code(s.lower.left):
+            return s.lower.right, None
+        return None, None
+    return None
+
+
+def _deleted_front(target: cst.BaseExpression, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+    """`del history[0]`, `del history[:k]`, `del history[1:k]`: (kept, dropped) like `_front_slice`."""
+    if not isinstance(target, cst.Subscript) or name_key(target.value) != history or len(target.slice) != 1:
+        return None
+    s = target.slice[0].slice
+    if isinstance(s, cst.Index):
+        index = int_value(s.value)
+        return (None, 1) if index in (0, 1) else None
+    if isinstance(s, cst.Slice) and s.upper is not None:
+        lower = int_value(s.lower) if s.lower is not None else 0
+        upper = int_value(s.upper)
+        if lower not in (0, 1):
+            return None
+        if upper is not None:
+            return None, max(upper - lower, 0)
+        if isinstance(s.upper, cst.BinaryOperation) and isinstance(s.upper.operator, cst.Subtract) and "len(" in _code(s.upper.left):
+            return s.upper.right, None
+        if isinstance(s.upper, cst.UnaryOperation) and isinstance(s.upper.operator, cst.Minus):
+            return s.upper.expression, None
+        return None, None
+    return None
+
+
+def _length_bound(test: cst.BaseExpression, history: str) -> cst.BaseExpression | None:
+    """`B` in `len(history) > B` (or `B < len(history)`)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    left, right = test.left, target.comparator
+
+    def is_len(node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len" and bool(node.args) and name_key(node.args[0].value) == history
+
+    if isinstance(target.operator, (cst.GreaterThan, cst.GreaterThanEqual)) and is_len(left):
+        return right
+    if isinstance(target.operator, (cst.LessThan, cst.LessThanEqual)) and is_len(right):
+        return left
+    return None
+
+
+def _maps_over(value: cst.BaseExpression, history: str) -> bool:
+    """`[f(m) for m in history]`: every message transformed (a filter `[m for m in h if ...]` is not)."""
+    if not isinstance(value, cst.ListComp) or _root_name(value.for_in.iter) != history:
+        return False
+    return not (isinstance(value.elt, cst.Name) and value.elt.value in names_in(value.for_in.target))
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)

@@ -1,0 +1,180 @@
+"""Find the conversation turn around a request: the loop or per-turn method that grows and re-sends a history.
+
+A request belongs to a conversation when the list it sends as `messages` (or `input`) is grown
+(`append`, `extend`, `+=`) by the code that runs once per turn: the innermost loop around the
+call, or a method that sends `self.history` which the object grows. A history re-rendered from a
+growing record list (`runs`, `turns`) counts too. Everything CL5xx reports happens inside a turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from cachelint.checks.astutil import ModuleIndex, Request, block, is_self_attr, name_key, names_in, target_key, walk_scope
+
+GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
+
+
+@dataclass
+class Turn:
+    """One conversation turn: `scope` runs once per turn and re-sends the history `history`."""
+
+    request: Request
+    history: str
+    scope: cst.CSTNode
+    sent: set[str] = field(default_factory=set)
+    rerendered: bool = False  # the sent list is rebuilt each turn from the growing `history`
+
+    @property
+    def body(self) -> cst.CSTNode:
+        return self.scope.body if isinstance(self.scope, (cst.For, cst.While, cst.FunctionDef)) else self.scope
+
+
+def sent_history(index: ModuleIndex, request: Request) -> tuple[str | None, set[str]]:
+    """The container a request's messages come from, and the names the list passes through.
+
+    `messages=window` after `window = history[-20:]` gives (`history`, {`window`}).
+    """
+    expr = request.arg("messages") or request.arg("input")
+    sent: set[str] = set()
+    key = container_key(expr) if expr is not None else None
+    for _ in range(3):
+        if key is None or not (isinstance(expr, cst.Name) or is_self_attr(expr)):
+            return key, sent
+        sent.add(key)
+        value = index.resolve(expr)
+        inner = container_key(value) if value is not None and value is not expr else None
+        if inner is None or inner == key or (isinstance(value, cst.Call) and not _is_copy(value)):
+            return key, sent
+        expr, key = value, inner
+    return key, sent
+
+
+def container_key(expr: cst.BaseExpression) -> str | None:
+    """`history` for `history`, `self.history`, `history[-10:]`, `[sys, *history]`, `list(history)`, `a + history`."""
+    key = name_key(expr)
+    if key is not None:
+        return key
+    if isinstance(expr, cst.Subscript):
+        return container_key(expr.value)
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        for element in expr.elements:
+            if isinstance(element, cst.StarredElement):
+                return container_key(element.value)
+        return None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return container_key(expr.right) or container_key(expr.left)
+    if isinstance(expr, cst.Call) and _is_copy(expr):
+        inner = expr.func.value if isinstance(expr.func, cst.Attribute) else expr.args[0].value
+        return container_key(inner)
+    return None
+
+
+def _is_copy(call: cst.Call) -> bool:
+    if isinstance(call.func, cst.Name) and call.func.value in ("list", "tuple") and len(call.args) == 1:
+        return True
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value == "copy" and not call.args
+
+
+def grows(root: cst.CSTNode, key: str) -> bool:
+    """Whether code under `root` adds to the list `key` (append, extend, +=, `x = x + [...]`)."""
+    for node in walk_scope(root):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
+            if name_key(node.func.value) == key:
+                return True
+        elif isinstance(node, cst.AugAssign) and target_key(node.target) == key and isinstance(node.operator, cst.AddAssign):
+            return True
+        elif isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+            if key in names_in(node.value) and isinstance(node.value, (cst.BinaryOperation, cst.List)):
+                return True
+    return False
+
+
+def class_grows(cls: cst.ClassDef | None, key: str) -> bool:
+    """Whether a method of `cls` other than `__init__` grows `self.x`."""
+    if cls is None or not key.startswith("self."):
+        return False
+    return any(isinstance(m, cst.FunctionDef) and m.name.value != "__init__" and grows(m.body, key) for m in block(cls.body))
+
+
+def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
+    """The conversation turn around `request`, or None for a single-shot call."""
+    key, sent = sent_history(index, request)
+    if key is None:
+        return None
+    call = request.call
+    for loop in index.loops_around(call):
+        rebuilt = _rerendered_from(index, loop, key)
+        if rebuilt is not None:
+            return Turn(request, rebuilt, loop, sent | {key}, rerendered=True)
+        if grows(loop.body, key):
+            return Turn(request, key, loop, sent | {key})
+    function = index.function_of(call)
+    if function is None:
+        return None
+    if key.startswith("self.") and (grows(function.body, key) or class_grows(index.class_of(call), key)):
+        return Turn(request, key, function, sent | {key})
+    if key in index.scope(call).params and grows(function.body, key):
+        return Turn(request, key, function, sent | {key})
+    return None
+
+
+def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) -> str | None:
+    """`messages = [render(r) for r in runs[-5:]]` inside a loop that grows `runs`: returns `runs`."""
+    for node in walk_scope(loop.body):
+        if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+            for other in names_in(node.value):
+                if other != key and grows(loop.body, other):
+                    return other
+    return None
+
+
+def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
+    """Names whose value can differ from one turn to the next.
+
+    Loop targets, lists grown in the turn, and names assigned inside the turn from anything but a constant (a call's
+    result, another per-turn name); in a per-turn method, its parameters too. Iterates to a
+    fixed point so `budget = limit // 2` after `limit = pick(state)` is per-turn.
+    """
+    body = turn.body
+    changing: set[str] = set()
+    if isinstance(turn.scope, cst.For):
+        changing |= names_in(turn.scope.target)
+    if isinstance(turn.scope, cst.FunctionDef):
+        changing |= index.scope(turn.scope.body).params - {"self", "cls"}
+    bindings: list[tuple[str, cst.BaseExpression | None]] = []
+    for node in walk_scope(body):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
+            key = name_key(node.func.value)
+            if key is not None:
+                changing.add(key)  # a list grown every turn differs every turn
+        if isinstance(node, cst.For):
+            changing |= names_in(node.target)
+        elif isinstance(node, cst.AugAssign):
+            key = target_key(node.target)
+            if key is not None:
+                changing.add(key)
+        elif isinstance(node, (cst.Assign, cst.AnnAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            for t in targets:
+                key = target_key(t)
+                if key is not None:
+                    bindings.append((key, node.value))
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            changing |= names_in(node.asname.name)
+    for _ in range(4):
+        before = len(changing)
+        for key, value in bindings:
+            if key in changing or value is None:
+                continue
+            if not index.is_constant(value) and (_has_call(value) or names_in(value) & changing):
+                changing.add(key)
+        if len(changing) == before:
+            break
+    return changing
+
+
+def _has_call(node: cst.CSTNode) -> bool:
+    return any(isinstance(n, cst.Call) for n in walk_scope(node))
