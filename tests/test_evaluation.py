@@ -13,17 +13,21 @@ import pytest
 
 from tests.eval.evaluate import evaluate
 
-CORPUS = Path(__file__).parent / "eval" / "corpus"
-RECALL_FLOOR = {"CL101": 0.95, "CL102": 0.9, "CL103": 0.85, "CL201": 0.85, "CL202": 0.85, "CL203": 0.6, "CL204": 0.6, "CL301": 0.8, "CL302": 0.6}
+EVAL = Path(__file__).parent / "eval"
+# Volatile values, order and layout (catalogue issue); recall floors are the level reached so far.
+VALUES = {"CL101": 0.95, "CL102": 0.9, "CL103": 0.85, "CL201": 0.85, "CL202": 0.85, "CL203": 0.6, "CL204": 0.6, "CL301": 0.8, "CL302": 0.6}
+# Breakpoints and conversation dynamics, on their own corpus.
+DYNAMICS = {code: 0.9 for code in ("CL401", "CL402", "CL403", "CL404", "CL405", "CL406", "CL407", "CL409", "CL410", "CL501", "CL502", "CL503", "CL504", "CL505", "CL506", "CL507")}
+CASES = [("corpus", code, floor) for code, floor in VALUES.items()] + [("corpus_dynamics", code, floor) for code, floor in DYNAMICS.items()]
 
 
 @pytest.fixture(scope="module")
-def table() -> dict:
-    return evaluate(CORPUS, set(RECALL_FLOOR))
+def tables() -> dict[str, dict]:
+    return {"corpus": evaluate(EVAL / "corpus", set(VALUES)), "corpus_dynamics": evaluate(EVAL / "corpus_dynamics", set(DYNAMICS))}
 
 
-@pytest.mark.parametrize("rule", sorted(RECALL_FLOOR))
-def test_precision_and_recall(table: dict, rule: str) -> None:
-    row = table["rules"][rule]
+@pytest.mark.parametrize(("corpus", "rule", "floor"), CASES, ids=[f"{c}-{r}" for c, r, _ in CASES])
+def test_precision_and_recall(tables: dict[str, dict], corpus: str, rule: str, floor: float) -> None:
+    row = tables[corpus]["rules"][rule]
     assert row["precision"] >= 0.95, f"{rule}: false positives {row.get('false_positives')}"
-    assert row["recall"] >= RECALL_FLOOR[rule], f"{rule}: false negatives {row.get('false_negatives')}"
+    assert row["recall"] >= floor, f"{rule}: false negatives {row.get('false_negatives')}"

@@ -175,7 +175,8 @@ def test_request_checks_breakpoints():
     t = PrefixTracker(log=records.append)
     body = anthropic_body(6)
     for m in body["messages"]:
-        m["content"][0]["cache_control"] = {"type": "ephemeral"}
+        # This test builds the over-limit request on purpose.
+        m["content"][0]["cache_control"] = {"type": "ephemeral"}  # noqa: CL402
     t.observe(body)
     names = {f["name"] for f in records[-1]["findings"]}
     assert "too-many-breakpoints" in names
