@@ -14,6 +14,8 @@ from typing import Iterator
 
 import libcst as cst
 
+from cachelint.engine.nodes import children
+
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify
 from cachelint.knowledge import Sink
@@ -74,7 +76,7 @@ class ModuleIndex:
                 self.calls.append(node)
             elif isinstance(node, cst.Dict):
                 self.dicts.append(node)
-            for child in node.children:
+            for child in children(node):
                 self.parents[id(child)] = node
                 stack.append(child)
         self.calls.sort(key=self.line)
@@ -450,7 +452,7 @@ def walk_scope(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(child for child in reversed(node.children) if not isinstance(child, SCOPES))
+        stack.extend(child for child in reversed(list(children(node))) if not isinstance(child, SCOPES))
 
 
 def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -459,7 +461,7 @@ def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(reversed(node.children))
+        stack.extend(reversed(list(children(node))))
 
 
 def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression | None]]:

@@ -14,6 +14,8 @@ from typing import Callable, Iterator
 
 import libcst as cst
 
+from cachelint.engine.nodes import children
+
 from cachelint.engine import layout
 from cachelint.engine.project import ExportedFunction, ModuleSummary, ProjectIndex, absolute
 from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
@@ -1198,7 +1200,7 @@ def subscript_key(node: cst.Subscript) -> str | int | None:
 
 
 def expression_children(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
-    for child in node.children:
+    for child in children(node):
         if isinstance(child, cst.BaseExpression):
             yield child
         elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.Index, cst.SubscriptElement, cst.FormattedStringExpression)):
@@ -1258,7 +1260,7 @@ def self_attributes(node: cst.BaseExpression) -> set[str]:
         current = stack.pop()
         if isinstance(current, cst.Attribute) and isinstance(current.value, cst.Name) and current.value.value == "self":
             found.add(current.attr.value)
-        stack.extend(current.children)
+        stack.extend(children(current))
     return found
 
 
@@ -1272,7 +1274,7 @@ def counter_names(body: cst.BaseSuite) -> set[str]:
             continue
         if isinstance(current, cst.AugAssign) and isinstance(current.target, cst.Name) and isinstance(current.value, (cst.Integer, cst.Float)):
             found.add(current.target.value)
-        stack.extend(current.children)
+        stack.extend(children(current))
     return found
 
 

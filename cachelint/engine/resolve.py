@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cachelint.engine.nodes import children
+
 # Receiver-chain calls and attributes that return the same resource with other options.
 TRANSPARENT_CALLS = frozenset({"with_options", "copy", "with_middleware"})
 TRANSPARENT_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
@@ -28,7 +30,7 @@ def import_aliases(module: cst.Module) -> dict[str, str]:
                     _add_import_from(small, aliases)
         elif isinstance(node, cst.BaseCompoundStatement):
             # Only statement bodies can hold imports; expressions are never walked.
-            for child in node.children:
+            for child in children(node):
                 if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
                     stack.extend(child.body)
                 elif isinstance(child, (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler, cst.If)):
