@@ -29,9 +29,10 @@ class Source:
     except_args: bool = False
     method: str | None = None
     severity: str | None = None
+    name: str | None = None
 
     def matches(self, qualname: str) -> bool:
-        if self.method is not None:
+        if self.method is not None or self.name is not None:
             return False
         if self.call.endswith(".*"):
             prefix = self.call[:-1]
@@ -124,6 +125,12 @@ class Knowledge:
     def source_for(self, qualname: str) -> Source | None:
         for source in self.sources:
             if source.matches(qualname):
+                return source
+        return None
+
+    def name_source_for(self, name: str) -> Source | None:
+        for source in self.sources:
+            if source.name == name:
                 return source
         return None
 
@@ -245,9 +252,9 @@ def _str_list(doc: Doc, path: tuple[Any, ...], value: Any) -> tuple[str, ...]:
 
 
 def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
-    e = _mapping(doc, path, entry, {"call", "method", "rule", "kind", "granularity", "returns", "except-args", "severity"}, {"rule"})
-    if ("call" in e) == ("method" in e):
-        raise doc.error(path, f"{_where(path)}: a source needs exactly one of `call` or `method`")
+    e = _mapping(doc, path, entry, {"call", "method", "name", "rule", "kind", "granularity", "returns", "except-args", "severity"}, {"rule"})
+    if sum(k in e for k in ("call", "method", "name")) != 1:
+        raise doc.error(path, f"{_where(path)}: a source needs exactly one of `call`, `method` or `name`")
     severity = e.get("severity")
     if severity is not None:
         _str(doc, path + ("severity",), severity, SEVERITIES)
@@ -263,6 +270,7 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
     return Source(
         call=_str(doc, path + ("call",), e["call"]) if "call" in e else "",
         method=_str(doc, path + ("method",), e["method"]) if "method" in e else None,
+        name=_str(doc, path + ("name",), e["name"]) if "name" in e else None,
         severity=severity,
         rule=rule,
         kind=_str(doc, path + ("kind",), e.get("kind", "volatile value")),

@@ -101,6 +101,29 @@ CASES = {
             row = cursor.fetchone()
             return client.messages.create(model="m", max_tokens=1, system=f"Profile: {row}", messages=[])  # expect: CL204
     """,
+    "value chosen by an order-carrying key": """
+        import anthropic
+        client = anthropic.Anthropic()
+        REGISTRY = {"a": {"name": "a"}, "b": {"name": "b"}}
+        def ask(q, mine, theirs):
+            names = set(mine) | set(theirs)  # expect: CL201
+            return client.messages.create(model="m", max_tokens=1, tools=[REGISTRY[n] for n in names], messages=[])
+    """,
+    "parsed files keep the listing order": """
+        import anthropic, json
+        from pathlib import Path
+        client = anthropic.Anthropic()
+        def ask(q):
+            tools = [json.loads(p.read_text()) for p in Path("specs").iterdir()]  # expect: CL202
+            return client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
+    "install path in the system prompt": """
+        import anthropic, os
+        client = anthropic.Anthropic()
+        HOME = os.path.dirname(__file__)  # expect: CL103
+        def ask(q):
+            return client.messages.create(model="m", max_tokens=1, system=f"Skills live in {HOME}.", messages=[])
+    """,
 }
 
 CLEAN = {
@@ -172,6 +195,16 @@ CLEAN = {
         client = OpenAI()
         def ask(q):
             return client.responses.create(model="m", instructions="Be brief.", input=f"[{time.time()}] {q}")
+    """,
+    "prompt file read next to the module, names of listed files": """
+        import anthropic
+        from pathlib import Path
+        client = anthropic.Anthropic()
+        HERE = Path(__file__).parent
+        SYSTEM = (HERE / "system.md").read_text()
+        SKILLS = ", ".join(sorted(p.stem for p in (HERE / "skills").glob("*.md")))
+        def ask(q):
+            return client.messages.create(model="m", max_tokens=1, system=SYSTEM + SKILLS, messages=[])
     """,
     "user message dict is not a shape sink": """
         import time

@@ -507,6 +507,9 @@ class ModuleAnalysis:
             return Value(type=f"classdef:{name}")
         if name in self.aliases:
             return self.imported(absolute(self.aliases[name], self.module_name, self.is_package))
+        source = self.k.name_source_for(name)
+        if source is not None:
+            return Value(frozenset({self.new_fact(node, source.rule, source.kind, name, frame, severity=source.severity)}))
         return EMPTY
 
     def imported(self, target: str) -> Value:
@@ -581,6 +584,9 @@ class ModuleAnalysis:
             return value
         if name in self.clock_attributes:
             return refine_clock(flat(owner), self.clock_attributes[name])
+        if name in PATH_COMPONENTS:
+            # A file's name does not carry the directory it sits in (its identity, CL103).
+            return without(flat(owner), lambda f: f.rule == "CL103")
         return flat(owner)
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
@@ -590,9 +596,14 @@ class ModuleAnalysis:
             return base.field(key)
         if isinstance(key, int) and base.elems is not None and base.rest is None and -len(base.elems) <= key < len(base.elems):
             return base.elems[key]
+        chosen: set[Fact] = set()
         for element in node.slice:
             if isinstance(element.slice, cst.Index):
-                self.eval(element.slice.value, frame)
+                # What a volatile or order-carrying key selects varies with it (`TOOLS[name] for name in a_set`).
+                chosen |= all_facts(self.eval(element.slice.value, frame))
+        if chosen:
+            selected = base.element() if (base.elems is not None or base.rest is not None or base.fields is not None) else base
+            return replace(selected, facts=selected.facts | frozenset(chosen))
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
             return Value(base.facts, elems=(), rest=base.element(), type=base.type) if base.elems is not None or base.rest is not None else base
         return base.element() if (base.elems is not None or base.rest is not None or base.fields is not None) else base
@@ -759,10 +770,11 @@ class ModuleAnalysis:
             return self.eval_dict_call(node, frame)
         unordered = self.k.unordered_dict_for(qualname, func.attr.value if isinstance(func, cst.Attribute) else None)
         if unordered is not None and not (qualname and self.is_local(qualname)):
-            if isinstance(func, cst.Attribute):
-                self.eval(func.value, frame)
-            self.eval_args(node, frame)
-            return Value(frozenset({self.new_fact(node, "CL204", unordered.kind, (dotted or func.attr.value if isinstance(func, cst.Attribute) else "") + "()", frame, latent=True)}))
+            inputs = [flat(self.eval(func.value, frame))] if isinstance(func, cst.Attribute) else []
+            inputs += self.eval_args(node, frame)
+            latent = self.new_fact(node, "CL204", unordered.kind, (dotted or func.attr.value if isinstance(func, cst.Attribute) else "") + "()", frame, latent=True)
+            # The parsed data still varies with what was read (a listing's order, a volatile URL).
+            return Value(frozenset({latent}) | frozenset().union(*(all_facts(v) for v in inputs)))
         if qualname is not None and not self.is_local(qualname):
             serialized = self.apply_serializer(node, qualname, dotted or qualname, frame)
             if serialized is not None:
@@ -1059,6 +1071,7 @@ class ModuleAnalysis:
             self.hits.add(SinkHit(fact=fact, segment=segment, site=site, scope=scope))
 
 
+PATH_COMPONENTS = frozenset({"name", "stem", "suffix", "suffixes"})
 # Layout rules apply to these segments only: a per-turn value in the messages is expected.
 LAYOUT_SEGMENTS = {"CL301": ("system", "tools"), "CL302": ("system",)}
 STRING_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "title", "encode", "decode", "format_map", "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "render", "substitute", "safe_substitute"})
