@@ -6,6 +6,7 @@ volatile function needs a YAML entry, not Python.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,17 @@ class Source:
     method: str | None = None
     severity: str | None = None
     name: str | None = None
+    in_loop: bool = False
+    arg_matches: str | None = None
+    arg_lacks: str | None = None
+
+    def applies(self, first_arg: str | None, in_loop: bool) -> bool:
+        """Conditions beyond the name: only inside a loop; the first argument's text (a SQL query)."""
+        if self.in_loop and not in_loop:
+            return False
+        if self.arg_matches is not None and (first_arg is None or not re.search(self.arg_matches, first_arg)):
+            return False
+        return not (self.arg_lacks is not None and first_arg is not None and re.search(self.arg_lacks, first_arg))
 
     def matches(self, qualname: str) -> bool:
         if self.method is not None or self.name is not None:
@@ -134,9 +146,9 @@ class Knowledge:
                 return source
         return None
 
-    def method_source_for(self, name: str) -> Source | None:
+    def method_source_for(self, name: str, first_arg: str | None = None, in_loop: bool = False) -> Source | None:
         for source in self.sources:
-            if source.method == name:
+            if source.method == name and source.applies(first_arg, in_loop):
                 return source
         return None
 
@@ -252,7 +264,15 @@ def _str_list(doc: Doc, path: tuple[Any, ...], value: Any) -> tuple[str, ...]:
 
 
 def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
-    e = _mapping(doc, path, entry, {"call", "method", "name", "rule", "kind", "granularity", "returns", "except-args", "severity"}, {"rule"})
+    e = _mapping(
+        doc, path, entry, {"call", "method", "name", "rule", "kind", "granularity", "returns", "except-args", "severity", "in-loop", "arg-matches", "arg-lacks"}, {"rule"}
+    )
+    for key in ("arg-matches", "arg-lacks"):
+        if key in e:
+            try:
+                re.compile(_str(doc, path + (key,), e[key]))
+            except re.error as exc:
+                raise doc.error(path + (key,), f"{_where(path)}: `{key}` is not a valid regular expression: {exc}") from None
     if sum(k in e for k in ("call", "method", "name")) != 1:
         raise doc.error(path, f"{_where(path)}: a source needs exactly one of `call`, `method` or `name`")
     severity = e.get("severity")
@@ -271,6 +291,9 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
         call=_str(doc, path + ("call",), e["call"]) if "call" in e else "",
         method=_str(doc, path + ("method",), e["method"]) if "method" in e else None,
         name=_str(doc, path + ("name",), e["name"]) if "name" in e else None,
+        in_loop=bool(e.get("in-loop", False)),
+        arg_matches=e.get("arg-matches"),
+        arg_lacks=e.get("arg-lacks"),
         severity=severity,
         rule=rule,
         kind=_str(doc, path + ("kind",), e.get("kind", "volatile value")),

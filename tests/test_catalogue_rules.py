@@ -124,6 +124,44 @@ CASES = {
         def ask(q):
             return client.messages.create(model="m", max_tokens=1, system=f"Skills live in {HOME}.", messages=[])
     """,
+    "select without order by": """
+        import boto3, sqlite3
+        client = boto3.client("bedrock-runtime")
+        def ask(q, conn: sqlite3.Connection):
+            rows = conn.execute("SELECT name, spec FROM tools WHERE enabled = 1").fetchall()  # expect: CL203
+            return client.converse(modelId="m", toolConfig={"tools": [{"toolSpec": {"name": n, "inputSchema": {"json": s}}} for n, s in rows]}, messages=[])
+    """,
+    "tool listings of several servers": """
+        import anthropic
+        client = anthropic.AsyncAnthropic()
+        async def ask(q, sessions):
+            tools = []
+            for session in sessions:
+                listing = await session.list_tools()  # expect: CL203
+                tools.extend(listing.tools)
+            return await client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
+    "merged dict of unknown shape written with str()": """
+        from openai import OpenAI
+        client = OpenAI()
+        DEFAULTS = {"tone": "neutral"}
+        def ask(q, prefs: dict):
+            text = str({**DEFAULTS, **prefs})  # expect: CL204
+            return client.chat.completions.create(model="m", messages=[{"role": "system", "content": text}, {"role": "user", "content": q}])
+    """,
+    "state changed through an element of an attribute": """
+        from openai import OpenAI
+        client = OpenAI()
+        class Planner:
+            def __init__(self, todos):
+                self.todos = [{"text": t, "done": False} for t in todos]
+            def instructions(self):
+                return "Todo: " + ", ".join(t["text"] for t in self.todos if not t["done"])
+            def run(self, goal):
+                while self.todos:
+                    r = client.responses.create(model="m", instructions=self.instructions(), input=goal)  # expect: CL302
+                    self.todos[0]["done"] = True
+    """,
 }
 
 CLEAN = {
@@ -205,6 +243,22 @@ CLEAN = {
         SKILLS = ", ".join(sorted(p.stem for p in (HERE / "skills").glob("*.md")))
         def ask(q):
             return client.messages.create(model="m", max_tokens=1, system=SYSTEM + SKILLS, messages=[])
+    """,
+    "one server's listing and an ordered query": """
+        import anthropic
+        client = anthropic.AsyncAnthropic()
+        async def ask(q, session, conn):
+            listing = await session.list_tools()
+            rows = conn.execute("SELECT name FROM tools ORDER BY name").fetchall()
+            return await client.messages.create(model="m", max_tokens=1, tools=listing.tools + [{"name": r[0]} for r in rows], messages=[])
+    """,
+    "merge of literal dicts": """
+        from openai import OpenAI
+        client = OpenAI()
+        BASE = {"tone": "neutral"}
+        def ask(q):
+            text = str({**BASE, **{"units": "metric"}})
+            return client.chat.completions.create(model="m", messages=[{"role": "system", "content": text}, {"role": "user", "content": q}])
     """,
     "user message dict is not a shape sink": """
         import time

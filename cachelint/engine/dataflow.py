@@ -470,6 +470,7 @@ class ModuleAnalysis:
         elif isinstance(target, cst.Subscript):
             base = target.value
             key = subscript_key(target)
+            self.note_attribute_change(target, frame)
             if isinstance(base, cst.Name) and base.value in frame.env:
                 current = frame.env[base.value]
                 if isinstance(key, str):
@@ -646,6 +647,9 @@ class ModuleAnalysis:
         for element in node.elements:
             if isinstance(element, cst.StarredDictElement):
                 spread = self.eval(element.value, frame)
+                if spread.fields is None:
+                    # Merging a dict of unknown shape: its keys come in whatever order the caller's dict has.
+                    spread = replace(spread, facts=spread.facts | {self.new_fact(element, "CL204", "merged dict", "{**...}", frame, latent=True)})
                 for key, value in spread.fields or ():
                     out = out.with_field(key, value)
                 if spread.rest is not None or (spread.fields is None and spread.facts):
@@ -757,7 +761,11 @@ class ModuleAnalysis:
                 args = self.eval_args(node, frame)
                 return self.make_source(node, source, dotted or qualname, frame, args)
         if isinstance(func, cst.Attribute):
-            source = self.k.method_source_for(func.attr.value)
+            first = node.args[0].value if node.args else None
+            first_text = first.evaluated_value if isinstance(first, cst.SimpleString) else None
+            if isinstance(first, cst.Name) and first.value in frame.env:
+                first_text = frame.env[first.value].const
+            source = self.k.method_source_for(func.attr.value, first_text if isinstance(first_text, str) else None, bool(frame.loops))
             if source is not None:
                 receiver = self.eval(func.value, frame)
                 args = self.eval_args(node, frame)
@@ -948,11 +956,18 @@ class ModuleAnalysis:
             facts |= all_facts(a)
         return Value(frozenset(facts), type="str" if name in STRING_METHODS else None)
 
-    def mutate(self, target: cst.BaseExpression, name: str, args: list[Value], node: cst.Call, frame: Frame) -> None:
-        if isinstance(target, cst.Attribute) and not frame.in_init:
-            cls = class_of(self.eval(target.value, frame))
+    def note_attribute_change(self, target: cst.BaseExpression, frame: Frame) -> None:
+        """`self.todos[i]["done"] = True`, `self.memory.append(x)`: the root attribute is changing state."""
+        node = target
+        while isinstance(node, cst.Subscript) or (isinstance(node, cst.Attribute) and not isinstance(node.value, cst.Name)):
+            node = node.value
+        if isinstance(node, cst.Attribute) and not frame.in_init:
+            cls = class_of(self.eval(node.value, frame))
             if cls is not None and cls in self.classes:
-                self.classes[cls].mutable.add(target.attr.value)
+                self.classes[cls].mutable.add(node.attr.value)
+
+    def mutate(self, target: cst.BaseExpression, name: str, args: list[Value], node: cst.Call, frame: Frame) -> None:
+        self.note_attribute_change(target, frame)
         current = self.eval(target, frame)
         if name == "insert" and len(args) >= 2:
             index = node.args[0].value
