@@ -53,6 +53,8 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given on the command line too (for pre-commit).")
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--diff", is_flag=True, help="Show the fixes as a diff without writing them.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` comments to every line with a finding.")
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -69,6 +71,8 @@ def check(
     force_exclude: bool,
     fix: bool,
     diff: bool,
+    unsafe_fixes: bool,
+    add_noqa: bool,
 ) -> None:
     """Check PATHS (default: the current directory) for prompt-cache busters."""
     from cachelint.catalogue import load_catalogue
@@ -104,6 +108,10 @@ def check(
     except KeyboardInterrupt:
         click.echo("cachelint: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    if fix or diff:
+        result = _fix(candidates, catalogue, cache, jobs, result, fmt == "full" and not statistics, unsafe_fixes, write=not diff)
+    if add_noqa:
+        _add_noqa(candidates, result)
     diagnostics = result.diagnostics
     enabled = sorted(set().union(*(c.settings.enabled for c in candidates)) if candidates else base.enabled)
     report = Report(
@@ -128,6 +136,63 @@ def check(
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _fix(candidates, catalogue, cache, jobs: int, result, keep_sources: bool, unsafe: bool, write: bool):
+    """`--fix` / `--diff`: fix the files with applicable fixes, then check everything again.
+
+    With `write=False` (`--diff`) the diff is printed and the process exits: 1 if there are changes.
+    """
+    from cachelint.engine import check_source
+    from cachelint.fixes import ChangedOnDisk, applicable, plan_fixes, unified_diff, write_atomic
+    from cachelint.runner import check_candidates
+
+    by_display = {c.display: c for c in candidates}
+    # Notebooks are checked, not fixed: their JSON is not rewritten.
+    targets = [
+        (by_display[f.filename].path, f.filename)
+        for f in result.files
+        if f.filename in by_display and not f.filename.endswith(".ipynb") and any(applicable(d, unsafe) for d in f.diagnostics)
+    ]
+
+    def recheck(text: str, display: str):
+        candidate = by_display[display]
+        enabled = candidate.settings.enabled_for(candidate.path)
+        return check_source(text.encode("utf-8"), display, candidate.settings.knowledge, catalogue, enabled).diagnostics
+
+    planned = plan_fixes(targets, recheck, unsafe)
+    count = sum(p.result.count for p in planned)
+    if not write:
+        for p in planned:
+            click.echo(unified_diff(p), nl=False)
+        click.echo(f"Would fix {count} error{'s' if count != 1 else ''}." if count else "No errors would be fixed.", err=True)
+        sys.exit(EXIT_FINDINGS if planned else EXIT_CLEAN)
+    written = 0
+    for p in planned:
+        try:
+            write_atomic(p.path, p.data, p.new_bytes())
+            written += p.result.count
+        except ChangedOnDisk as exc:
+            click.echo(f"cachelint: warning: {exc}", err=True)
+        except OSError as exc:
+            click.echo(f"cachelint: error: cannot write {p.display}: {exc.strerror or exc}", err=True)
+    if not planned:
+        return result
+    click.echo(f"Fixed {written} error{'s' if written != 1 else ''}.", err=True)
+    # The fixed files are checked again: what is printed and the exit code are what remains.
+    return check_candidates(candidates, catalogue, cache, jobs, keep_sources=keep_sources)
+
+
+def _add_noqa(candidates, result) -> None:
+    """`--add-noqa`: suppress every current finding where it is reported; prints how many were added."""
+    from cachelint.baseline import add_noqa
+
+    by_display = {c.display: c for c in candidates}
+    added = add_noqa(result.diagnostics, lambda name: by_display[name].path if name in by_display else None)
+    for warning in added.warnings:
+        click.echo(f"cachelint: warning: {warning}", err=True)
+    click.echo(f"Added {added.count} noqa directive{'s' if added.count != 1 else ''}.", err=True)
+    sys.exit(EXIT_CLEAN)
 
 
 @main.command("clean")

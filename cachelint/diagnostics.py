@@ -85,13 +85,15 @@ class Diagnostic:
     fix: Fix | None = None
     help: str = ""
     url: str = ""
+    cell: int | None = None  # notebooks: the code cell (1-based); rows are then rows inside it
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.filename, self.location.row, self.location.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.filename, self.cell or 0, self.location.row, self.location.column, self.code)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object fixed by DESIGN.md (Ruff's keys plus cachelint's)."""
-        return {
+        """The JSON object fixed by DESIGN.md (Ruff's keys plus cachelint's); `cell` only for notebooks."""
+        cell = {"cell": self.cell} if self.cell is not None else {}
+        return cell | {
             "code": self.code,
             "name": self.name,
             "message": self.message,

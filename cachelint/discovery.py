@@ -11,6 +11,8 @@ import pathspec
 from cachelint.config import Settings, SettingsResolver
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+# Jupyter notebooks are checked cell by cell (see cachelint.notebooks).
+CHECKED_SUFFIXES = (*PYTHON_SUFFIXES, ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
                 if not _excluded(path, settings, gitignore, True):
                     subdirs.append(path)
                 continue
-            if not entry.name.endswith(PYTHON_SUFFIXES) or _excluded(path, settings, gitignore, False):
+            if not entry.name.endswith(CHECKED_SUFFIXES) or _excluded(path, settings, gitignore, False):
                 continue
             display = _display(path, root, display_root)
             if not is_file:

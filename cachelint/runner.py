@@ -18,6 +18,7 @@ from cachelint.diagnostics import Diagnostic, FileResult, Location
 from cachelint.discovery import Candidate
 from cachelint.engine import ModuleContext, check_source, merge_foreign
 from cachelint.knowledge import Knowledge
+from cachelint.notebooks import BrokenNotebook, is_notebook, notebook_text, to_cells
 from cachelint.project import Scan, plan, scan_file, summarise
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
@@ -89,7 +90,7 @@ def check_candidates(
         except OSError as exc:
             found[index] = unreadable(candidate.display, f"cannot read file: {exc.strerror or exc}; it was not analysed", catalogue, enabled)
             continue
-        scans[index] = scan_file(candidate.display, candidate.path, data, candidate.settings.knowledge)
+        scans[index] = scan_file(candidate.display, candidate.path, _python_bytes(candidate.display, data), candidate.settings.knowledge)
     project = plan(list(scans.values()))
 
     knowledge_table: list[Knowledge] = []
@@ -177,8 +178,18 @@ def analyse_file(task: Task, knowledge: Knowledge, catalogue: Catalogue, keep_so
     except OSError as exc:
         reason = f"cannot read file: {exc.strerror or exc}; it was not analysed"
         return Outcome(task.index, unreadable(task.display, reason, catalogue, task.enabled))
+    notebook = None
+    if is_notebook(task.display):
+        try:
+            notebook = notebook_text(data)
+        except BrokenNotebook as exc:
+            return Outcome(task.index, unreadable(task.display, f"{exc}; it was not analysed", catalogue, task.enabled), digest(data))
+        data = notebook.text.encode("utf-8")
     try:
         checked = check_source(data, task.display, knowledge, catalogue, task.enabled, task.context)
+        if notebook is not None:
+            # The code frame would need the cell's text; notebooks are shown without one.
+            return Outcome(task.index, to_cells(checked.diagnostics + checked.foreign, notebook, task.display), digest(data))
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the run
         # Some exceptions (a KeyError on a CST node) print pages; the traceback has the details.
         summary = (str(exc).splitlines() or [""])[0][:200]
@@ -208,6 +219,16 @@ def unreadable(display: str, reason: str, catalogue: Catalogue, enabled: frozens
     ]
 
 
+def _python_bytes(display: str, data: bytes) -> bytes:
+    """What the engine reads for a file: a notebook's code cells, any other file as it is."""
+    if not is_notebook(display):
+        return data
+    try:
+        return notebook_text(data).text.encode("utf-8")
+    except BrokenNotebook:
+        return data
+
+
 def _read_text(path: Path | None) -> str | None:
     from cachelint.engine.parse import decode
 
@@ -226,7 +247,7 @@ def _attach_sources(files: list[FileResult], candidates: list[Candidate]) -> Non
 
     paths = {c.display: c.path for c in candidates}
     for checked in files:
-        if checked.source is not None or not checked.diagnostics or checked.filename not in paths:
+        if checked.source is not None or not checked.diagnostics or checked.filename not in paths or is_notebook(checked.filename):
             continue
         try:
             text = decode(paths[checked.filename].read_bytes())

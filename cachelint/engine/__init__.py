@@ -64,7 +64,7 @@ def check_source(
         if problem is not None:
             return FileResult(filename, _problem(problem, filename, rules), text)
         comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
-        return FileResult(filename, _apply_suppressions([], comments, {}, rules, known, filename), text)
+        return FileResult(filename, _with_fixes(text, _apply_suppressions([], comments, {}, rules, known, filename), rules), text)
     # Only files that can reach a sink pay for libcst (imported here, not at start-up).
     from cachelint.engine.analyse import analyse_text
 
@@ -75,7 +75,16 @@ def check_source(
     own = [d for d in found if d.filename == filename]
     foreign = [d for d in found if d.filename != filename]
     comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
-    return FileResult(filename, _apply_suppressions(own, comments, statement_starts, rules, known, filename), text, foreign)
+    return FileResult(filename, _with_fixes(text, _apply_suppressions(own, comments, statement_starts, rules, known, filename), rules), text, foreign)
+
+
+def _with_fixes(text: str, diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
+    """Attach autofixes to this file's findings (values produced in other files get none)."""
+    if not any(rules[d.code].fixable for d in diagnostics if d.code in rules):
+        return diagnostics
+    from cachelint.fixes import attach_fixes
+
+    return attach_fixes(text, diagnostics)
 
 
 def merge_foreign(results: list[FileResult], read_text: Callable[[str], str | None]) -> None:

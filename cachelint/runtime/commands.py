@@ -17,15 +17,25 @@ import click
 @click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--top", type=int, default=5, show_default=True, help="Drift events shown per conversation (text).")
-def report(logs: tuple[Path, ...], output_format: str, top: int) -> None:
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Also write a self-contained HTML timeline to this file.")
+def report(logs: tuple[Path, ...], output_format: str, top: int, html_file: Path | None) -> None:
     """Summarise cachelint logs (or saved request bodies) per conversation: calls, hit rate,
     tokens read and written, money spent and lost, drift events ranked by cost."""
     from cachelint.runtime.report import InputError, format_text, records_from, summarize
 
     try:
-        summaries = summarize(records_from(list(logs)))
+        records = records_from(list(logs))
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
+    summaries = summarize(records)
+    if html_file is not None:
+        from cachelint.runtime.html import render_html
+
+        try:
+            html_file.write_text(render_html(records, summaries), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {html_file}: {exc.strerror or exc}") from None
+        click.echo(f"Wrote {html_file}", err=True)
     if output_format == "json":
         click.echo(json.dumps([s.to_dict() for s in summaries], indent=2))
     else:
