@@ -164,6 +164,6 @@ def test_hook_manifest_is_valid_for_pre_commit() -> None:
     assert hooks["cachelint-fix"]["entry"] == "cachelint check --fix --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "pyi"]
+        assert hook["types_or"] == ["python", "pyi", "jupyter"]
         assert hook["require_serial"] is True
         assert hook["minimum_pre_commit_version"] == "2.9.2"
