@@ -13,6 +13,9 @@ from typing import Any
 import yaml
 
 MAX_YAML_BYTES = 2 * 1024 * 1024
+# libyaml's composer builds the same nodes (with line marks) about 20x faster; rule files are read
+# on every run, so start-up depends on it. The pure-Python one is the fallback.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DataError(Exception):
@@ -51,7 +54,7 @@ def load_yaml_text(text: str, filename: str) -> Doc:
     if len(text.encode("utf-8", "replace")) > MAX_YAML_BYTES:
         raise DataError(filename, None, f"file is larger than {MAX_YAML_BYTES // 1024} KiB")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise DataError(filename, line, f"invalid YAML: {exc.problem}") from None
