@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from cachelint.diagnostics import SEGMENTS, SEVERITIES
+from cachelint.diagnostics import SEGMENTS, SEVERITIES, Diagnostic, Location
 from cachelint.rulefiles import rules_dir
 from cachelint.yamlfile import DataError, Doc, load_yaml_file
 
@@ -44,6 +44,20 @@ class Rule:
     fixable: bool
     url: str
     describe: str = "`{source}`"
+
+    def point(self, filename: str, line: int, column: int, message: str) -> Diagnostic:
+        """A finding of this rule at one position (engine problems, suppressions, unreadable files)."""
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            message=message,
+            filename=filename,
+            location=Location(line, column),
+            end_location=Location(line, column),
+            severity=self.severity,
+            help=self.fix,
+            url=self.url,
+        )
 
     def docs_markdown(self) -> str:
         """The rule's docs as Markdown, used by `cachelint rule` and SARIF."""

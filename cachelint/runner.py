@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cachelint.cache import CacheKey, ResultCache, context_key, digest, tool_fingerprint
 from cachelint.catalogue import Catalogue
-from cachelint.diagnostics import Diagnostic, FileResult, Location
+from cachelint.diagnostics import Diagnostic, FileResult
 from cachelint.discovery import Candidate
 from cachelint.engine import ModuleContext, check_source, merge_foreign
 from cachelint.knowledge import Knowledge
@@ -204,19 +204,7 @@ def unreadable(display: str, reason: str, catalogue: Catalogue, enabled: frozens
     rule = catalogue.get("CL003")
     if rule is None or "CL003" not in enabled:
         return []
-    return [
-        Diagnostic(
-            code="CL003",
-            name=rule.name,
-            message=reason[0].upper() + reason[1:],
-            filename=display,
-            location=Location(1, 1),
-            end_location=Location(1, 1),
-            severity=rule.severity,
-            help=rule.fix,
-            url=rule.url,
-        )
-    ]
+    return [rule.point(display, 1, 1, reason[0].upper() + reason[1:])]
 
 
 def _python_bytes(display: str, data: bytes) -> bytes:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from cachelint.catalogue import Catalogue, Rule
-from cachelint.diagnostics import Diagnostic, FileResult, Location
+from cachelint.diagnostics import Diagnostic, FileResult
 from cachelint.engine.parse import ParseProblem, decode, quick_syntax_problem
 from cachelint.engine.prefilter import may_contain_sink
 from cachelint.engine.project import ModuleSummary, ProjectIndex
-from cachelint.engine.suppressions import Comments, find_comments
+from cachelint.engine.suppressions import Comments, Suppression, find_comments
 from cachelint.knowledge import Knowledge
 
 
@@ -144,21 +144,7 @@ def _suppression_info(text: str | None) -> tuple[Comments, dict[int, int]]:
 
 def _problem(problem: ParseProblem, filename: str, rules: dict[str, Rule]) -> list[Diagnostic]:
     rule = rules.get(problem.code)
-    if rule is None:
-        return []
-    return [
-        Diagnostic(
-            code=problem.code,
-            name=rule.name,
-            message=problem.message,
-            filename=filename,
-            location=Location(problem.line, problem.column),
-            end_location=Location(problem.line, problem.column),
-            severity=rule.severity,
-            help=rule.fix,
-            url=rule.url,
-        )
-    ]
+    return [rule.point(filename, problem.line, problem.column, problem.message)] if rule is not None else []
 
 
 def _apply_suppressions(
@@ -197,15 +183,5 @@ def _apply_suppressions(
     return kept
 
 
-def _unused(s, message: str, rule: Rule, filename: str) -> Diagnostic:
-    return Diagnostic(
-        code="CL002",
-        name=rule.name,
-        message=message,
-        filename=filename,
-        location=Location(s.line, s.column),
-        end_location=Location(s.line, s.column),
-        severity=rule.severity,
-        help=rule.fix,
-        url=rule.url,
-    )
+def _unused(s: Suppression, message: str, rule: Rule, filename: str) -> Diagnostic:
+    return rule.point(filename, s.line, s.column, message)
