@@ -162,6 +162,15 @@ CASES = {
                     r = client.responses.create(model="m", instructions=self.instructions(), input=goal)  # expect: CL302
                     self.todos[0]["done"] = True
     """,
+    "per-turn memory inserted ahead of the static system message": """
+        from openai import OpenAI
+        client = OpenAI()
+        POLICY = {"role": "system", "content": ("Follow the support policy exactly and cite the section you rely on." "Follow the support policy exactly and cite the section you rely on." "Follow the support policy exactly and cite the section you rely on." "Follow the support policy exactly and cite the section you rely on." "Follow the support policy exactly and cite the section you rely on." "Follow the support policy exactly and cite the section you rely on." "Follow the support policy exactly and cite the section you rely on.")}
+        def chat(history, memories, text):
+            messages = [POLICY, *history, {"role": "user", "content": text}]
+            messages.insert(0, {"role": "system", "content": "You remember: " + "; ".join(memories)})  # expect: CL301
+            return client.chat.completions.create(model="m", messages=messages)
+    """,
 }
 
 CLEAN = {
@@ -259,6 +268,15 @@ CLEAN = {
         def ask(q):
             text = str({**BASE, **{"units": "metric"}})
             return client.chat.completions.create(model="m", messages=[{"role": "system", "content": text}, {"role": "user", "content": q}])
+    """,
+    "short static message after the inserted memory": """
+        from openai import OpenAI
+        client = OpenAI()
+        RULES = {"role": "system", "content": "Be brief."}
+        def chat(history, memories, text):
+            messages = [RULES, *history, {"role": "user", "content": text}]
+            messages.insert(0, {"role": "system", "content": "You remember: " + "; ".join(memories)})
+            return client.chat.completions.create(model="m", messages=messages)
     """,
     "user message dict is not a shape sink": """
         import time

@@ -626,9 +626,13 @@ class ModuleAnalysis:
             else:
                 rest = join(rest, value)
         facts: set[Fact] = set()
-        if len(elems) >= 2 and all(e.fields is not None for e in elems):
-            texts = [layout.Part(e.field("text") if e.has_field("text") else e.field("content"), block_text_node(el.value)) for e, el in zip(elems, node.elements)]
+        if len(elems) >= 2 and len(elems) == len(node.elements) and any(e.fields is not None for e in elems):
+            texts = [layout.Part(block_text(e), block_text_node(el.value)) for e, el in zip(elems, node.elements)]
             facts = self.layout_facts(node, texts, frame)
+            if facts:
+                # On the list for system blocks, and on the dynamic turn itself for message lists.
+                first = next(i for i, t in enumerate(texts) if layout.is_dynamic(t))
+                elems[first] = replace(elems[first], facts=elems[first].facts | frozenset(facts))
         return Value(frozenset(facts), elems=tuple(elems), rest=rest, type="list")
 
     eval_Tuple = eval_List
@@ -972,7 +976,13 @@ class ModuleAnalysis:
         if name == "insert" and len(args) >= 2:
             index = node.args[0].value
             if isinstance(index, cst.Integer) and index.value == "0":
-                updated = Value(current.facts, elems=(args[1], *(current.elems or ())), rest=current.rest, type=current.type or "list")
+                # A turn inserted at the front goes ahead of everything already there (CL301).
+                parts = [layout.Part(block_text(args[1]), node.args[1].value)] + [layout.Part(block_text(e), None) for e in current.elems or ()]
+                inserted = args[1]
+                facts = self.layout_facts(node, parts, frame)
+                if facts:
+                    inserted = replace(inserted, facts=inserted.facts | frozenset(facts))
+                updated = Value(current.facts, elems=(inserted, *(current.elems or ())), rest=current.rest, type=current.type or "list")
             else:
                 updated = current.with_rest(args[1])
         elif name in ("extend", "extendleft"):
@@ -1269,6 +1279,15 @@ def add_chain(node: cst.BinaryOperation) -> list[cst.BaseExpression]:
         else:
             leaves.append(current)
     return leaves
+
+
+def block_text(value: Value) -> Value:
+    """The text of a content block or message dict (`text` or `content`), else the value itself."""
+    if value.has_field("text"):
+        return value.field("text")
+    if value.has_field("content"):
+        return value.field("content")
+    return value
 
 
 def block_text_node(node: cst.BaseExpression) -> cst.BaseExpression:

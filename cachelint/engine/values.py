@@ -76,7 +76,7 @@ class Value:
         parts = [p for p in (found, self.rest) if p is not None]
         if not parts and self.fields is None:
             return Value(self.facts)
-        return join_all(parts, facts=self.facts)
+        return _with_facts(join_all(parts), self.facts)
 
     def has_field(self, key: str) -> bool:
         return self.fields is not None and any(k == key for k, _ in self.fields)
@@ -84,7 +84,7 @@ class Value:
     def element(self) -> "Value":
         """Any one element, as iteration would give it."""
         parts = list(self.elems or ()) + ([self.rest] if self.rest is not None else [])
-        return join_all(parts, facts=self.facts)
+        return _with_facts(join_all(parts), self.facts)
 
     def with_field(self, key: str, value: "Value") -> "Value":
         fields = [(k, v) for k, v in (self.fields or ()) if k != key] + [(key, value)]
@@ -99,6 +99,11 @@ class Value:
 
 
 EMPTY = Value()
+
+
+def _with_facts(value: Value, facts: frozenset[Fact]) -> Value:
+    """The value with more facts; its structure and constant text stay as they were."""
+    return replace(value, facts=value.facts | facts) if facts else value
 
 
 def join(a: Value, b: Value) -> Value:
