@@ -87,3 +87,9 @@ def run(q):
     client.messages.create(model="m", max_tokens=1, system=a + b, messages=[])
 """
     assert found(code) == [(6, "CL102")]
+
+
+def test_directive_quoted_in_prose_is_not_a_directive() -> None:
+    code = with_line('s = "static"  # a `# noqa: CL101` in prose, and "# cachelint: ignore[CL102]" too')
+    assert found(code) == []
+    assert found(with_line('s = f"{time.time()}"  # timing note  # noqa: CL101')) == []

@@ -7,8 +7,10 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-NOQA_RE = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-IGNORE_RE = re.compile(r"#\s*cachelint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
+# A directive starts the comment, or follows whitespace after other comment text; one quoted
+# inside prose (after a backtick or a quote) is not a directive.
+NOQA_RE = re.compile(r"(?:^|(?<=\s))#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+IGNORE_RE = re.compile(r"(?:^|(?<=\s))#\s*cachelint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 
 
 @dataclass
