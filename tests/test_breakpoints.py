@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from cachelint.catalogue import load_catalogue
+from cachelint.checks.astutil import ModuleIndex
 from cachelint.checks.breakpoints import breakpoint_diagnostics
 from cachelint.checks.conversation import conversation_diagnostics
 from cachelint.diagnostics import Diagnostic
@@ -26,10 +27,8 @@ def structural(code: str, filename: str = "snippet.py") -> list[Diagnostic]:
     module = parse(textwrap.dedent(code))
     analysis = _analysis(module, load_knowledge(), ModuleContext())
     analysis.run()
-    providers = load_provider_facts()
-    return breakpoint_diagnostics(module, analysis, analysis.span, rules, filename, providers) + conversation_diagnostics(
-        module, analysis, analysis.span, rules, filename, providers
-    )
+    index = ModuleIndex(module, analysis)
+    return breakpoint_diagnostics(index, rules, filename, load_provider_facts()) + conversation_diagnostics(index, rules, filename)
 
 
 def structural_found(code: str) -> list[tuple[int, str]]:

@@ -30,7 +30,6 @@ from cachelint.checks.astutil import (
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn
 from cachelint.diagnostics import Diagnostic, Location, Related
-from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 
 SEGMENT_ORDER = ("tools", "system", "messages")
@@ -66,22 +65,16 @@ class Layout:
 
 
 def breakpoint_diagnostics(
-    module: cst.Module,
-    analysis: ModuleAnalysis,
-    span,
-    rules: dict[str, Rule],
-    filename: str,
-    providers: ProviderFacts | None = None,
+    index: ModuleIndex, rules: dict[str, Rule], filename: str, providers: ProviderFacts | None = None
 ) -> list[Diagnostic]:
     """Every CL4xx finding of one module (only the rules present in `rules` are run).
 
-    Positions come from `analysis.span` (`span` is the same function, accepted for a uniform
-    signature); `providers` defaults to the shipped `rules/providers.yaml`.
+    `index` is the module's index shared with the CL5xx checks; `providers` defaults to the
+    shipped `rules/providers.yaml`.
     """
     if not any(code.startswith("CL4") for code in rules):
         return []
     providers = providers or load_provider_facts()
-    index = ModuleIndex(module, analysis)
     checker = _Checker(index, rules, filename, providers)
     for request in index.requests:
         checker.check_request(request)

@@ -28,8 +28,6 @@ from cachelint.checks.astutil import (
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn, grows, turn_names
 from cachelint.diagnostics import Diagnostic, Related
-from cachelint.engine.dataflow import ModuleAnalysis
-from cachelint.providers import ProviderFacts
 
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
 MODEL_PARAMS = ("model", "modelId")
@@ -43,22 +41,13 @@ TRUNCATION_COST = (
 )
 
 
-def conversation_diagnostics(
-    module: cst.Module,
-    analysis: ModuleAnalysis,
-    span,
-    rules: dict[str, Rule],
-    filename: str,
-    providers: ProviderFacts | None = None,
-) -> list[Diagnostic]:
+def conversation_diagnostics(index: ModuleIndex, rules: dict[str, Rule], filename: str) -> list[Diagnostic]:
     """Every CL5xx finding of one module (only the rules present in `rules` are run).
 
-    `span` and `providers` are accepted so both structural checks share one signature; positions
-    come from `analysis.span`, and no CL5xx rule needs provider numbers.
+    `index` is the module's index shared with the CL4xx checks.
     """
     if not any(code.startswith("CL5") for code in rules):
         return []
-    index = ModuleIndex(module, analysis)
     checker = _Checker(index, rules, filename)
     for request in index.requests:
         checker.check_cache_key(request)

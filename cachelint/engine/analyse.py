@@ -9,6 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cachelint.catalogue import Rule
+from cachelint.checks.astutil import ModuleIndex
 from cachelint.checks.breakpoints import breakpoint_diagnostics
 from cachelint.checks.conversation import conversation_diagnostics
 from cachelint.checks.volatile import volatile_diagnostics
@@ -34,8 +35,10 @@ def analyse_text(
         analysis = _analysis(module, knowledge, context)
         found = volatile_diagnostics(analysis.run(), rules, filename)
         # Structural rules: where breakpoints sit (CL4xx) and how the conversation changes (CL5xx).
-        found += breakpoint_diagnostics(module, analysis, analysis.span, rules, filename)
-        found += conversation_diagnostics(module, analysis, analysis.span, rules, filename)
+        if any(code[:3] in ("CL4", "CL5") for code in rules):
+            index = ModuleIndex(module, analysis)
+            found += breakpoint_diagnostics(index, rules, filename)
+            found += conversation_diagnostics(index, rules, filename)
     except RecursionError:
         return ParseProblem("CL001", 1, 1, TOO_DEEP)
     return found, _statement_starts(module, analysis.positions)
