@@ -1,7 +1,8 @@
 """Autofix: compute `Fix` objects for findings, apply them, and write files safely.
 
-Fixes are computed where a file is checked (`attach_fixes`, called by the engine) so every output
-format can show them; `fix_source` applies them in rounds (apply, re-check, apply again) until
+Fixes are computed where a file is checked, so every output format can show them: expression fixes
+from the module the engine parsed (`expression_fixes`), suppression fixes from the text
+(`suppression_fixes`); `fix_source` applies them in rounds (apply, re-check, apply again) until
 nothing applicable is left, and `write_atomic` replaces a file only if nobody changed it since it
 was read.
 
@@ -21,10 +22,13 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from cachelint.diagnostics import Diagnostic, Edit, Fix, Location
 from cachelint.engine.suppressions import IGNORE_RE, NOQA_RE
+
+if TYPE_CHECKING:
+    from libcst.metadata import MetadataWrapper
 
 SAFE, UNSAFE = "safe", "unsafe"
 MAX_ROUNDS = 10  # as Ruff: fixes can enable other fixes, but a loop must end
@@ -36,14 +40,8 @@ LISTING_METHODS = {"glob", "rglob", "iterdir"}
 CODE_IN_MESSAGE = re.compile(r"`([A-Za-z]+[0-9]+)`")
 
 
-def attach_fixes(text: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """The same diagnostics, with a `Fix` on those this module knows how to fix."""
-    if not any(d.code in ("CL002", "CL201", "CL202", "CL204") for d in diagnostics):
-        return diagnostics
-    fixes: dict[int, Fix] = {}
-    fixes.update(_suppression_fixes(text, diagnostics))
-    if any(d.code in ("CL201", "CL202", "CL204") for d in diagnostics):
-        fixes.update(_expression_fixes(text, diagnostics))
+def attach_fixes(diagnostics: list[Diagnostic], fixes: dict[int, Fix]) -> list[Diagnostic]:
+    """The same diagnostics, with `fixes[i]` attached to the i-th one."""
     return [replace(d, fix=fixes[i]) if i in fixes else d for i, d in enumerate(diagnostics)]
 
 
@@ -142,7 +140,7 @@ def write_atomic(path: Path, expected: bytes, data: bytes) -> None:
 
 
 # --------------------------------------------------------------------------- CL002
-def _suppression_fixes(text: str, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
+def suppression_fixes(text: str, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
     """One edit per stale suppression comment, shared by every CL002 finding on it."""
     stale: dict[tuple[int, int], list[int]] = {}
     for i, d in enumerate(diagnostics):
@@ -211,16 +209,13 @@ def _remove_codes(line: str, row: int, comment_col: int, col: int, codes: set[st
 
 
 # --------------------------------------------------------------------------- CL201, CL202, CL204
-def _expression_fixes(text: str, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
+def expression_fixes(wrapper: MetadataWrapper, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
+    """Fixes for CL201/CL202/CL204, from the module the engine already parsed (no second parse)."""
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+    from libcst.metadata import ParentNodeProvider, PositionProvider
 
-    try:
-        wrapper = MetadataWrapper(cst.parse_module(text))
-        positions = wrapper.resolve(PositionProvider)
-        parents = wrapper.resolve(ParentNodeProvider)
-    except Exception:  # noqa: BLE001 - no fix is better than a crash; the engine parsed it already
-        return {}
+    positions = wrapper.resolve(PositionProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
     by_span: dict[tuple[int, int, int, int], cst.CSTNode] = {}
     for node, r in positions.items():
         if isinstance(node, cst.BaseExpression):

@@ -182,10 +182,6 @@ class Knowledge:
                 return item
         return None
 
-    def sink_method_suffixes(self) -> set[str]:
-        """The last attribute of every method sink, for the byte prefilter."""
-        return {m.rsplit(".", 1)[-1] for s in self.sinks for m in s.methods}
-
 
 def load_knowledge(
     extend_sources: list[Any] | None = None,

@@ -79,12 +79,12 @@ def check_source(
 
 
 def _with_fixes(text: str, diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
-    """Attach autofixes to this file's findings (values produced in other files get none)."""
-    if not any(rules[d.code].fixable for d in diagnostics if d.code in rules):
+    """Attach suppression fixes (CL002); expression fixes were attached during the analysis."""
+    if not any(d.code == "CL002" and rules[d.code].fixable for d in diagnostics if d.code in rules):
         return diagnostics
-    from cachelint.fixes import attach_fixes
+    from cachelint.fixes import attach_fixes, suppression_fixes
 
-    return attach_fixes(text, diagnostics)
+    return attach_fixes(diagnostics, suppression_fixes(text, diagnostics))
 
 
 def merge_foreign(results: list[FileResult], read_text: Callable[[str], str | None]) -> None:

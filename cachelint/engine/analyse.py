@@ -39,9 +39,21 @@ def analyse_text(
             index = ModuleIndex(module, analysis)
             found += breakpoint_diagnostics(index, rules, filename)
             found += conversation_diagnostics(index, rules, filename)
+        found = _with_expression_fixes(found, filename, rules, analysis)
     except RecursionError:
         return ParseProblem("CL001", 1, 1, TOO_DEEP)
     return found, _statement_starts(module, analysis.positions)
+
+
+def _with_expression_fixes(found: list[Diagnostic], filename: str, rules: dict[str, Rule], analysis: ModuleAnalysis) -> list[Diagnostic]:
+    """Fixes for this file's fixable findings, computed on the tree just analysed."""
+    if not any(d.filename == filename and d.code in rules and rules[d.code].fixable for d in found):
+        return found
+    from cachelint.fixes import attach_fixes, expression_fixes
+
+    own = [i for i, d in enumerate(found) if d.filename == filename]
+    fixes = expression_fixes(analysis.wrapper, [found[i] for i in own])
+    return attach_fixes(found, {own[j]: fix for j, fix in fixes.items()})
 
 
 def summarize_text(text: str, filename: str, knowledge: Knowledge, context: ModuleContext) -> ModuleSummary | None:
@@ -57,7 +69,8 @@ def summarize_text(text: str, filename: str, knowledge: Knowledge, context: Modu
 
 
 def _analysis(module: cst.Module, knowledge: Knowledge, context: ModuleContext) -> ModuleAnalysis:
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
 
     def span(node: cst.CSTNode) -> tuple[int, int, int, int]:
         r = positions[node]
@@ -65,6 +78,7 @@ def _analysis(module: cst.Module, knowledge: Knowledge, context: ModuleContext) 
 
     analysis = ModuleAnalysis(module, knowledge, import_aliases(module), span, context.name, context.is_package, context.project)
     analysis.positions = positions
+    analysis.wrapper = wrapper
     return analysis
 
 

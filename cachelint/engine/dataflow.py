@@ -138,6 +138,7 @@ class ModuleAnalysis:
     ) -> None:
         self.module = module
         self.positions: object = None
+        self.wrapper: object = None
         self.module_name = module_name
         self.is_package = is_package
         self.project = project
@@ -157,7 +158,7 @@ class ModuleAnalysis:
     # ----------------------------------------------------------------- entry point
     def run(self) -> list[SinkHit]:
         frame = Frame(key="<module>", env=self.globals, is_module=True)
-        self.exec_block(module_statements(self.module), frame)
+        self.exec_block(list(self.module.body), frame)
         # Class attributes are collected from every method before any method is checked.
         for cls in self.classes.values():
             for info in cls.methods.values():
@@ -955,7 +956,7 @@ class ModuleAnalysis:
             return receiver
         if name in ("items", "values", "keys"):
             return Value(elems=(), rest=join_all(v for _, v in receiver.fields or ()) if receiver.fields else receiver.element(), facts=receiver.facts)
-        facts = set(all_facts(receiver)) if receiver.type not in ("class-external",) else set()
+        facts = set(all_facts(receiver))
         for a in args:
             facts |= all_facts(a)
         return Value(frozenset(facts), type="str" if name in STRING_METHODS else None)
@@ -1251,10 +1252,6 @@ def block_statements(body: cst.BaseSuite) -> Iterator[cst.CSTNode]:
     elif isinstance(body, cst.SimpleStatementSuite):
         # `if x: y = 1`: the suite itself is the statement (it has a position; a new node would not).
         yield body
-
-
-def module_statements(module: cst.Module) -> list[cst.CSTNode]:
-    return list(module.body)
 
 
 def nested_statements(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
