@@ -14,14 +14,13 @@ from typing import Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import children
+from cachelint.engine.nodes import SCOPES, children, walk, walk_scope
 
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify
 from cachelint.knowledge import Sink
 
 UNKNOWN = object()  # the literal evaluator's "cannot tell"
-SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 LOOPS = (cst.For, cst.While)
 MUTATORS = frozenset({"append", "extend", "insert", "update", "pop", "remove", "setdefault", "clear", "appendleft", "extendleft", "popleft"})
 
@@ -444,24 +443,6 @@ def block(body: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
     if isinstance(body, cst.SimpleStatementSuite):
         return list(body.body)
     return []
-
-
-def walk_scope(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node under `root` in source order, not entering nested functions, classes or lambdas."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in reversed(list(children(node))) if not isinstance(child, SCOPES))
-
-
-def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node under `root`, in source order."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(list(children(node))))
 
 
 def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression | None]]:

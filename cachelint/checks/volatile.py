@@ -89,7 +89,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
                 end_location=Location(fact.end_line, fact.end_column),
                 severity=severity,
                 segment=segment,
-                related=_dedupe(related),
+                related=tuple(dict.fromkeys(related)),
                 help=rule.fix,
                 url=rule.url,
             )
@@ -101,14 +101,6 @@ def _related_message(hit: SinkHit) -> str:
     if hit.site.provider == "any":
         return f"becomes the `{hit.site.argument}` of a {hit.site.sink_id} here, part of `{hit.segment}`"
     return f"enters `{hit.segment}` here, through `{hit.site.argument}=` of `{hit.site.text}`"
-
-
-def _dedupe(related: tuple[Related, ...]) -> tuple[Related, ...]:
-    seen: list[Related] = []
-    for r in related:
-        if r not in seen:
-            seen.append(r)
-    return tuple(seen)
 
 
 def _most_frequent_scope(group: list[SinkHit]) -> str:

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import children
+from cachelint.engine.nodes import children, walk, walk_scope
 
 from cachelint.engine import layout
 from cachelint.engine.project import ExportedFunction, ModuleSummary, ProjectIndex, absolute
@@ -1298,28 +1298,18 @@ def block_text_node(node: cst.BaseExpression) -> cst.BaseExpression:
 
 def self_attributes(node: cst.BaseExpression) -> set[str]:
     """Names of `self.x` attributes mentioned in an expression (an `if` test)."""
-    found: set[str] = set()
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Attribute) and isinstance(current.value, cst.Name) and current.value.value == "self":
-            found.add(current.attr.value)
-        stack.extend(children(current))
-    return found
+    return {
+        n.attr.value for n in walk(node) if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
+    }
 
 
 def counter_names(body: cst.BaseSuite) -> set[str]:
     """Numeric counters stepped inside a loop body (`step += 1`), not inside nested functions."""
-    found: set[str] = set()
-    stack: list[cst.CSTNode] = [body]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(current, cst.AugAssign) and isinstance(current.target, cst.Name) and isinstance(current.value, (cst.Integer, cst.Float)):
-            found.add(current.target.value)
-        stack.extend(children(current))
-    return found
+    return {
+        n.target.value
+        for n in walk_scope(body)
+        if isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and isinstance(n.value, (cst.Integer, cst.Float))
+    }
 
 
 def is_loop_state(fact: Fact) -> bool:

@@ -1,4 +1,4 @@
-"""Fast child access for libcst nodes.
+"""Fast child access and tree walks for libcst nodes.
 
 libcst's `node.children` builds a visitor on every access, which dominated the time of every
 tree walk here. Nodes are dataclasses, so their children are the CSTNode values of their fields;
@@ -12,6 +12,9 @@ from functools import lru_cache
 from typing import Iterator
 
 import libcst as cst
+
+# Nodes that open a new scope: a walk "within a scope" does not enter them.
+SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 @lru_cache(maxsize=None)
@@ -29,3 +32,21 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             for item in value:
                 if isinstance(item, cst.CSTNode):
                     yield item
+
+
+def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under `root` (itself included)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(children(node))))
+
+
+def walk_scope(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under `root`, not entering nested functions, classes or lambdas."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in reversed(list(children(node))) if not isinstance(child, SCOPES))
