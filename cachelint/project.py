@@ -87,7 +87,7 @@ class Plan:
 
     def context(self, display: str, index: ProjectIndex | None) -> ModuleContext:
         scan = self.scans[display]
-        return ModuleContext(scan.module, scan.is_package, index if self.imports.get(display) else None, display in self.force)
+        return ModuleContext(scan.module, scan.is_package, index if self.imports.get(display) else None, display in self.force, scan.has_sink)
 
 
 def plan(scans: list[Scan]) -> Plan:

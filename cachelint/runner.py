@@ -47,6 +47,7 @@ class Task:
     enabled: frozenset[str]
     knowledge: int
     context: ModuleContext | None = None
+    content: str | None = None  # hash of the bytes the project scan saw
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def check_candidates(
             knowledge_ids[id(knowledge)] = len(knowledge_table)
             knowledge_table.append(knowledge)
         context = project.context(candidate.display, index_of_project)
-        tasks.append(Task(index, str(candidate.path), candidate.display, candidate.settings.enabled_for(candidate.path), knowledge_ids[id(knowledge)], context))
+        enabled = candidate.settings.enabled_for(candidate.path)
+        tasks.append(Task(index, str(candidate.path), candidate.display, enabled, knowledge_ids[id(knowledge)], context, scans[index].content))
 
     workers = min(worker_count(jobs), len(tasks))
     if workers > 1 and len(tasks) >= POOL_MIN_FILES:
@@ -185,8 +187,12 @@ def analyse_file(task: Task, knowledge: Knowledge, catalogue: Catalogue, keep_so
         except BrokenNotebook as exc:
             return Outcome(task.index, unreadable(task.display, f"{exc}; it was not analysed", catalogue, task.enabled), digest(data))
         data = notebook.text.encode("utf-8")
+    context = task.context
+    if context is not None and context.has_sink is not None and digest(data) != task.content:
+        # The file changed since it was scanned: the scan's prefilter verdict is about other bytes.
+        context = replace(context, has_sink=None)
     try:
-        checked = check_source(data, task.display, knowledge, catalogue, task.enabled, task.context)
+        checked = check_source(data, task.display, knowledge, catalogue, task.enabled, context)
         if notebook is not None:
             # The code frame would need the cell's text; notebooks are shown without one.
             return Outcome(task.index, to_cells(checked.diagnostics + checked.foreign, notebook, task.display), digest(data))

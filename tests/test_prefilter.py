@@ -38,3 +38,27 @@ def test_user_sinks_extend_the_prefilter() -> None:
     assert not may_contain_sink(source, load_knowledge())
     sink = {"id": "acme", "methods": ["llm.dispatch_prompt"], "arguments": [{"name": "system", "segment": "system"}]}
     assert may_contain_sink(source, load_knowledge(extend_sinks=[sink]))
+
+
+def test_a_scan_verdict_is_used_only_for_the_bytes_it_was_made_on(tmp_path) -> None:
+    """The runner passes the project scan's prefilter verdict on; a file edited since is re-scanned."""
+    from cachelint.cache import digest
+    from cachelint.catalogue import load_catalogue
+    from cachelint.engine import ModuleContext
+    from cachelint.knowledge import load_knowledge
+    from cachelint.runner import Task, analyse_file
+
+    catalogue = load_catalogue()
+    source = tmp_path / "app.py"
+    source.write_bytes(b"import anthropic, time\nanthropic.Anthropic().messages.create(model='m', max_tokens=1, system=str(time.time()), messages=[])\n")
+    enabled = frozenset(catalogue.by_code())
+    told_no_sink = ModuleContext(has_sink=False)
+
+    def codes(content: str) -> list[str]:
+        task = Task(0, str(source), "app.py", enabled, 0, told_no_sink, content)
+        return [d.code for d in analyse_file(task, load_knowledge(), catalogue, keep_source=False).diagnostics]
+
+    # The verdict is trusted for the bytes it was made on (here deliberately wrong, to see it used)...
+    assert codes(digest(source.read_bytes())) == []
+    # ...and ignored once the file is no longer those bytes.
+    assert codes("hash of older bytes") == ["CL101"]

@@ -24,13 +24,15 @@ class ModuleContext:
     """Where a file sits in the checked project: its import name, and the other modules' summaries.
 
     `force` analyses a file even when no sink is spelled in it: it calls a function of another
-    module that sends a request.
+    module that sends a request. `has_sink` is the prefilter's verdict when the caller already
+    scanned these exact bytes (None: scan them here).
     """
 
     name: str = ""
     is_package: bool = False
     project: ProjectIndex | None = None
     force: bool = False
+    has_sink: bool | None = None
 
 
 def summarize_source(data: bytes, filename: str, knowledge: Knowledge, context: ModuleContext) -> ModuleSummary | None:
@@ -58,7 +60,8 @@ def check_source(
     if isinstance(text, ParseProblem):
         return FileResult(filename, _problem(text, filename, rules), None)
     known = frozenset(catalogue.by_code())
-    if not context.force and not may_contain_sink(data, knowledge):
+    has_sink = context.has_sink if context.has_sink is not None else may_contain_sink(data, knowledge)
+    if not context.force and not has_sink:
         # No sink can be spelled here, so no dataflow rule can report: only check the syntax.
         problem = quick_syntax_problem(text)
         if problem is not None:
