@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cachelint.catalogue import load_catalogue
-from tests.helpers import expected, found
+from tests.helpers import check, expected, found
 
 CASES = [
     pytest.param(rule.code, example, id=f"{rule.code}-{'valid' if example.valid else 'invalid'}-{i}")
@@ -30,3 +32,11 @@ def test_every_rule_has_docs_and_examples() -> None:
         assert rule.what and rule.why and rule.example and rule.use_instead, rule.code
         assert any(not e.valid for e in rule.examples) or rule.code == "CL003", f"{rule.code} has no INVALID example"
         assert any(e.valid for e in rule.examples), f"{rule.code} has no VALID example"
+
+
+def test_messages_never_name_a_line() -> None:
+    """Locations live in `location` and `related`; a line number in the text would change with
+    every edit above it and break fingerprints (GitLab) and baselines."""
+    messages = [d.message for rule in load_catalogue().rules for e in rule.examples for d in check(e.code)]
+    assert messages
+    assert not [m for m in messages if re.search(r"\bline \d+", m)]

@@ -214,14 +214,16 @@ class _Checker:
                 shorter = bp
             elif bp.ttl == "1h" and shorter is not None:
                 where = "the top-level automatic breakpoint" if bp.kind == "top-level" else "this breakpoint"
+                line, column, _, _ = self.index.span(shorter.marker)
+                earlier = Related(self.filename, Location(line, column), f"the five-minute breakpoint it follows (`{shorter.segment}`)")
                 self.report(
                     "CL403",
                     bp.marker,
                     f"A one-hour TTL on {where} (`{bp.segment}`) comes after a five-minute one "
-                    f"(`{shorter.segment}`, line {self.index.line(shorter.marker)}): the API rejects the request with HTTP 400 "
+                    f"(`{shorter.segment}`): the API rejects the request with HTTP 400 "
                     "(longer TTLs must come first in tools -> system -> messages order); put the 1h breakpoint on the earlier, stable block",
                     bp.segment,
-                    related,
+                    (earlier, *related),
                 )
                 return
 

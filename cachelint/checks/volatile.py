@@ -69,7 +69,8 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         site = first.site
         cost = _cost(scope, _finest(group)) if per_call_family else FAMILY_COST.get(code) or FAMILY_COST[code[:3]]
         # A request call is named; a prompt-shaped dict built far from the call is described.
-        target = f"of `{site.text}`" if site.provider != "any" else f"through the {site.sink_id} built at line {site.span[0]}"
+        # Messages never name a line (the place is in `related`): fingerprints must survive edits above.
+        target = f"of `{site.text}`" if site.provider != "any" else f"through a {site.sink_id} dict"
         message = f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) {target}: {cost}; {rule.fix}"
         related = tuple(
             Related(

@@ -14,8 +14,7 @@ Severity mapping (GitLab knows info, minor, major, critical, blocker):
 
 GitLab compares fingerprints between the merge request and its target branch to say which
 findings are new and which are fixed, so a fingerprint must survive unrelated edits: it hashes the
-rule code, the path, the message (with line references such as "at line 6" blanked) and the text
-of the reported line, but not the line number, so code added above a finding keeps it stable. Identical findings in one file get an occurrence
+rule code, the path, the message (which never names a line) and the text of the reported line, but not the line number, so code added above a finding keeps it stable. Identical findings in one file get an occurrence
 counter, because GitLab shows only one finding per fingerprint.
 """
 
@@ -23,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 from cachelint.diagnostics import Diagnostic
@@ -31,8 +29,6 @@ from cachelint.formats import Report, repo_path
 
 SEVERITIES = {"high": "major", "medium": "minor", "low": "info", "info": "info"}
 
-# A message may name another line ("reaches ... at line 6"); that number moves with edits above.
-_LINE_REFERENCE = re.compile(r"\bline \d+")
 
 
 def render(report: Report) -> str:
@@ -45,7 +41,7 @@ def render(report: Report) -> str:
         if diagnostic.filename not in lines_by_file:
             lines_by_file[diagnostic.filename] = _source_lines(diagnostic.filename, report.sources)
         line_text = _line_text(lines_by_file[diagnostic.filename], diagnostic)
-        identity = (diagnostic.code, path, _LINE_REFERENCE.sub("line", diagnostic.message), line_text)
+        identity = (diagnostic.code, path, diagnostic.message, line_text)
         occurrence = occurrences.get(identity, 0)
         occurrences[identity] = occurrence + 1
         issues.append(_issue(diagnostic, path, _fingerprint(identity, occurrence)))

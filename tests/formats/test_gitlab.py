@@ -49,16 +49,6 @@ def test_fingerprint_survives_lines_added_above(make_diagnostic, report_for, roo
     assert fingerprints(before) == fingerprints(after)
 
 
-def test_fingerprint_ignores_line_numbers_inside_the_message(make_diagnostic, report_for, root) -> None:
-    # Messages may point at the request sink by line; that number moves with the code too.
-    path = str(root / "pkg" / "agent.py")
-    before = make_diagnostic(path, start=(3, 18), message="reaches `system` of the call at line 5")
-    after = make_diagnostic(path, start=(7, 18), message="reaches `system` of the call at line 9")
-    assert fingerprints(report_for("gitlab", [before], sources={path: SOURCE})) == fingerprints(
-        report_for("gitlab", [after], sources={path: SHIFTED})
-    )
-
-
 def test_fingerprint_changes_with_the_reported_line(make_diagnostic, report_for, root) -> None:
     path = str(root / "pkg" / "agent.py")
     edited = SOURCE.replace("Now:", "Time:")
@@ -90,16 +80,6 @@ def test_identical_findings_get_distinct_stable_fingerprints(make_diagnostic, re
     )
     assert len(set(fingerprints(first))) == 2
     assert fingerprints(first) == fingerprints(shifted)
-
-
-def test_findings_differing_only_in_a_line_reference_stay_distinct(make_diagnostic, report_for, root) -> None:
-    path = str(root / "pkg" / "agent.py")
-    twice = SOURCE + SOURCE.splitlines()[2] + "\n"
-    diagnostics = [
-        make_diagnostic(path, start=(3, 18), message="reaches the call at line 5"),
-        make_diagnostic(path, start=(4, 18), message="reaches the call at line 9"),
-    ]
-    assert len(set(fingerprints(report_for("gitlab", diagnostics, sources={path: twice})))) == 2
 
 
 @given(
