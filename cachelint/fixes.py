@@ -28,7 +28,9 @@ from cachelint.diagnostics import Diagnostic, Edit, Fix, Location
 from cachelint.engine.suppressions import IGNORE_RE, NOQA_RE
 
 if TYPE_CHECKING:
-    from libcst.metadata import MetadataWrapper
+    import libcst as cst
+
+    from cachelint.engine.positions import Positions
 
 SAFE, UNSAFE = "safe", "unsafe"
 MAX_ROUNDS = 10  # as Ruff: fixes can enable other fixes, but a loop must end
@@ -209,22 +211,20 @@ def _remove_codes(line: str, row: int, comment_col: int, col: int, codes: set[st
 
 
 # --------------------------------------------------------------------------- CL201, CL202, CL204
-def expression_fixes(wrapper: MetadataWrapper, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
+def expression_fixes(module: cst.Module, positions: Positions, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
     """Fixes for CL201/CL202/CL204, from the module the engine already parsed (no second parse)."""
     import libcst as cst
-    from libcst.metadata import ParentNodeProvider, PositionProvider
 
-    positions = wrapper.resolve(PositionProvider)
-    parents = wrapper.resolve(ParentNodeProvider)
+    from cachelint.engine.nodes import Parents
+
+    parents = Parents(module)
     by_span: dict[tuple[int, int, int, int], cst.CSTNode] = {}
-    for node, r in positions.items():
+    for node, span in positions.items():
         if isinstance(node, cst.BaseExpression):
-            by_span.setdefault((r.start.line, r.start.column + 1, r.end.line, r.end.column + 1), node)
-    module = wrapper.module
+            by_span.setdefault(span, node)
     if _shadows_sorted(module):
         return {}
-    names = _NameUses(parents)
-    module.visit(names.visitor)
+    names = _NameUses(module, parents)
     out: dict[int, Fix] = {}
     for i, d in enumerate(diagnostics):
         if d.code not in ("CL201", "CL202", "CL204"):
@@ -272,8 +272,8 @@ def _sorted_fix(module, node, code: str, parents, positions, names: "_NameUses")
         return None
     if context == UNSAFE:
         applicability = UNSAFE
-    r = positions[node]
-    start, end = Location(r.start.line, r.start.column + 1), Location(r.end.line, r.end.column + 1)
+    line, column, end_line, end_column = positions.span(node)
+    start, end = Location(line, column), Location(end_line, end_column)
     # A node's span leaves out its own parentheses, so its text is taken without them too.
     content = f"sorted({module.code_for_node(node.with_changes(lpar=[], rpar=[]))})"
     return Fix(applicability, "Wrap in `sorted(...)`", (Edit(content, start, end),))
@@ -313,20 +313,17 @@ def _context(node, parents, names: "_NameUses", code: str) -> str | None:
 class _NameUses:
     """Names used as sets somewhere in the module: `x in name`, `name.add(...)`, `name | other`, reassigned."""
 
-    def __init__(self, parents) -> None:
+    def __init__(self, module, parents) -> None:
         import libcst as cst
+
+        from cachelint.engine.nodes import walk
 
         self._parents = parents
         self._as_set: set[str] = set()
         self._assigned: dict[str, int] = {}
-
-        outer = self
-
-        class Visitor(cst.CSTVisitor):
-            def visit_Name(self, node: cst.Name) -> None:
-                outer._visit(node)
-
-        self.visitor = Visitor()
+        for node in walk(module):
+            if isinstance(node, cst.Name):
+                self._visit(node)
 
     def _visit(self, node) -> None:
         import libcst as cst
@@ -377,9 +374,9 @@ def _sort_keys_fix(module, node, positions) -> Fix | None:
     else:
         args = [*node.args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new_arg]
     new = node.with_changes(args=args)
-    r = positions[node]
+    line, column, end_line, end_column = positions.span(node)
     content = module.code_for_node(new.with_changes(lpar=[], rpar=[]))
-    return Fix(SAFE, "Add `sort_keys=True`", (Edit(content, Location(r.start.line, r.start.column + 1), Location(r.end.line, r.end.column + 1)),))
+    return Fix(SAFE, "Add `sort_keys=True`", (Edit(content, Location(line, column), Location(end_line, end_column)),))
 
 
 # --------------------------------------------------------------------------- files

@@ -66,7 +66,7 @@ def check_source(
         problem = quick_syntax_problem(text)
         if problem is not None:
             return FileResult(filename, _problem(problem, filename, rules), text)
-        comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
+        comments, _ = _comments_only(text)
         return FileResult(filename, _with_fixes(text, _apply_suppressions([], comments, {}, rules, known, filename), rules), text)
     # Only files that can reach a sink pay for libcst (imported here, not at start-up).
     from cachelint.engine.analyse import analyse_text
@@ -74,10 +74,9 @@ def check_source(
     analysed = analyse_text(text, filename, knowledge, rules, context)
     if isinstance(analysed, ParseProblem):
         return FileResult(filename, _problem(analysed, filename, rules), text)
-    found, statement_starts = analysed
-    own = [d for d in found if d.filename == filename]
-    foreign = [d for d in found if d.filename != filename]
-    comments = find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})
+    own = [d for d in analysed if d.filename == filename]
+    foreign = [d for d in analysed if d.filename != filename]
+    comments, statement_starts = _suppression_info(text) if own else _comments_only(text)
     return FileResult(filename, _with_fixes(text, _apply_suppressions(own, comments, statement_starts, rules, known, filename), rules), text, foreign)
 
 
@@ -127,8 +126,13 @@ def merge_foreign(results: list[FileResult], read_text: Callable[[str], str | No
         result.foreign = []
 
 
+def _comments_only(text: str) -> tuple[Comments, dict[int, int]]:
+    """Suppression comments, for a file with no finding to place (no statement starts needed)."""
+    return (find_comments(text) if ("noqa" in text or "cachelint:" in text) else Comments([], {})), {}
+
+
 def _suppression_info(text: str | None) -> tuple[Comments, dict[int, int]]:
-    """Suppression comments and statement starts of a file, without libcst (`ast` line numbers)."""
+    """Suppression comments and each line's statement start (`ast` line numbers, no libcst)."""
     if text is None or ("noqa" not in text and "cachelint:" not in text):
         return Comments([], {}), {}
     starts: dict[int, int] = {}

@@ -1,4 +1,4 @@
-"""The libcst part of the engine: parse, resolve positions, run the dataflow pass and the checks.
+"""The libcst part of the engine: parse, run the dataflow pass and the checks.
 
 Imported only for files that can reach a sink, so checking a file without one never loads libcst.
 """
@@ -6,7 +6,6 @@ Imported only for files that can reach a sink, so checking a file without one ne
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cachelint.catalogue import Rule
 from cachelint.checks.astutil import ModuleIndex
@@ -17,6 +16,7 @@ from cachelint.diagnostics import Diagnostic
 from cachelint.engine import ModuleContext
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.parse import ParseProblem, parse
+from cachelint.engine.positions import Positions
 from cachelint.engine.project import ModuleSummary
 from cachelint.engine.resolve import import_aliases
 from cachelint.knowledge import Knowledge
@@ -26,8 +26,8 @@ TOO_DEEP = "file is too deeply nested to analyse; it was not analysed"
 
 def analyse_text(
     text: str, filename: str, knowledge: Knowledge, rules: dict[str, Rule], context: ModuleContext
-) -> tuple[list[Diagnostic], dict[int, int]] | ParseProblem:
-    """Diagnostics (this file's and other files' values) and each line's statement start."""
+) -> list[Diagnostic] | ParseProblem:
+    """Diagnostics about this file's values and about values other files produced."""
     module = parse(text)
     if isinstance(module, ParseProblem):
         return module
@@ -42,7 +42,7 @@ def analyse_text(
         found = _with_expression_fixes(found, filename, rules, analysis)
     except RecursionError:
         return ParseProblem("CL001", 1, 1, TOO_DEEP)
-    return found, _statement_starts(module, analysis.positions)
+    return found
 
 
 def _with_expression_fixes(found: list[Diagnostic], filename: str, rules: dict[str, Rule], analysis: ModuleAnalysis) -> list[Diagnostic]:
@@ -52,7 +52,7 @@ def _with_expression_fixes(found: list[Diagnostic], filename: str, rules: dict[s
     from cachelint.fixes import attach_fixes, expression_fixes
 
     own = [i for i, d in enumerate(found) if d.filename == filename]
-    fixes = expression_fixes(analysis.wrapper, [found[i] for i in own])
+    fixes = expression_fixes(analysis.module, analysis.positions, [found[i] for i in own])
     return attach_fixes(found, {own[j]: fix for j, fix in fixes.items()})
 
 
@@ -69,30 +69,6 @@ def summarize_text(text: str, filename: str, knowledge: Knowledge, context: Modu
 
 
 def _analysis(module: cst.Module, knowledge: Knowledge, context: ModuleContext) -> ModuleAnalysis:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    positions = Positions(module)
+    return ModuleAnalysis(module, knowledge, import_aliases(module), positions, context.name, context.is_package, context.project)
 
-    def span(node: cst.CSTNode) -> tuple[int, int, int, int]:
-        r = positions[node]
-        return (r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
-
-    analysis = ModuleAnalysis(module, knowledge, import_aliases(module), span, context.name, context.is_package, context.project)
-    analysis.positions = positions
-    analysis.wrapper = wrapper
-    return analysis
-
-
-def _statement_starts(module: cst.Module, positions) -> dict[int, int]:
-    """For each line, the first line of the innermost statement that contains it."""
-    starts: dict[int, int] = {}
-    for node, r in positions.items():
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            first, last = r.start.line, r.end.line
-            # Compound statements only claim their header line; their bodies have own statements.
-            body = getattr(node, "body", None)  # `match` has cases, not a body
-            if isinstance(node, cst.BaseCompoundStatement):
-                last = positions[body].start.line if body is not None and body in positions else first
-            for line in range(first, last + 1):
-                if line not in starts or starts[line] < first:
-                    starts[line] = first
-    return starts

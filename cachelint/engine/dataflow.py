@@ -10,11 +10,12 @@ so `system=build_prompt()` and `send(system=text)` are both followed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator
+from typing import Iterator
 
 import libcst as cst
 
 from cachelint.engine.nodes import children, walk, walk_scope
+from cachelint.engine.positions import Positions, Span
 
 from cachelint.engine import layout
 from cachelint.engine.project import ExportedFunction, ModuleSummary, ProjectIndex, absolute
@@ -34,7 +35,6 @@ from cachelint.engine.values import (
 )
 from cachelint.knowledge import Knowledge, Sink, SinkArgument, Source
 
-Span = tuple[int, int, int, int]  # 1-based line, column, end line, end column
 CACHING_DECORATORS = frozenset({"cache", "lru_cache", "cached_property", "functools.cache", "functools.lru_cache", "functools.cached_property"})
 LIST_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft"})
 GRANULARITY_ORDER = ("microsecond", "second", "minute", "hour", "day", "week", "month", "year")
@@ -131,20 +131,19 @@ class ModuleAnalysis:
         module: cst.Module,
         knowledge: Knowledge,
         aliases: dict[str, str],
-        span: Callable[[cst.CSTNode], Span],
+        positions: Positions,
         module_name: str = "",
         is_package: bool = False,
         project: ProjectIndex | None = None,
     ) -> None:
         self.module = module
-        self.positions: object = None
-        self.wrapper: object = None
+        self.positions = positions
         self.module_name = module_name
         self.is_package = is_package
         self.project = project
         self.k = knowledge
         self.aliases = aliases
-        self.span = span
+        self.span = positions.span
         self.functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
         self.globals: dict[str, Value] = {}
