@@ -113,22 +113,38 @@ class ResultCache:
 
     def get(self, key: CacheKey) -> list[Diagnostic] | None:
         """The stored diagnostics for `key`, or None on a miss (including any unreadable entry)."""
-        hexdigest = key.hexdigest()
+        entry = self._read(key)
         try:
-            raw = self._path(hexdigest).read_bytes()
-            entry = json.loads(raw)
-            if entry["key"] != hexdigest:
-                return None
-            return [_diagnostic(d) for d in entry["diagnostics"]]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return [_diagnostic(d) for d in entry["diagnostics"]] if entry is not None else None
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def put(self, key: CacheKey, diagnostics: list[Diagnostic]) -> None:
         """Store a result; a write failure only turns writing off (with one warning)."""
+        self._write(key, {"diagnostics": [asdict(d) for d in diagnostics]})
+
+    def get_scan(self, key: CacheKey) -> dict[str, Any] | None:
+        """What the project scan read from a file's bytes (see `project.Scan.facts`), or None."""
+        entry = self._read(key)
+        facts = entry.get("scan") if entry is not None else None
+        return facts if isinstance(facts, dict) else None
+
+    def put_scan(self, key: CacheKey, facts: dict[str, Any]) -> None:
+        self._write(key, {"scan": facts})
+
+    def _read(self, key: CacheKey) -> dict[str, Any] | None:
+        hexdigest = key.hexdigest()
+        try:
+            entry = json.loads(self._path(hexdigest).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and entry.get("key") == hexdigest else None
+
+    def _write(self, key: CacheKey, payload: dict[str, Any]) -> None:
         if not self.writable:
             return
         hexdigest = key.hexdigest()
-        payload = json.dumps({"key": hexdigest, "diagnostics": [asdict(d) for d in diagnostics]}, separators=(",", ":"))
+        text = json.dumps({"key": hexdigest, **payload}, separators=(",", ":"))
         path = self._path(hexdigest)
         self._counter += 1
         # Unique per process and write; O_EXCL makes a collision fail instead of sharing a file.
@@ -139,7 +155,7 @@ class ResultCache:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(payload)
+                    handle.write(text)
                 os.replace(temp, path)
             except BaseException:
                 _remove_quietly(temp)

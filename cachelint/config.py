@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ class Settings:
     def is_excluded(self, path: Path) -> bool:
         """Whether this file or directory itself matches an exclusion (the walk prunes below it)."""
         rel = relative_posix(path, self.root)
-        return any(glob_match(rel, pattern) for pattern in self.exclude)
+        return glob_match_any(rel, self.exclude)
 
     def is_excluded_with_parents(self, path: Path) -> bool:
         """For paths given explicitly (with --force-exclude): the file or any folder above it."""
@@ -303,12 +303,36 @@ def relative_posix(path: Path, root: Path) -> str:
 
 def glob_match(rel: str, pattern: str) -> bool:
     """Ruff-style exclusion: a pattern without `/` matches the entry's name; with `/`, its path."""
-    from fnmatch import fnmatchcase
+    return glob_match_any(rel, (pattern,))
 
-    pattern = pattern.rstrip("/")
-    if "/" not in pattern:
-        return fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
-    pattern = pattern.removeprefix("./")
-    if pattern.startswith("**/"):
-        return glob_match(rel, pattern[3:]) or fnmatchcase(rel, pattern)
-    return fnmatchcase(rel, pattern) or fnmatchcase(rel, pattern + "/*")
+
+def glob_match_any(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Whether any of `patterns` matches `rel` (as `glob_match`), with one compiled test per kind."""
+    by_name, by_path = _compiled_globs(patterns)
+    return bool((by_name and by_name.match(rel.rsplit("/", 1)[-1])) or (by_path and by_path.match(rel)))
+
+
+@lru_cache(maxsize=256)
+def _compiled_globs(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    # Discovery tests every entry of the tree against every pattern: one regular expression per
+    # kind of pattern is much cheaper than an fnmatch call per pattern.
+    from fnmatch import translate
+
+    names: list[str] = []
+    paths: list[str] = []
+
+    def add(pattern: str) -> None:
+        pattern = pattern.rstrip("/")
+        if "/" not in pattern:
+            names.append(translate(pattern))
+            return
+        pattern = pattern.removeprefix("./")
+        if pattern.startswith("**/"):
+            add(pattern[3:])
+            paths.append(translate(pattern))
+            return
+        paths.extend((translate(pattern), translate(pattern + "/*")))
+
+    for pattern in patterns:
+        add(pattern)
+    return (re.compile("|".join(names)) if names else None, re.compile("|".join(paths)) if paths else None)

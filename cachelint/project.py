@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import xxhash
 
@@ -36,20 +36,44 @@ class Scan:
     may_produce: bool
     imports: frozenset[str]  # dotted names it may import (resolved against the project later)
 
+    def facts(self) -> dict[str, Any]:
+        """What was read from the bytes, for the cache (the rest comes from the path)."""
+        return {"has_sink": self.has_sink, "may_produce": self.may_produce, "imports": sorted(self.imports)}
 
-def scan_file(display: str, path: Path, data: bytes, knowledge: Knowledge) -> Scan:
+
+def scan_file(display: str, path: Path, data: bytes, knowledge: Knowledge, remembered: dict[str, Any] | None = None) -> Scan:
+    """Scan a file's bytes, or take what a cached scan of the same bytes `remembered`."""
     name = module_name(path)
     is_package = path.name == "__init__.py"
-    return Scan(
-        display=display,
-        path=path,
-        module=name,
-        is_package=is_package,
-        content=xxhash.xxh3_128_hexdigest(data),
-        has_sink=may_contain_sink(data, knowledge),
-        may_produce=may_produce_volatile(data, knowledge),
-        imports=frozenset(imported_modules(data, name, is_package)),
-    )
+    content = xxhash.xxh3_128_hexdigest(data)
+    facts = _valid_facts(remembered)
+    if facts is None:
+        return Scan(
+            display=display,
+            path=path,
+            module=name,
+            is_package=is_package,
+            content=content,
+            has_sink=may_contain_sink(data, knowledge),
+            may_produce=may_produce_volatile(data, knowledge),
+            imports=frozenset(imported_modules(data, name, is_package)),
+        )
+    has_sink, may_produce, imports = facts
+    return Scan(display, path, name, is_package, content, has_sink, may_produce, imports)
+
+
+def scan_key_name(path: Path) -> str:
+    """A scan's cache key names the module, because relative imports resolve against it."""
+    return f"scan:{module_name(path)}:{path.name == '__init__.py'}"
+
+
+def _valid_facts(facts: dict[str, Any] | None) -> tuple[bool, bool, frozenset[str]] | None:
+    if facts is None:
+        return None
+    has_sink, may_produce, imports = facts.get("has_sink"), facts.get("may_produce"), facts.get("imports")
+    if not (isinstance(has_sink, bool) and isinstance(may_produce, bool) and isinstance(imports, list) and all(isinstance(i, str) for i in imports)):
+        return None  # a damaged entry is a miss
+    return has_sink, may_produce, frozenset(imports)
 
 
 @dataclass

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from cachelint.cache import CacheKey, ResultCache, context_key, digest, tool_fingerprint
 from cachelint.catalogue import Catalogue
+from cachelint.config import Settings
 from cachelint.diagnostics import Diagnostic, FileResult
 from cachelint.discovery import Candidate
 from cachelint.engine import ModuleContext, check_source, merge_foreign
 from cachelint.knowledge import Knowledge
 from cachelint.notebooks import BrokenNotebook, is_notebook, notebook_text, to_cells
-from cachelint.project import Scan, plan, scan_file, summarise
+from cachelint.project import Scan, plan, scan_file, scan_key_name, summarise
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
 POOL_MIN_FILES = 16
@@ -80,6 +81,7 @@ def check_candidates(
     found: list[list[Diagnostic] | None] = [None] * len(candidates)
     sources: dict[int, str] = {}
     result = RunResult()
+    contexts = _ContextKeys()
     scans: dict[int, Scan] = {}
     for index, candidate in enumerate(candidates):
         enabled = candidate.settings.enabled_for(candidate.path)
@@ -87,31 +89,32 @@ def check_candidates(
             found[index] = unreadable(candidate.display, candidate.problem, catalogue, enabled)
             continue
         try:
-            data = candidate.path.read_bytes()
+            data = _python_bytes(candidate.display, candidate.path.read_bytes())
         except OSError as exc:
             found[index] = unreadable(candidate.display, f"cannot read file: {exc.strerror or exc}; it was not analysed", catalogue, enabled)
             continue
-        scans[index] = scan_file(candidate.display, candidate.path, _python_bytes(candidate.display, data), candidate.settings.knowledge)
+        knowledge = candidate.settings.knowledge
+        if cache is None:
+            scans[index] = scan_file(candidate.display, candidate.path, data, knowledge)
+            continue
+        # A warm run reads every file's bytes anyway; the scan of unchanged bytes comes from the cache.
+        scan_key = CacheKey(contexts.of(candidate.settings), digest(data), scan_key_name(candidate.path), ())
+        remembered = cache.get_scan(scan_key)
+        scans[index] = scan_file(candidate.display, candidate.path, data, knowledge, remembered)
+        if remembered is None:
+            cache.put_scan(scan_key, scans[index].facts())
     project = plan(list(scans.values()))
 
     knowledge_table: list[Knowledge] = []
     knowledge_ids: dict[int, int] = {}
     keys: dict[int, CacheKey] = {}
-    contexts: dict[int, str] = {}
-    tools: dict[tuple[str, ...], str] = {}  # the tool fingerprint reads every rule file: once per run
     misses: list[int] = []
     for index, scan in scans.items():
         candidate = candidates[index]
-        settings = candidate.settings
-        enabled = settings.enabled_for(candidate.path)
+        enabled = candidate.settings.enabled_for(candidate.path)
         if cache is not None:
-            if id(settings) not in contexts:
-                rule_files = settings.knowledge.files
-                if rule_files not in tools:
-                    tools[rule_files] = tool_fingerprint(rule_files)
-                contexts[id(settings)] = context_key(tools[rule_files], settings.fingerprint)
             extra = (project.digest(scan.display), "force" if scan.display in project.force else "")
-            keys[index] = CacheKey(contexts[id(settings)], scan.content, candidate.display, tuple(sorted(enabled)), extra)
+            keys[index] = CacheKey(contexts.of(candidate.settings), scan.content, candidate.display, tuple(sorted(enabled)), extra)
             cached = cache.get(keys[index])
             if cached is not None:
                 found[index] = cached
@@ -162,6 +165,23 @@ def check_candidates(
     if keep_sources:
         _attach_sources(result.files, candidates)
     return result
+
+
+class _ContextKeys:
+    """The shared part of the cache keys, per settings object; the tool fingerprint reads every
+    rule file, so it is computed once per set of rule files."""
+
+    def __init__(self) -> None:
+        self._tools: dict[tuple[str, ...], str] = {}
+        self._contexts: dict[int, str] = {}
+
+    def of(self, settings: Settings) -> str:
+        if id(settings) not in self._contexts:
+            rule_files = settings.knowledge.files
+            if rule_files not in self._tools:
+                self._tools[rule_files] = tool_fingerprint(rule_files)
+            self._contexts[id(settings)] = context_key(self._tools[rule_files], settings.fingerprint)
+        return self._contexts[id(settings)]
 
 
 def worker_count(jobs: int) -> int:

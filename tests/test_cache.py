@@ -69,6 +69,11 @@ def entries(cache_dir: Path) -> list[Path]:
     return sorted((cache_dir / FORMAT).rglob("*.json"))
 
 
+def result_entries(cache_dir: Path) -> list[Path]:
+    """Entries holding a file's diagnostics (the others hold what the project scan read)."""
+    return [e for e in entries(cache_dir) if b'"diagnostics"' in e.read_bytes()]
+
+
 def test_unchanged_rerun_hits_every_file(tmp_path: Path) -> None:
     tree = make_tree(tmp_path / "tree")
     first = run(tree, tmp_path / "cache")
@@ -89,11 +94,27 @@ def test_edit_misses_only_the_edited_file(tmp_path: Path) -> None:
     assert summary(again) == summary(run(tree, None))
 
 
+def test_warm_run_scans_only_changed_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cachelint.project
+
+    tree = make_tree(tmp_path / "tree")
+    first = run(tree, tmp_path / "cache")
+    scanned: list[bytes] = []
+    real = cachelint.project.may_contain_sink
+    monkeypatch.setattr(cachelint.project, "may_contain_sink", lambda data, knowledge: scanned.append(data) or real(data, knowledge))
+    assert summary(run(tree, tmp_path / "cache")) == summary(first)
+    assert scanned == []
+    edited = tree / SAMPLES[0].name
+    edited.write_bytes(edited.read_bytes() + b"\nlate = 1\n")
+    run(tree, tmp_path / "cache")
+    assert scanned == [edited.read_bytes()]
+
+
 def test_cache_directory_is_tagged_and_ignored_by_git(tmp_path: Path) -> None:
     run(make_tree(tmp_path / "tree"), tmp_path / "cache")
     assert (tmp_path / "cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
     assert (tmp_path / "cache" / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert len(entries(tmp_path / "cache")) == len(SAMPLES)
+    assert len(result_entries(tmp_path / "cache")) == len(SAMPLES)
     assert not list((tmp_path / "cache").rglob("*.tmp"))
 
 
@@ -237,7 +258,7 @@ def test_two_processes_at_once_lose_nothing(tmp_path: Path) -> None:
         assert proc.returncode == 1, stderr
         assert stderr == ""
         assert canonical_output(stdout) == canonical_output(uncached.stdout)
-    assert len(entries(cache_dir)) == len(files)
+    assert len(result_entries(cache_dir)) == len(files)
     assert not list(cache_dir.rglob("*.tmp"))
     assert run(tree, cache_dir).cache_hits == len(files)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cachelint.cli import main
@@ -224,3 +225,28 @@ def test_bad_extension_entry_names_line_and_key(tmp_path: Path) -> None:
     result = run(str(tmp_path))
     assert result.exit_code == 2
     assert "cachelint.yaml:5: extend-sinks[0]: `segment` must be one of tools, system, messages, params" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("rel", "patterns", "expected"),
+    [
+        ("src/pkg/build", ("build",), True),  # no `/`: the entry's name
+        ("src/pkg/build.py", ("build",), False),
+        ("src/gen_api.py", ("gen_*.py",), True),
+        ("legacy/old_a.py", ("legacy/old_*.py",), True),  # with `/`: the path from the root
+        ("src/legacy/old_a.py", ("legacy/old_*.py",), False),
+        ("src/docs", ("docs/",), True),  # a trailing `/` is ignored: the walk prunes the folder
+        ("docs/api/x.py", ("./docs/api",), True),
+        ("a/b/fixtures/x.py", ("**/fixtures/*",), True),
+        ("fixtures/x.py", ("**/fixtures/*",), True),
+        ("a/b/c.py", ("x", "y/*", "*.txt"), False),
+        ("a/b/c.txt", ("x", "y/*", "*.txt"), True),
+        ("a/[b]", ("[[]b]",), True),  # glob character classes, not regular expressions
+        ("a/b+c", ("b+c",), True),
+        ("a/bbc", ("b+c",), False),
+    ],
+)
+def test_exclude_patterns_match_as_ruff_does(rel: str, patterns: tuple[str, ...], expected: bool) -> None:
+    from cachelint.config import glob_match_any
+
+    assert glob_match_any(rel, patterns) is expected
