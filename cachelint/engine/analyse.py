@@ -15,6 +15,7 @@ from cachelint.checks.volatile import volatile_diagnostics
 from cachelint.diagnostics import Diagnostic
 from cachelint.engine import ModuleContext
 from cachelint.engine.dataflow import ModuleAnalysis
+from cachelint.engine.nodes import memoized_children
 from cachelint.engine.parse import ParseProblem, parse
 from cachelint.engine.positions import Positions
 from cachelint.engine.project import ModuleSummary
@@ -32,14 +33,15 @@ def analyse_text(
     if isinstance(module, ParseProblem):
         return module
     try:
-        analysis = _analysis(module, knowledge, context)
-        found = volatile_diagnostics(analysis.run(), rules, filename)
-        # Structural rules: where breakpoints sit (CL4xx) and how the conversation changes (CL5xx).
-        if any(code[:3] in ("CL4", "CL5") for code in rules):
-            index = ModuleIndex(module, analysis)
-            found += breakpoint_diagnostics(index, rules, filename)
-            found += conversation_diagnostics(index, rules, filename)
-        found = _with_expression_fixes(found, filename, rules, analysis)
+        with memoized_children():
+            analysis = _analysis(module, knowledge, context)
+            found = volatile_diagnostics(analysis.run(), rules, filename)
+            # Structural rules: where breakpoints sit (CL4xx) and how the conversation changes (CL5xx).
+            if any(code[:3] in ("CL4", "CL5") for code in rules):
+                index = ModuleIndex(module, analysis)
+                found += breakpoint_diagnostics(index, rules, filename)
+                found += conversation_diagnostics(index, rules, filename)
+            found = _with_expression_fixes(found, filename, rules, analysis)
     except RecursionError:
         return ParseProblem("CL001", 1, 1, TOO_DEEP)
     return found
@@ -61,9 +63,10 @@ def summarize_text(text: str, filename: str, knowledge: Knowledge, context: Modu
     if isinstance(module, ParseProblem):
         return None
     try:
-        analysis = _analysis(module, knowledge, context)
-        analysis.run()
-        return analysis.export(filename)
+        with memoized_children():
+            analysis = _analysis(module, knowledge, context)
+            analysis.run()
+            return analysis.export(filename)
     except RecursionError:
         return None
 

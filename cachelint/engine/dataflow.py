@@ -14,7 +14,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import children, walk, walk_scope
+from cachelint.engine.nodes import children, string_value, walk, walk_scope
 from cachelint.engine.positions import Positions, Span
 
 from cachelint.engine import layout
@@ -529,9 +529,8 @@ class ModuleAnalysis:
         return EMPTY if value is None else map_facts(value, lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
 
     def eval_SimpleString(self, node: cst.SimpleString, frame: Frame) -> Value:
-        try:
-            text = node.evaluated_value
-        except Exception:
+        text = string_value(node)
+        if text is None:
             return EMPTY
         return Value(type="str", const=text if isinstance(text, str) else None)
 
@@ -766,7 +765,7 @@ class ModuleAnalysis:
                 return self.make_source(node, source, dotted or qualname, frame, args)
         if isinstance(func, cst.Attribute):
             first = node.args[0].value if node.args else None
-            first_text = first.evaluated_value if isinstance(first, cst.SimpleString) else None
+            first_text = string_value(first) if isinstance(first, cst.SimpleString) else None
             if isinstance(first, cst.Name) and first.value in frame.env:
                 first_text = frame.env[first.value].const
             source = self.k.method_source_for(func.attr.value, first_text if isinstance(first_text, str) else None, bool(frame.loops))
@@ -858,7 +857,8 @@ class ModuleAnalysis:
         granularity = source.granularity
         if granularity == "from-format":
             first = node.args[0].value if node.args else None
-            granularity = strftime_granularity(first.evaluated_value) if isinstance(first, cst.SimpleString) else "second"
+            text = string_value(first) if isinstance(first, cst.SimpleString) else None
+            granularity = strftime_granularity(text) if isinstance(text, str) else "second"
         fact = self.new_fact(node, source.rule, source.kind, f"{shown}()", frame, granularity=granularity, severity=source.severity)
         if source.rule.startswith("CL2"):
             # An ordering source keeps what it orders: `set(names)` still carries the names' facts.
@@ -1228,7 +1228,7 @@ def subscript_key(node: cst.Subscript) -> str | int | None:
         return None
     value = node.slice[0].slice.value
     if isinstance(value, cst.SimpleString):
-        evaluated = value.evaluated_value
+        evaluated = string_value(value)
         return evaluated if isinstance(evaluated, str) else None
     if isinstance(value, cst.Integer):
         return int(value.value, 0)
@@ -1290,7 +1290,7 @@ def block_text_node(node: cst.BaseExpression) -> cst.BaseExpression:
     """The `text`/`content` value expression of a content-block dict literal, for display."""
     if isinstance(node, cst.Dict):
         for element in node.elements:
-            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and element.key.evaluated_value in ("text", "content"):
+            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and string_value(element.key) in ("text", "content"):
                 return element.value
     return node
 

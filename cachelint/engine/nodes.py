@@ -8,6 +8,7 @@ the field names are looked up once per node type.
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
 
@@ -31,7 +32,11 @@ def _is_node_type(value_type: type) -> bool:
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The node's children in source order (as `node.children`, without its cost)."""
+    """The node's children (as `node.children`, without its cost); callers must not change the list."""
+    if _memo is not None:
+        known = _memo.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
     found: list[cst.CSTNode] = []
     for name in _field_names(type(node)):
         value = getattr(node, name)
@@ -40,7 +45,41 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
             found.extend(item for item in value if _is_node_type(type(item)))
         elif _is_node_type(value_type):
             found.append(value)
+    if _memo is not None:
+        _memo[id(node)] = (node, found)
     return found
+
+
+# The checks walk the same tree several times; while a module is being analysed, each node's
+# children are computed once. The entry keeps its node alive, so an id is never reused meanwhile.
+_memo: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] | None = None
+
+
+@contextmanager
+def memoized_children() -> Iterator[None]:
+    """Remember children for the duration of one module's analysis."""
+    global _memo
+    _memo = {}
+    try:
+        yield
+    finally:
+        _memo = None
+
+
+def string_value(node: cst.SimpleString) -> str | bytes | None:
+    """The value of a string literal, or None when it cannot be evaluated.
+
+    libcst's `evaluated_value` compiles every literal; most have no prefix and no escapes, and
+    their value is the text between the quotes.
+    """
+    raw = node.value
+    if raw[0] in "'\"" and "\\" not in raw and "\r" not in raw:
+        quotes = 3 if raw[:3] in ('"""', "'''") else 1
+        return raw[quotes:-quotes]
+    try:
+        return node.evaluated_value
+    except Exception:  # libcst raises whatever literal_eval raises on odd literals
+        return None
 
 
 def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
