@@ -21,7 +21,9 @@ from cachelint.yamlfile import DataError, Doc, load_yaml_file
 PROVIDERS = ("anthropic", "bedrock", "openai")
 TTLS = ("5m", "1h", "30m", "in_memory", "24h")
 TTL_SECONDS = {"5m": 300, "1h": 3600, "30m": 1800, "in_memory": 300, "24h": 86400}
-_ENTRY_KEYS = {"provider", "match", "min-tokens", "max-breakpoints", "lookback-blocks", "ttls", "price", "source", "date"}
+SEGMENTS = ("tools", "system", "messages")
+_ENTRY_KEYS = {"provider", "match", "min-tokens", "max-breakpoints", "lookback-blocks", "cacheable-segments", "ttls", "price", "source", "date"}
+_OPTIONAL_KEYS = {"lookback-blocks", "cacheable-segments"}
 _PRICE_KEYS = {"input", "cache-read", "cache-write-5m", "cache-write-1h"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -47,12 +49,18 @@ class ModelFacts:
     min_tokens_high: int
     max_breakpoints: int
     lookback_blocks: int
+    cacheable_segments: tuple[str, ...]
     ttls: tuple[str, ...]
     price: Price
     source: str
     date: str
     filename: str
     line: int | None
+
+    @property
+    def known(self) -> bool:
+        """The entry names this model; a catch-all `*` entry only gives the widest plausible range."""
+        return "*" not in self.patterns
 
     @property
     def where(self) -> str:
@@ -103,7 +111,7 @@ def _entry(doc: Doc, path: tuple[Any, ...], e: Any) -> ModelFacts:
     unknown = sorted(set(e) - _ENTRY_KEYS)
     if unknown:
         raise doc.error(path + (unknown[0],), f"{where}: unknown key `{unknown[0]}`; allowed: {', '.join(sorted(_ENTRY_KEYS))}")
-    missing = sorted(_ENTRY_KEYS - {"lookback-blocks"} - set(e))
+    missing = sorted(_ENTRY_KEYS - _OPTIONAL_KEYS - set(e))
     if missing:
         raise doc.error(path, f"{where}: missing required key `{missing[0]}`")
     provider = e["provider"]
@@ -115,6 +123,9 @@ def _entry(doc: Doc, path: tuple[Any, ...], e: Any) -> ModelFacts:
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise doc.error(path + ("match",), f"{where}: `match` must be a non-empty list of glob patterns")
     low, high = _min_tokens(doc, path + ("min-tokens",), e["min-tokens"], where)
+    segments = e.get("cacheable-segments", list(SEGMENTS))
+    if not isinstance(segments, list) or any(s not in SEGMENTS for s in segments):
+        raise doc.error(path + ("cacheable-segments",), f"{where}: `cacheable-segments` must be a list of {', '.join(SEGMENTS)}, got {segments!r}")
     ttls = e["ttls"]
     if not isinstance(ttls, list) or not ttls or any(t not in TTLS for t in ttls):
         raise doc.error(path + ("ttls",), f"{where}: `ttls` must be a non-empty list of {', '.join(TTLS)}, got {ttls!r}")
@@ -128,6 +139,7 @@ def _entry(doc: Doc, path: tuple[Any, ...], e: Any) -> ModelFacts:
         min_tokens_high=high,
         max_breakpoints=_count(doc, path + ("max-breakpoints",), e["max-breakpoints"], where),
         lookback_blocks=_count(doc, path + ("lookback-blocks",), e.get("lookback-blocks", 20), where),
+        cacheable_segments=tuple(segments),
         ttls=tuple(ttls),
         price=_price(doc, path + ("price",), e["price"], where),
         source=source,

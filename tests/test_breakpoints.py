@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -15,24 +16,25 @@ from cachelint.engine import ModuleContext
 from cachelint.engine.analyse import _analysis
 from cachelint.engine.parse import parse
 from cachelint.knowledge import load_knowledge
-from cachelint.providers import load_provider_facts
+from cachelint.providers import ProviderFacts, load_provider_facts
 from tests.helpers import expected
 
 FAMILIES = ("CL4", "CL5")
 
 
-def structural(code: str, filename: str = "snippet.py") -> list[Diagnostic]:
+def structural(code: str, filename: str = "snippet.py", providers: ProviderFacts | None = None) -> list[Diagnostic]:
     """CL4xx and CL5xx diagnostics of a dedented snippet (every rule of both families enabled)."""
     rules = {c: r for c, r in load_catalogue().by_code().items() if c.startswith(FAMILIES)}
     module = parse(textwrap.dedent(code))
     analysis = _analysis(module, load_knowledge(), ModuleContext())
     analysis.run()
     index = ModuleIndex(module, analysis)
-    return breakpoint_diagnostics(index, rules, filename, load_provider_facts()) + conversation_diagnostics(index, rules, filename)
+    facts = providers or load_provider_facts()
+    return breakpoint_diagnostics(index, rules, filename, facts) + conversation_diagnostics(index, rules, filename, facts)
 
 
-def structural_found(code: str) -> list[tuple[int, str]]:
-    return sorted((d.location.row, d.code) for d in structural(code))
+def structural_found(code: str, providers: ProviderFacts | None = None) -> list[tuple[int, str]]:
+    return sorted((d.location.row, d.code) for d in structural(code, providers=providers))
 
 
 def catalogue_cases(prefix: str) -> list:
@@ -182,3 +184,204 @@ def test_bedrock_one_hour_cachepoint_on_five_minute_model() -> None:
         """
     )
     assert (8, "CL407") in found
+
+
+def test_nova_tool_checkpoint_follows_the_cacheable_segments_data(tmp_path: Path) -> None:
+    code = """
+        import boto3
+        bedrock = boto3.client("bedrock-runtime")
+
+        def step(messages, tool_specs):
+            return bedrock.converse(
+                modelId="us.amazon.nova-pro-v1:0",
+                toolConfig={"tools": [*tool_specs, {"cachePoint": {"type": "default"}}]},
+                messages=messages,
+            )
+        """
+    [diag] = [d for d in structural(code) if d.code == "CL407"]
+    assert diag.segment == "tools" and "`system` and `messages`" in diag.message and "providers.yaml" in diag.message
+    # A user entry that lets Nova cache tools (a later model generation, say) silences the finding: the fact is data.
+    mine = tmp_path / "providers.yaml"
+    mine.write_text(
+        "models:\n"
+        "  - provider: bedrock\n"
+        '    match: ["*nova*"]\n'
+        "    min-tokens: 1024\n"
+        "    max-breakpoints: 4\n"
+        "    cacheable-segments: [tools, system, messages]\n"
+        "    ttls: [5m]\n"
+        "    price: {input: null, cache-read: 0.1, cache-write-5m: 1.0, cache-write-1h: 1.0}\n"
+        "    source: https://example.com/nova\n"
+        "    date: 2026-07-01\n"
+    )
+    assert [f for f in structural_found(code, load_provider_facts([mine])) if f[1] == "CL407"] == []
+
+
+def test_cacheable_segments_must_name_segments() -> None:
+    from cachelint.yamlfile import DataError, load_yaml_text
+    from cachelint.providers import parse_provider_doc
+
+    text = (
+        "models:\n  - provider: bedrock\n    match: [x]\n    min-tokens: 1\n    max-breakpoints: 4\n"
+        "    cacheable-segments: [toolConfig]\n    ttls: [5m]\n"
+        "    price: {input: null, cache-read: 0.1, cache-write-5m: 1.0, cache-write-1h: 1.0}\n"
+        "    source: https://example.com\n    date: 2026-01-01\n"
+    )
+    with pytest.raises(DataError, match="`cacheable-segments` must be a list of tools, system, messages"):
+        parse_provider_doc(load_yaml_text(text, "p.yaml"))
+
+
+# CL401 ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "call",
+    [
+        # a max_tokens=0 pre-warm writes the entry on purpose
+        'client.messages.create(model="claude-sonnet-4-5", max_tokens=0, messages=[{"role": "user", "content": [{"type": "text", "text": doc, "cache_control": BP}]}])',
+        # the parameter block is followed by the question: a deliberate split
+        'client.messages.create(model="claude-sonnet-4-5", max_tokens=9, messages=[{"role": "user", "content": [{"type": "text", "text": doc, "cache_control": BP}, {"type": "text", "text": q}]}])',
+        # the same parameter sent several times (best-of-n)
+        '[client.messages.create(model="claude-sonnet-4-5", max_tokens=9, messages=[{"role": "user", "content": [{"type": "text", "text": doc, "cache_control": BP}]}]) for _ in range(3)]',
+    ],
+)
+def test_parameter_breakpoints_that_later_calls_share(call: str) -> None:
+    code = f"""
+        import anthropic
+        client = anthropic.Anthropic()
+        BP = {{"type": "ephemeral"}}
+
+        def ask(doc, q):
+            return {call}
+        """
+    assert [f for f in structural_found(code) if f[1] == "CL401"] == []
+
+
+def test_parameter_on_the_last_block_of_a_single_call_is_still_reported() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def ask(doc):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=9, messages=[{"role": "user", "content": [{"type": "text", "text": doc, "cache_control": {"type": "ephemeral"}}]}])
+        """
+    )
+    assert (6, "CL401") in found
+
+
+# CL408 ------------------------------------------------------------------
+OPENAI = """
+    from openai import OpenAI
+    client = OpenAI()
+    POLICY = open("policy.md").read()
+
+    def answer(items):
+        return client.responses.create({args})
+    """
+
+
+def openai_findings(args: str) -> list[Diagnostic]:
+    return [d for d in structural(OPENAI.format(args=args)) if d.code == "CL408"]
+
+
+def test_retention_with_options_ttl_is_rejected_also_through_extra_body() -> None:
+    [diag] = openai_findings('model="gpt-5.6", input=items, extra_body={"prompt_cache_retention": "24h", "prompt_cache_options": {"ttl": "30m"}}')
+    assert diag.severity == "high" and diag.segment == "params" and "HTTP 400" in diag.message
+    assert openai_findings('model="gpt-5.6", input=items, prompt_cache_retention="24h", prompt_cache_options={"mode": "implicit"}') == []
+
+
+def test_ttl_must_be_one_the_model_accepts_from_the_data_file() -> None:
+    [diag] = openai_findings('model="gpt-5.6", input=items, prompt_cache_options={"ttl": "24h"}')
+    assert "'24h'" in diag.message and "'30m'" in diag.message and "providers.yaml" in diag.message
+    # model id not a literal: the TTLs of every model with explicit breakpoints
+    assert len(openai_findings('model=MODEL, input=items, prompt_cache_options={"ttl": "1h"}')) == 1
+    # a breakpoint's own ttl
+    assert len(openai_findings('model="gpt-5.6", input=[{"role": "user", "content": [{"type": "input_text", "text": POLICY, "prompt_cache_breakpoint": {"mode": "explicit", "ttl": "12h"}}]}]')) == 1
+
+
+def test_explicit_mode_needs_a_breakpoint_somewhere_in_the_module() -> None:
+    [diag] = openai_findings('model="gpt-5.6", instructions=POLICY, input=items, prompt_cache_options={"mode": "explicit"}')
+    assert diag.severity == "medium" and "nothing is cached" in diag.message
+    marked = 'model="gpt-5.6", input=[{"role": "developer", "content": [{"type": "input_text", "text": POLICY, "prompt_cache_breakpoint": {"mode": "explicit"}}]}, *items], prompt_cache_options={"mode": "explicit"}'
+    assert openai_findings(marked) == []
+
+
+def test_breakpoint_on_instructions_tools_and_assistant_output() -> None:
+    instructions = openai_findings('model="gpt-5.6", instructions=[{"type": "input_text", "text": POLICY, "prompt_cache_breakpoint": {"mode": "explicit"}}], input=items')
+    assert [d.segment for d in instructions] == ["system"]
+    chat_tool = openai_findings('model="gpt-5.6", tools=[{"type": "function", "function": {"name": "f", "parameters": {}}, "prompt_cache_breakpoint": {"mode": "explicit"}}], input=items')
+    assert [d.segment for d in chat_tool] == ["tools"]
+    output = openai_findings('model="gpt-5.6", input=[*items, {"type": "output_text", "text": "ok", "prompt_cache_breakpoint": {"mode": "explicit"}}]')
+    assert [d.segment for d in output] == ["messages"]
+    image = openai_findings('model="gpt-5.6", input=[{"role": "user", "content": [{"type": "input_image", "image_url": POLICY, "prompt_cache_breakpoint": {"mode": "explicit"}}]}]')
+    assert image == []
+
+
+def test_write_limit_is_four_in_explicit_mode_and_three_beside_the_implicit_breakpoint() -> None:
+    block = '{"type": "input_text", "text": POLICY, "prompt_cache_breakpoint": {"mode": "explicit"}}'
+    four = f'[{{"role": "user", "content": [{", ".join([block] * 4)}]}}]'
+    [diag] = openai_findings(f'model="gpt-5.6", input={four}')
+    assert "only the latest 3" in diag.message and diag.severity == "medium"
+    assert openai_findings(f'model="gpt-5.6", input={four}, prompt_cache_options={{"mode": "explicit"}}') == []
+
+
+def test_options_on_a_model_before_gpt_5_6() -> None:
+    [diag] = openai_findings('model="gpt-5-mini", input=items, prompt_cache_options={"mode": "implicit"}')
+    assert "`gpt-5-mini`, a model before GPT-5.6" in diag.message
+    # the unknown future model is not claimed to be older
+    assert openai_findings('model="gpt-7", input=items, prompt_cache_options={"mode": "implicit"}') == []
+    [retention] = openai_findings('model="gpt-5.5", input=items, prompt_cache_retention="in_memory"')
+    assert "'24h'" in retention.message
+    assert openai_findings('model="gpt-4.1", input=items, prompt_cache_retention="in_memory"') == []
+
+
+# CL410 ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ('os.environ.update(DISABLE_PROMPT_CACHING_HAIKU="1")', "Haiku models"),
+        ('os.environ.setdefault("DISABLE_PROMPT_CACHING", "true")', "every model"),
+        ('env = dict(os.environ, DISABLE_PROMPT_CACHING_SONNET="1")', "Sonnet models"),
+    ],
+)
+def test_caching_switched_off_in_code(setup: str, expected: str) -> None:
+    code = f"""
+        import os
+        import anthropic
+        {setup}
+
+        def ask(q):
+            return anthropic.Anthropic().messages.create(model="claude-sonnet-4-5", max_tokens=9, messages=[{{"role": "user", "content": q}}])
+        """
+    [diag] = [d for d in structural(code) if d.code == "CL410"]
+    assert diag.location.row == 4 and expected in diag.message
+
+
+MIDDLEWARE_AGENT = """
+    from langchain.agents import create_agent
+    from langchain.chat_models import init_chat_model
+    from langchain_aws.middleware import BedrockPromptCachingMiddleware
+    from langchain_anthropic.middleware import AnthropicPromptCachingMiddleware
+
+    agent = create_agent({model}, tools=[], middleware=[{middleware}(unsupported_model_behavior="ignore")])
+    """
+
+
+@pytest.mark.parametrize(
+    ("model", "middleware", "severity"),
+    [
+        ('"bedrock_converse:us.anthropic.claude-sonnet-4-5-20250929-v1:0"', "AnthropicPromptCachingMiddleware", "medium"),
+        ('init_chat_model("us.anthropic.claude-sonnet-4-5-20250929-v1:0", model_provider="bedrock")', "AnthropicPromptCachingMiddleware", "medium"),
+        ('"anthropic:claude-sonnet-4-5"', "BedrockPromptCachingMiddleware", "medium"),
+        ('"bedrock:mistral.mistral-large-2407-v1:0"', "BedrockPromptCachingMiddleware", "low"),
+        ('"anthropic:claude-sonnet-4-5"', "AnthropicPromptCachingMiddleware", None),
+        ('"claude-sonnet-4-5"', "AnthropicPromptCachingMiddleware", None),
+        ('"bedrock_converse:us.amazon.nova-pro-v1:0"', "BedrockPromptCachingMiddleware", None),
+        ('"openai:gpt-4.1"', "AnthropicPromptCachingMiddleware", None),
+        ("model", "AnthropicPromptCachingMiddleware", None),
+    ],
+)
+def test_middleware_that_silently_skips_the_model(model: str, middleware: str, severity: str | None) -> None:
+    found = [d for d in structural(MIDDLEWARE_AGENT.format(model=model, middleware=middleware)) if d.code == "CL410"]
+    assert [d.severity for d in found] == ([severity] if severity else [])
+    if found and severity == "medium":
+        assert "`unsupported_model_behavior=\"ignore\"`" in found[0].message and "0.1x" in found[0].message

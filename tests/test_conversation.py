@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
+from tests.helpers import expected
 from tests.test_breakpoints import catalogue_cases, check_example, structural, structural_found
 
 
@@ -122,3 +125,198 @@ def test_request_id_as_cache_key() -> None:
         """
     )
     assert found == [(6, "CL506")]
+
+
+# CL508 ------------------------------------------------------------------
+FAN_OUT = """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    import anthropic
+    from openai import AsyncOpenAI
+
+    client = anthropic.AsyncAnthropic()
+    oai = AsyncOpenAI()
+    POLICY = open("policy.md").read()
+    LONG_POLICY = "Refunds within 30 days; cite the section of the policy you rely on. " * 120
+
+    async def classify(ticket):
+        return await client.messages.create(
+            model="claude-sonnet-4-5", max_tokens=20,
+            system=[{{"type": "text", "text": POLICY, "cache_control": {{"type": "ephemeral"}}}}],
+            messages=[{{"role": "user", "content": ticket}}],
+        )
+
+    def classify_now(ticket, model="claude-sonnet-4-5"):
+        return anthropic.Anthropic().messages.create(
+            model=model, max_tokens=20,
+            system=[{{"type": "text", "text": POLICY, "cache_control": {{"type": "ephemeral"}}}}],
+            messages=[{{"role": "user", "content": ticket}}],
+        )
+
+    {body}
+    """
+
+
+def fan_out(body: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(found, expected) CL508 findings of `body` placed in FAN_OUT; `# expect: CL508` marks the expected lines."""
+    code = FAN_OUT.format(body=textwrap.indent(textwrap.dedent(body), "    ").strip())
+    return [f for f in structural_found(code) if f[1] == "CL508"], expected(code)
+
+
+def test_gather_over_a_shared_cached_system_prompt_names_the_cost() -> None:
+    [diag] = [d for d in structural(FAN_OUT.format(body="async def run(ts):\n        return await asyncio.gather(*(classify(t) for t in ts))")) if d.code == "CL508"]
+    assert diag.segment == "system" and diag.severity == "medium"
+    assert "1.25x" in diag.message and "0.1x" in diag.message and "then fan out the rest" in diag.message
+    assert diag.related[0].location.row == 13  # the request inside `classify`
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # TaskGroup with a loop
+        """
+        async def run(ts):
+            async with asyncio.TaskGroup() as tg:
+                for t in ts:
+                    tg.create_task(classify(t))  # expect: CL508
+        """,
+        # create_task comprehension, awaited with wait
+        """
+        async def run(ts):
+            tasks = [asyncio.create_task(classify(t)) for t in ts]  # expect: CL508
+            await asyncio.wait(tasks)
+        """,
+        # coroutines collected in a loop, then gathered
+        """
+        async def run(ts):
+            coros = []
+            for t in ts:
+                coros.append(classify(t.body))
+            return await asyncio.gather(*coros, return_exceptions=True)  # expect: CL508
+        """,
+        # explicit branches of one function
+        """
+        async def run(a, b):
+            return await asyncio.gather(classify(a), classify(b))  # expect: CL508
+        """,
+        # builtin map and as_completed
+        """
+        async def run(ts):
+            for done in asyncio.as_completed(map(classify, ts)):  # expect: CL508
+                print(await done)
+        """,
+        # a wrapper that calls the request function
+        """
+        async def handle(ticket):
+            label = await classify(ticket.body)
+            return ticket.id, label
+
+        async def run(ts):
+            return await asyncio.gather(*[handle(t) for t in ts])  # expect: CL508
+        """,
+        # OpenAI: a literal prefix above 1024 tokens is cached automatically
+        """
+        async def run(ts):
+            return await asyncio.gather(*(oai.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": LONG_POLICY}, {"role": "user", "content": t}]) for t in ts))  # expect: CL508
+        """,
+        # OpenAI: a runtime-loaded prefix in a call that relies on the cache (prompt_cache_key)
+        """
+        async def run(ts):
+            return await asyncio.gather(*(oai.responses.create(model="gpt-4.1", instructions=POLICY, input=t, prompt_cache_key="triage") for t in ts))  # expect: CL508
+        """,
+    ],
+)
+def test_fan_outs_found(body: str) -> None:
+    found, want = fan_out(body)
+    assert found == want and want
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the first call is awaited alone, then the rest fan out
+        """
+        async def run(ts):
+            first = await classify(ts[0])
+            return [first, *await asyncio.gather(*(classify(t) for t in ts[1:]))]
+        """,
+        # an explicit pre-warm
+        """
+        async def run(ts):
+            await warm_policy_cache()
+            return await asyncio.gather(*(classify(t) for t in ts))
+        """,
+        # each task has its own system prompt
+        """
+        async def run(personas, q):
+            return await asyncio.gather(*(client.messages.create(model="claude-sonnet-4-5", max_tokens=9, system=[{"type": "text", "text": p.prompt, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}]) for p in personas))
+        """,
+        # no breakpoint on Anthropic: nothing is written, so nothing is lost
+        """
+        async def run(ts):
+            return await asyncio.gather(*(client.messages.create(model="claude-sonnet-4-5", max_tokens=9, system=POLICY, messages=[{"role": "user", "content": t}]) for t in ts))
+        """,
+        # the breakpoint is on the per-task question only
+        """
+        async def run(ts):
+            return await asyncio.gather(*(client.messages.create(model="claude-sonnet-4-5", max_tokens=9, system=POLICY, messages=[{"role": "user", "content": [{"type": "text", "text": t, "cache_control": {"type": "ephemeral"}}]}]) for t in ts))
+        """,
+        # each task on its own model
+        """
+        async def run(models, q):
+            return await asyncio.gather(*(client.messages.create(model=m, max_tokens=9, system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}], messages=[{"role": "user", "content": q}]) for m in models))
+        """,
+        # OpenAI: a short literal prompt is below the 1024-token minimum
+        """
+        async def run(ts):
+            return await asyncio.gather(*(oai.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": t}]) for t in ts))
+        """,
+        # OpenAI: runtime-loaded prefix, no sign the call relies on the cache
+        """
+        async def run(ts):
+            return await asyncio.gather(*(oai.responses.create(model="gpt-4.1", instructions=POLICY, input=t) for t in ts))
+        """,
+        # OpenAI: one cache key per task routes the tasks apart
+        """
+        async def run(users):
+            return await asyncio.gather(*(oai.responses.create(model="gpt-4.1", instructions=LONG_POLICY, input=u.q, prompt_cache_key=u.id) for u in users))
+        """,
+        # a one-worker pool runs the tasks one after another
+        """
+        def run(ts):
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                return list(pool.map(classify_now, ts))
+        """,
+        # the pool's element goes to the model parameter: every task has its own cache
+        """
+        def run(models):
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                return list(pool.map(lambda m: classify_now("same question", m), models))
+        """,
+        # a single task
+        """
+        async def run():
+            return await asyncio.gather(*(classify(t) for t in ["only one"]))
+        """,
+        # sequential awaits are not a fan-out
+        """
+        async def run(ts):
+            return [await classify(t) for t in ts]
+        """,
+    ],
+)
+def test_fan_out_look_alikes(body: str) -> None:
+    assert fan_out(body) == ([], [])
+
+
+def test_thread_pool_map_lambda_and_submit() -> None:
+    found, want = fan_out(
+        """
+        def run(ts):
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                a = list(pool.map(lambda t: classify_now(t), ts))  # expect: CL508
+                b = [pool.submit(classify_now, t) for t in ts]  # expect: CL508
+            return a, b
+        """
+    )
+    assert found == want and len(want) == 2

@@ -17,7 +17,7 @@ EVAL = Path(__file__).parent / "eval"
 # Volatile values, order and layout (catalogue issue); recall floors are the level reached so far.
 VALUES = {"CL101": 0.95, "CL102": 0.9, "CL103": 0.9, "CL201": 0.9, "CL202": 0.9, "CL203": 0.9, "CL204": 0.8, "CL301": 0.8, "CL302": 0.8}
 # Breakpoints and conversation dynamics, on their own corpus.
-DYNAMICS = {code: 0.9 for code in ("CL401", "CL402", "CL403", "CL404", "CL405", "CL406", "CL407", "CL409", "CL410", "CL501", "CL502", "CL503", "CL504", "CL505", "CL506", "CL507")}
+DYNAMICS = {code: 0.9 for code in ("CL401", "CL402", "CL403", "CL404", "CL405", "CL406", "CL407", "CL408", "CL409", "CL410", "CL501", "CL502", "CL503", "CL504", "CL505", "CL506", "CL507", "CL508")}
 CASES = [("corpus", code, floor) for code, floor in VALUES.items()] + [("corpus_dynamics", code, floor) for code, floor in DYNAMICS.items()]
 
 

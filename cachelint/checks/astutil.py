@@ -62,19 +62,22 @@ class ModuleIndex:
         self.parents: dict[int, cst.CSTNode] = {}
         self.calls: list[cst.Call] = []
         self.dicts: list[cst.Dict] = []
+        self.assigns: list[cst.Assign] = []
+        self.fors: list[cst.For] = []
         self._scopes: dict[int, Scope] = {}
         self._walk(module)
         self.requests = [r for r in (self._request(c) for c in self.calls) if r is not None]
 
     # ------------------------------------------------------------------ tree
     def _walk(self, root: cst.CSTNode) -> None:
+        # One dict lookup per node (these node classes have no subclasses), not a chain of isinstance calls.
+        buckets: dict[type, list] = {cst.Call: self.calls, cst.Dict: self.dicts, cst.Assign: self.assigns, cst.For: self.fors}
         stack = [root]
         while stack:
             node = stack.pop()
-            if isinstance(node, cst.Call):
-                self.calls.append(node)
-            elif isinstance(node, cst.Dict):
-                self.dicts.append(node)
+            bucket = buckets.get(type(node))
+            if bucket is not None:
+                bucket.append(node)
             for child in children(node):
                 self.parents[id(child)] = node
                 stack.append(child)
@@ -401,6 +404,29 @@ class ModuleIndex:
             if isinstance(value, str):
                 return value
         return None
+
+    def option(self, request: Request, name: str) -> tuple[cst.CSTNode, cst.BaseExpression] | None:
+        """A request parameter and where it is written: a keyword (or `**` entry), else an `extra_body` entry."""
+        if name in request.keywords:
+            return request.keywords[name], request.keywords[name].value
+        if name in request.args:
+            return request.args[name], request.args[name]
+        element = dict_element(self.resolve(request.arg("extra_body")), name)
+        return (element, element.value) if element is not None else None
+
+    def literal_dicts(self, expr: cst.BaseExpression | None, depth: int = 0) -> Iterator[cst.Dict]:
+        """Every dict literal reachable from `expr` through names, list elements and dict values."""
+        target = self.resolve(expr)
+        if target is None or depth > 8:
+            return
+        if isinstance(target, (cst.List, cst.Tuple)):
+            for element in target.elements:
+                yield from self.literal_dicts(element.value, depth + 1)
+        elif isinstance(target, cst.Dict):
+            yield target
+            for element in target.elements:
+                if isinstance(element, cst.DictElement):
+                    yield from self.literal_dicts(element.value, depth + 1)
 
     def tools_expr(self, request: Request) -> cst.BaseExpression | None:
         if request.provider == "bedrock" and "toolConfig" in request.args:

@@ -24,7 +24,6 @@ from cachelint.checks.astutil import (
     estimate_tokens,
     int_value,
     name_key,
-    walk,
     walk_scope,
 )
 from cachelint.checks.findings import diagnostic, sink_related
@@ -35,13 +34,51 @@ from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 SEGMENT_ORDER = ("tools", "system", "messages")
 UNCACHEABLE_TYPES = ("thinking", "redacted_thinking")
 HANDLER_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "websocket", "api_route", "message", "event", "command")
-MIDDLEWARES = {"BedrockPromptCachingMiddleware": "bedrock", "AnthropicPromptCachingMiddleware": "anthropic"}
 MODEL_KEYWORDS = ("model", "model_id", "modelId")
-# Amazon Nova caches `system` and `messages` only, never tools (§6.2 of the reference). The
-# provider data file has no per-model "cacheable segments" field yet; until it has, Nova is
-# recognised by its model id here.
-NO_TOOL_CACHING = ("nova",)
 TRUTHY = ("1", "true", "yes", "on")
+OPENAI_MARKER = "prompt_cache_breakpoint"
+# Blocks that may carry an OpenAI breakpoint (reference §7.3): Responses input blocks and Chat
+# Completions content parts. Anything else (tools, `instructions`, assistant output) is a 400.
+OPENAI_MARKABLE = ("input_text", "input_image", "input_file", "text", "image_url", "input_audio", "file", "refusal")
+OPENAI_TOOL_KEYS = ("parameters", "function", "input_schema")
+OPENAI_PLACEMENT = (
+    f"only input content blocks ({', '.join(OPENAI_MARKABLE[:3])}; in Chat Completions {', '.join(OPENAI_MARKABLE[3:])}) can "
+    "carry it, so the API rejects the request (HTTP 400); put it on the last `input_text` block of the stable developer/system "
+    "message instead"
+)
+# Claude Code's switches: all models, or one model tier (https://code.claude.com/docs/en/env-vars).
+CACHING_SWITCHES = {
+    "DISABLE_PROMPT_CACHING": "every model",
+    "DISABLE_PROMPT_CACHING_HAIKU": "Haiku models",
+    "DISABLE_PROMPT_CACHING_SONNET": "Sonnet models",
+    "DISABLE_PROMPT_CACHING_OPUS": "Opus models",
+}
+# LangChain chat model classes that reach a provider with explicit breakpoints, and the class that
+# `init_chat_model` / `create_agent` build for a "provider:model" string.
+CHAT_MODELS = ("ChatAnthropic", "ChatAnthropicVertex", "ChatBedrock", "ChatBedrockConverse")
+CHAT_MODEL_PREFIXES = {"anthropic": "ChatAnthropic", "google_anthropic_vertex": "ChatAnthropicVertex", "bedrock": "ChatBedrock", "bedrock_converse": "ChatBedrockConverse"}
+MODEL_FACTORIES = ("init_chat_model", "create_agent", "create_react_agent")
+
+
+@dataclass(frozen=True)
+class Middleware:
+    """What a LangChain caching middleware handles; for anything else it adds no breakpoints."""
+
+    provider: str  # the rules/providers.yaml provider of its models
+    classes: tuple[str, ...]  # chat model classes it accepts
+    model_ids: tuple[str, ...]  # model-id substrings it accepts (empty: any)
+    accepted: str  # the same, in words
+
+
+# From langchain_anthropic/middleware/prompt_caching.py and langchain_aws/middleware/prompt_caching.py
+# (`_should_apply_caching`): an unsupported model is skipped with a warning, or silently with
+# unsupported_model_behavior="ignore".
+MIDDLEWARES = {
+    "AnthropicPromptCachingMiddleware": Middleware("anthropic", ("ChatAnthropic",), (), "only `ChatAnthropic` models"),
+    "BedrockPromptCachingMiddleware": Middleware(
+        "bedrock", ("ChatBedrock", "ChatBedrockConverse"), ("anthropic", "amazon.nova"), "only Claude and Nova models on `ChatBedrock`/`ChatBedrockConverse`"
+    ),
+}
 
 
 @dataclass
@@ -55,6 +92,7 @@ class Breakpoint:
     block: cst.BaseExpression | None  # the content block whose end it marks
     last_message: bool = False
     ttl: str | None = None  # "5m", "1h", None for the default (5m), "?" when computed
+    last_block: bool = True  # no content block follows it in its list
 
 
 @dataclass
@@ -103,9 +141,10 @@ class _Checker:
 
     # ------------------------------------------------------------------ per request
     def check_request(self, request: Request) -> None:
-        if request.provider not in ("anthropic", "bedrock"):
+        if request.provider == "openai":
+            self.check_openai_options(request)
             return
-        layout = self.layout(request)
+        layout = request_layout(self.index, request)
         model = self.index.model_name(request)
         facts = self.providers.lookup(request.provider, model)
         related = sink_related(self.index, request, self.filename)
@@ -116,78 +155,6 @@ class _Checker:
         self.check_missing(request, layout, model, facts)
         self.check_request_shape(request, layout, model, facts, related)
         self.check_moving_long_ttl(request, layout, related)
-
-    def layout(self, request: Request) -> Layout:
-        out: list[Breakpoint] = []
-        complete = {}
-        tools = self.index.tools_expr(request)
-        complete["tools"] = self._blocks(tools, "tools", out) if tools is not None else True
-        system = request.arg("system")
-        if system is None or isinstance(self.index.evaluate(system), str):
-            complete["system"] = True
-        else:
-            resolved = self.index.resolve(system)
-            if isinstance(resolved, cst.Dict) and dict_element(resolved, "cache_control") is not None:
-                element = dict_element(resolved, "cache_control")
-                out.append(Breakpoint("system", "system-dict", element, element.value, resolved, ttl=self._ttl(element.value)))
-                complete["system"] = True
-            else:
-                complete["system"] = self._blocks(system, "system", out)
-        messages = request.arg("messages")
-        listed = self.index.elements(messages) if messages is not None else None
-        complete["messages"] = listed is not None and listed[1]
-        if listed is not None:
-            items = listed[0]
-            for i, item in enumerate(items):
-                message = self.index.resolve(item)
-                if not isinstance(message, cst.Dict):
-                    complete["messages"] = False
-                    continue
-                element = dict_element(message, "cache_control")
-                if element is not None:
-                    out.append(Breakpoint("messages", "message-level", element, element.value, message, i == len(items) - 1, self._ttl(element.value)))
-                content = dict_value(message, "content")
-                if content is not None and not isinstance(self.index.evaluate(content), str):
-                    start = len(out)
-                    if not self._blocks(content, "messages", out):
-                        complete["messages"] = False
-                    for bp in out[start:]:
-                        bp.last_message = i == len(items) - 1
-        top = request.keywords.get("cache_control")
-        if top is not None:
-            out.append(Breakpoint("messages", "top-level", top, top.value, None, True, self._ttl(top.value)))
-        return Layout(out, complete, listed is not None and listed[1])
-
-    def _blocks(self, expr: cst.BaseExpression | None, segment: str, out: list[Breakpoint]) -> bool:
-        listed = self.index.elements(expr)
-        if listed is None:
-            return False
-        items, complete = listed
-        previous: cst.BaseExpression | None = None
-        for item in items:
-            block = self.index.resolve(item)
-            if not isinstance(block, cst.Dict):
-                complete = False
-                previous = block
-                continue
-            element = dict_element(block, "cache_control")
-            if element is not None:
-                out.append(Breakpoint(segment, "block", element, element.value, block, ttl=self._ttl(element.value)))
-            point = dict_element(block, "cachePoint")
-            if point is not None and len(block.elements) == 1:
-                out.append(Breakpoint(segment, "cachepoint", block, point.value, previous, ttl=self._ttl(point.value)))
-            previous = block
-        return complete
-
-    def _ttl(self, setting: cst.BaseExpression | None) -> str | None:
-        resolved = self.index.resolve(setting)
-        if not isinstance(resolved, cst.Dict):
-            return "?"
-        ttl = dict_value(resolved, "ttl")
-        if ttl is None:
-            return None
-        value = self.index.evaluate(ttl)
-        return value if isinstance(value, str) else "?"
 
     # CL402 ------------------------------------------------------------
     def check_count(self, request: Request, layout: Layout, facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
@@ -229,10 +196,12 @@ class _Checker:
 
     # CL401 ------------------------------------------------------------
     def check_volatile_breakpoint(self, request: Request, layout: Layout, related: tuple[Related, ...]) -> None:
+        if int_value(request.arg("max_tokens")) == 0:
+            return  # a pre-warm call: it writes the entry on purpose, for the calls that follow
         explicit = [bp for bp in layout.breakpoints if bp.kind in ("block", "cachepoint")]
         if explicit:
             first = explicit[0]
-            reason = self.per_request(first, layout)
+            reason = self.per_request(first, layout, request)
             if reason is None:
                 return
             cost = "1h write at 2x" if first.ttl == "1h" else "write at 1.25x"
@@ -265,16 +234,27 @@ class _Checker:
             related,
         )
 
-    def per_request(self, bp: Breakpoint, layout: Layout) -> str | None:
+    def per_request(self, bp: Breakpoint, layout: Layout, request: Request) -> str | None:
         content = _block_content(bp.block)
         if content is None:
             return None
         if bp.segment == "messages":
             if not (bp.last_message and layout.messages_literal) or self.index.is_constant(content):
                 return None
-            return self.dynamic_reason(content)
-        reason = self.dynamic_reason(content, params=False)
-        return reason
+            # A parameter is per-request only on the last block of a call made once: a parameter block followed by
+            # the question (`[document + breakpoint, question]`) is a deliberate split, and a call repeated in a loop
+            # or comprehension re-sends the same parameter, so later calls read what the first wrote.
+            return self.dynamic_reason(content, params=bp.last_block and not self._in_loop(request.call))
+        return self.dynamic_reason(content, params=False)
+
+    def _in_loop(self, call: cst.Call) -> bool:
+        """The call runs several times inside its function: in a loop or a comprehension."""
+        for a in self.index.ancestors(call):
+            if isinstance(a, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                return False
+            if isinstance(a, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+                return True
+        return bool(self.index.loops_around(call))
 
     def dynamic_reason(self, expr: cst.BaseExpression, params: bool = True, depth: int = 0) -> str | None:
         """Why an expression differs per request: a clock or id source, a loop variable, a parameter."""
@@ -316,13 +296,12 @@ class _Checker:
         for bp in layout.breakpoints:
             if bp.kind not in ("block", "cachepoint", "top-level"):
                 continue
-            tokens = self.prefix_tokens(request, bp)
+            tokens = prefix_tokens(self.index, request, bp)
             if tokens is None:
                 return
             if tokens >= facts.min_tokens_low:
                 return
-            known = "*" not in facts.patterns
-            verb = "is below" if known else "might be below"
+            verb = "is below" if facts.known else "might be below"
             severity = "low" if request.provider == "bedrock" else None
             self.report(
                 "CL404",
@@ -336,28 +315,9 @@ class _Checker:
             )
             return
 
-    def prefix_tokens(self, request: Request, bp: Breakpoint) -> int | None:
-        """Estimated tokens of the literal prefix up to and including `bp`'s block, None if not all literal."""
-        total = 0
-        for segment in SEGMENT_ORDER:
-            expr = self.index.tools_expr(request) if segment == "tools" else request.arg(segment)
-            if expr is None:
-                continue
-            value = self.index.evaluate(expr)
-            if value is UNKNOWN:
-                return None
-            if segment == bp.segment and bp.kind != "top-level":
-                value = _cut_at_marker(value, bp, self.index)
-                if value is UNKNOWN:
-                    return None
-            total += _tokens(value, structured=segment == "tools")
-            if segment == bp.segment:
-                break
-        return total
-
     # CL405 ------------------------------------------------------------
     def check_missing(self, request: Request, layout: Layout, model: str | None, facts: ModelFacts | None) -> None:
-        if layout.breakpoints or request.opaque or model is None or facts is None or "*" in facts.patterns:
+        if layout.breakpoints or request.opaque or model is None or facts is None or not facts.known:
             return
         text = self.index.module.code
         if "cache_control" in text or "cachePoint" in text or "cache_point" in text:
@@ -372,7 +332,7 @@ class _Checker:
             value = self.index.evaluate(expr)
             if value is UNKNOWN:
                 return
-            tokens += _tokens(value, structured=segment == "tools")
+            tokens += literal_tokens(value, structured=segment == "tools")
         if tokens < facts.min_tokens_high:
             return
         price = facts.price
@@ -450,24 +410,148 @@ class _Checker:
                 self._check_cachepoint(bp, model, facts, related)
 
     def _check_cachepoint(self, bp: Breakpoint, model: str | None, facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
-        if model is None:
+        if model is None or facts is None or not facts.known:
             return
-        if bp.segment == "tools" and any(word in model.lower() for word in NO_TOOL_CACHING):
+        if bp.segment not in facts.cacheable_segments:
             self.report(
                 "CL407",
                 bp.marker,
-                f"A `cachePoint` in `toolConfig.tools` for `{model}`: Amazon Nova caches only `system` and `messages`, so the "
-                "request is rejected; put the checkpoint after the system text instead",
-                "tools",
+                f"A `cachePoint` in `{bp.segment}` for `{model}`, which caches only {' and '.join(f'`{s}`' for s in facts.cacheable_segments)} "
+                f"({_where(facts)}): the request is rejected (HTTP 400) and nothing is cached; put the checkpoint at the end of "
+                f"`{facts.cacheable_segments[0]}` instead",
+                bp.segment,
                 related,
             )
-        elif bp.ttl == "1h" and facts is not None and "1h" not in facts.ttls and "*" not in facts.patterns:
+        elif bp.ttl == "1h" and "1h" not in facts.ttls:
             self.report(
                 "CL407",
                 bp.marker,
                 f"A one-hour `cachePoint` TTL for `{model}`, which supports only {', '.join(facts.ttls)} ({_where(facts)}): "
                 "the checkpoint is rejected or caches nothing; drop `ttl` or use \"5m\"",
                 bp.segment,
+                related,
+            )
+
+    # CL408 ------------------------------------------------------------
+    def check_openai_options(self, request: Request) -> None:
+        model = self.index.model_name(request)
+        facts = self.providers.lookup("openai", model) if model is not None else None
+        related = sink_related(self.index, request, self.filename)
+        options = self.index.option(request, "prompt_cache_options")
+        retention = self.index.option(request, "prompt_cache_retention")
+        if model is not None and facts is not None and facts.known and facts.max_breakpoints == 0:
+            self._older_model(request, model, options, retention, facts, related)
+            return
+        for marker in self._openai_markers(request, ("instructions",)):
+            self.report(
+                "CL408",
+                marker,
+                f"`{OPENAI_MARKER}` in `instructions`: {OPENAI_PLACEMENT}",
+                "system",
+                related,
+            )
+        settings = self.index.resolve(options[1]) if options is not None else None
+        ttl = dict_element(settings, "ttl")
+        if retention is not None and ttl is not None:
+            self.report(
+                "CL408",
+                retention[0],
+                "`prompt_cache_retention` together with `prompt_cache_options.ttl`: the API rejects the request (HTTP 400); "
+                "keep only `prompt_cache_options` (retention is the mechanism of models before GPT-5.6)",
+                "params",
+                related,
+            )
+        written = self._openai_markers(request, ("input", "messages"))
+        ttls = [ttl, *(dict_element(self.index.resolve(m.value), "ttl") for m in written)]
+        self._check_openai_ttls([t for t in ttls if t is not None], facts, related)
+        mode = dict_element(settings, "mode")
+        explicit = mode is not None and self.index.evaluate(mode.value) == "explicit"
+        if mode is not None and explicit and OPENAI_MARKER not in self.index.module.code:
+            self.report(
+                "CL408",
+                mode,
+                f"`prompt_cache_options` mode \"explicit\" turns off the implicit breakpoint, and this module never sets "
+                f"`{OPENAI_MARKER}`: nothing is cached, so every call pays the full input price for the stable prefix instead "
+                f"of 0.1x; add `\"{OPENAI_MARKER}\": {{\"mode\": \"explicit\"}}` to the last `input_text` block of the stable "
+                "developer/system message, or drop the mode",
+                "params",
+                related,
+                "medium",
+            )
+        # Implicit mode keeps one of the writes for its own breakpoint on the newest message.
+        limit = (facts.max_breakpoints if facts is not None and facts.max_breakpoints else 4) - (0 if explicit else 1)
+        if len(written) > limit:
+            self.report(
+                "CL408",
+                request.call,
+                f"{len(written)} `{OPENAI_MARKER}` markers in one request to `{self.index.analysis.call_text(request.call)}`, but "
+                f"only the latest {limit} are written ({'explicit' if explicit else 'implicit'} mode; {_where(facts)}): the "
+                "earliest markers, usually the end of the stable developer/system prefix, never create a cache entry, so that "
+                f"prefix is re-sent at full price; keep at most {limit}: one at the end of the stable prefix, the rest on the newest turns",
+                "messages",
+                related,
+                "medium",
+            )
+
+    def _openai_markers(self, request: Request, segments: tuple[str, ...]) -> list[cst.DictElement]:
+        """The visible `prompt_cache_breakpoint` entries in these arguments of a request."""
+        found = []
+        for segment in segments:
+            for block in self.index.literal_dicts(request.arg(segment)):
+                element = dict_element(block, OPENAI_MARKER)
+                if element is not None:
+                    found.append(element)
+        return found
+
+    def _check_openai_ttls(self, ttls: list[cst.DictElement], facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
+        if facts is None or not facts.known:
+            # A model id that is not a literal: whatever any model with explicit breakpoints accepts.
+            allowed = sorted({t for e in self.providers.entries if e.provider == "openai" and e.max_breakpoints for t in e.ttls})
+        else:
+            allowed = list(facts.ttls)
+        for element in ttls:
+            value = self.index.evaluate(element.value)
+            if isinstance(value, str) and value not in allowed:
+                self.report(
+                    "CL408",
+                    element,
+                    f"OpenAI prompt-cache TTL {value!r} is not one the model accepts ({', '.join(repr(t) for t in allowed)}; "
+                    f"{_where(facts)}), so the API rejects the request (HTTP 400); drop `ttl` to get the default",
+                    "params",
+                    related,
+                )
+
+    def _older_model(
+        self,
+        request: Request,
+        model: str,
+        options: tuple[cst.CSTNode, cst.BaseExpression] | None,
+        retention: tuple[cst.CSTNode, cst.BaseExpression] | None,
+        facts: ModelFacts,
+        related: tuple[Related, ...],
+    ) -> None:
+        """Options that exist only from GPT-5.6 on, or a retention value the model lacks."""
+        markers = self._openai_markers(request, ("tools", "instructions", "input", "messages"))
+        node = options[0] if options is not None else markers[0] if markers else None
+        if node is not None:
+            what = "`prompt_cache_options`" if options is not None else f"`{OPENAI_MARKER}`"
+            self.report(
+                "CL408",
+                node,
+                f"{what} on `{model}`, a model before GPT-5.6 that takes no explicit cache options or breakpoints "
+                f"({_where(facts)}): the API rejects the request (HTTP 400); drop it: this model caches any stable prefix of "
+                "1024+ tokens automatically, and `prompt_cache_key`/`prompt_cache_retention` are its settings",
+                "params",
+                related,
+            )
+        value = self.index.evaluate(retention[1]) if retention is not None else None
+        if retention is not None and isinstance(value, str) and value not in facts.ttls:
+            self.report(
+                "CL408",
+                retention[0],
+                f"`prompt_cache_retention={value!r}` on `{model}`, which supports only {', '.join(repr(t) for t in facts.ttls)} "
+                f"({_where(facts)}): the API rejects the request (HTTP 400); use {facts.ttls[0]!r} or drop the parameter",
+                "params",
                 related,
             )
 
@@ -482,7 +566,7 @@ class _Checker:
                 return
         for node in walk_scope(turn.body):
             setting = self._tail_setting(node, turn)
-            if setting is not None and self._ttl(setting) == "1h":
+            if setting is not None and setting_ttl(self.index, setting) == "1h":
                 self._report_moving(node, related)
                 return
 
@@ -526,6 +610,8 @@ class _Checker:
                     self.report("CL406", element, "`cache_control` on an empty text block, which cannot be cached (HTTP 400); put the breakpoint on the previous non-empty block", None)
                 elif self.index.evaluate(dict_value(node, "defer_loading")) is True:
                     self.report("CL406", element, "`cache_control` together with `defer_loading: True` on a tool (HTTP 400): a deferred tool is not part of the prefix; put the breakpoint on the last non-deferred tool", "tools")
+            if OPENAI_MARKER in keys:
+                self._openai_marker(node, keys)
             if "cachePoint" in keys and ("text" in keys or "image" in keys or "toolResult" in keys):
                 self.report(
                     "CL407",
@@ -535,11 +621,24 @@ class _Checker:
                     None,
                 )
 
+    def _openai_marker(self, block: cst.Dict, keys: set[str]) -> None:
+        """CL408: an OpenAI breakpoint on a tool definition or on assistant output, wherever the block is built."""
+        kind = self.index.evaluate(dict_value(block, "type"))
+        if any(k in keys for k in OPENAI_TOOL_KEYS) or kind == "function" and "name" in keys:
+            where, segment = "a tool definition", "tools"
+        elif self.index.evaluate(dict_value(block, "role")) == "assistant":
+            where, segment = "an assistant message", "messages"
+        elif isinstance(kind, str) and kind not in OPENAI_MARKABLE:
+            where, segment = f"an item of type `{kind}`", "messages"
+        else:
+            return
+        also = " (tools come before it, so they are cached with it)" if segment == "tools" else ""
+        self.report("CL408", dict_element(block, OPENAI_MARKER), f"`{OPENAI_MARKER}` on {where}: {OPENAI_PLACEMENT}{also}", segment)
+
     def check_marking_loops(self) -> None:
         """CL402: a loop that sets `cache_control` on every message, block or tool it walks."""
-        for node in walk(self.index.module):
-            if isinstance(node, cst.For):
-                self._marking_loop(node)
+        for loop in self.index.fors:
+            self._marking_loop(loop)
 
     def _marking_loop(self, loop: cst.For) -> None:
         if _bounded(loop.iter, self.index):
@@ -570,40 +669,68 @@ class _Checker:
             name = (self.index.qualname(call.func) or "").rsplit(".", 1)[-1]
             if name in MIDDLEWARES:
                 self._middleware(call, MIDDLEWARES[name])
-            elif name in ("setdefault", "putenv", "__setitem__") and call.args and self.index.evaluate(call.args[0].value) == "DISABLE_PROMPT_CACHING":
-                self._disabled(call, call.args[1].value if len(call.args) > 1 else None)
-        for node in walk(self.index.module):
-            if isinstance(node, cst.Assign):
-                for target in node.targets:
-                    t = target.target
-                    if isinstance(t, cst.Subscript) and _key_of(t) == "DISABLE_PROMPT_CACHING":
-                        self._disabled(node, node.value)
-            elif isinstance(node, cst.Dict):
-                element = dict_element(node, "DISABLE_PROMPT_CACHING")
-                if element is not None:
-                    self._disabled(element, element.value)
+            elif name in ("setdefault", "putenv", "__setitem__") and len(call.args) > 1:
+                self._disabled(call, self.index.evaluate(call.args[0].value), call.args[1].value)
+            for arg in call.args:
+                if arg.keyword is not None:  # os.environ.update(DISABLE_PROMPT_CACHING="1"), dict(...)
+                    self._disabled(arg, arg.keyword.value, arg.value)
+        for assign in self.index.assigns:
+            for target in assign.targets:
+                if isinstance(target.target, cst.Subscript):
+                    self._disabled(assign, _key_of(target.target), assign.value)
+        for node in self.index.dicts:
+            for element in node.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                    self._disabled(element, element.key.evaluated_value, element.value)
 
-    def _disabled(self, node: cst.CSTNode, value: cst.BaseExpression | None) -> None:
+    def _disabled(self, node: cst.CSTNode, key: object, value: cst.BaseExpression) -> None:
+        if not isinstance(key, str) or key not in CACHING_SWITCHES:
+            return
         setting = self.index.evaluate(value)
         if isinstance(setting, str) and setting.strip().lower() in TRUTHY:
             self.report(
                 "CL410",
                 node,
-                "`DISABLE_PROMPT_CACHING` is switched on in code: Claude Code then sends no breakpoints, so every turn pays full "
-                "input price for the whole conversation instead of 0.1x for the cached part; remove it (or set it only for one model "
-                "with DISABLE_PROMPT_CACHING_<MODEL>)",
+                f"`{key}` switches prompt caching off for {CACHING_SWITCHES[key]} in code: Claude Code then sends no breakpoints, "
+                "so every turn pays the full input price for the whole conversation instead of 0.1x for the cached part; remove it",
                 None,
             )
 
-    def _middleware(self, call: cst.Call, provider: str) -> None:
-        ttl = next((self.index.evaluate(a.value) for a in call.args if a.keyword is not None and a.keyword.value == "ttl"), None)
-        if ttl != "1h":
+    def _middleware(self, call: cst.Call, middleware: Middleware) -> None:
+        setting = {a.keyword.value: self.index.evaluate(a.value) for a in call.args if a.keyword is not None}
+        found = self._nearby_model(call)
+        if found is None:
             return
-        model = self._nearby_model(call)
-        if model is None:
+        chat_class, model = found
+        name = self.index.short(call.func)
+        if setting.get("unsupported_model_behavior") == "ignore":
+            if chat_class in CHAT_MODELS and chat_class not in middleware.classes:
+                other = next((n for n, m in MIDDLEWARES.items() if chat_class in m.classes), None)
+                fix = f"use `{other}` for this model" if other else "add `cache_control` to the system blocks yourself"
+                self.report(
+                    "CL410",
+                    call,
+                    f"`{name}` handles {middleware.accepted}, and `unsupported_model_behavior=\"ignore\"` makes it skip this "
+                    f"`{chat_class}` model (`{model}`) silently: no breakpoint is added, so every call pays the full input price for "
+                    f"tools, system and history instead of 0.1x; {fix}, and keep the default \"warn\" so a skipped model shows up",
+                    None,
+                )
+                return
+            if chat_class in middleware.classes and middleware.model_ids and not any(m in model.lower() for m in middleware.model_ids):
+                self.report(
+                    "CL410",
+                    call,
+                    f"`{name}` handles {middleware.accepted}, so it does nothing for `{model}`, and `unsupported_model_behavior="
+                    "\"ignore\"` hides that: the code looks cached while every call pays the full input price; drop the middleware, "
+                    "or use a model it can cache",
+                    None,
+                    severity="low",
+                )
+                return
+        if setting.get("ttl") != "1h":
             return
-        facts = self.providers.lookup(provider, model)
-        if facts is None or "1h" in facts.ttls or "*" in facts.patterns:
+        facts = self.providers.lookup(middleware.provider, model)
+        if facts is None or "1h" in facts.ttls or not facts.known:
             return
         self.report(
             "CL410",
@@ -613,21 +740,142 @@ class _Checker:
             None,
         )
 
-    def _nearby_model(self, call: cst.Call) -> str | None:
-        """The one literal model id given to a model or agent constructor in the same function or module."""
+    def _nearby_model(self, call: cst.Call) -> tuple[str | None, str] | None:
+        """(chat model class, model id) of the one literal model id given to a model or agent constructor in the same
+        function or module; the class is None when it cannot be told."""
         scope = self.index.function_of(call) or self.index.module
-        found: set[str] = set()
+        found: set[tuple[str | None, str]] = set()
         for node in walk_scope(scope):
-            if isinstance(node, cst.Call):
-                for arg in node.args:
-                    if arg.keyword is not None and arg.keyword.value in MODEL_KEYWORDS:
-                        value = self.index.evaluate(arg.value)
-                        if isinstance(value, str):
-                            found.add(value)
-        return found.pop() if len(found) == 1 else None
+            if not isinstance(node, cst.Call):
+                continue
+            constructor = (self.index.qualname(node.func) or "").rsplit(".", 1)[-1]
+            values = [a.value for a in node.args if a.keyword is not None and a.keyword.value in MODEL_KEYWORDS]
+            if constructor in MODEL_FACTORIES and node.args and node.args[0].keyword is None:
+                values.append(node.args[0].value)
+            provider = next((self.index.evaluate(a.value) for a in node.args if a.keyword is not None and a.keyword.value == "model_provider"), None)
+            for value in values:
+                model = self.index.evaluate(value)
+                if isinstance(model, str):
+                    found.add(_chat_model(constructor, model, provider if isinstance(provider, str) else None))
+        models = {model for _, model in found}
+        if len(models) != 1:
+            return None
+        classes = {c for c, _ in found if c is not None}
+        return (classes.pop() if len(classes) == 1 else None), models.pop()
 
 
 # ---------------------------------------------------------------------- helpers
+def request_layout(index: ModuleIndex, request: Request) -> Layout:
+    """The visible breakpoints of a request, and which segments are fully visible literals."""
+    out: list[Breakpoint] = []
+    complete = {}
+    tools = index.tools_expr(request)
+    complete["tools"] = _blocks(index, tools, "tools", out) if tools is not None else True
+    system = request.arg("system")
+    if system is None or isinstance(index.evaluate(system), str):
+        complete["system"] = True
+    else:
+        resolved = index.resolve(system)
+        if isinstance(resolved, cst.Dict) and dict_element(resolved, "cache_control") is not None:
+            element = dict_element(resolved, "cache_control")
+            out.append(Breakpoint("system", "system-dict", element, element.value, resolved, ttl=setting_ttl(index, element.value)))
+            complete["system"] = True
+        else:
+            complete["system"] = _blocks(index, system, "system", out)
+    messages = request.arg("messages")
+    listed = index.elements(messages) if messages is not None else None
+    complete["messages"] = listed is not None and listed[1]
+    if listed is not None:
+        items = listed[0]
+        for i, item in enumerate(items):
+            message = index.resolve(item)
+            if not isinstance(message, cst.Dict):
+                complete["messages"] = False
+                continue
+            element = dict_element(message, "cache_control")
+            if element is not None:
+                out.append(Breakpoint("messages", "message-level", element, element.value, message, i == len(items) - 1, setting_ttl(index, element.value)))
+            content = dict_value(message, "content")
+            if content is not None and not isinstance(index.evaluate(content), str):
+                start = len(out)
+                if not _blocks(index, content, "messages", out):
+                    complete["messages"] = False
+                for bp in out[start:]:
+                    bp.last_message = i == len(items) - 1
+    top = request.keywords.get("cache_control")
+    if top is not None:
+        out.append(Breakpoint("messages", "top-level", top, top.value, None, True, setting_ttl(index, top.value)))
+    return Layout(out, complete, listed is not None and listed[1])
+
+
+def _blocks(index: ModuleIndex, expr: cst.BaseExpression | None, segment: str, out: list[Breakpoint]) -> bool:
+    listed = index.elements(expr)
+    if listed is None:
+        return False
+    items, complete = listed
+    previous: cst.BaseExpression | None = None
+    for position, item in enumerate(items):
+        block = index.resolve(item)
+        if not isinstance(block, cst.Dict):
+            complete = False
+            previous = block
+            continue
+        last = position == len(items) - 1
+        element = dict_element(block, "cache_control")
+        if element is not None:
+            out.append(Breakpoint(segment, "block", element, element.value, block, ttl=setting_ttl(index, element.value), last_block=last))
+        point = dict_element(block, "cachePoint")
+        if point is not None and len(block.elements) == 1:
+            out.append(Breakpoint(segment, "cachepoint", block, point.value, previous, ttl=setting_ttl(index, point.value), last_block=last))
+        previous = block
+    return complete
+
+
+def setting_ttl(index: ModuleIndex, setting: cst.BaseExpression | None) -> str | None:
+    """The TTL of a breakpoint setting: "5m" or "1h", None for the default, "?" when computed."""
+    resolved = index.resolve(setting)
+    if not isinstance(resolved, cst.Dict):
+        return "?"
+    ttl = dict_value(resolved, "ttl")
+    if ttl is None:
+        return None
+    value = index.evaluate(ttl)
+    return value if isinstance(value, str) else "?"
+
+
+def prefix_tokens(index: ModuleIndex, request: Request, bp: Breakpoint) -> int | None:
+    """Estimated tokens of the literal prefix up to and including `bp`'s block, None if not all literal."""
+    total = 0
+    for segment in SEGMENT_ORDER:
+        expr = index.tools_expr(request) if segment == "tools" else request.arg(segment)
+        if expr is None:
+            continue
+        value = index.evaluate(expr)
+        if value is UNKNOWN:
+            return None
+        if segment == bp.segment and bp.kind != "top-level":
+            value = _cut_at_marker(value, bp, index)
+            if value is UNKNOWN:
+                return None
+        total += literal_tokens(value, structured=segment == "tools")
+        if segment == bp.segment:
+            break
+    return total
+
+
+def _chat_model(constructor: str, model: str, provider: str | None) -> tuple[str | None, str]:
+    """(chat model class, model id) for a model constructor, or for `init_chat_model`/`create_agent` and their
+    "provider:model" strings (None when the class cannot be told)."""
+    if constructor not in MODEL_FACTORIES:
+        return constructor, model
+    head, colon, rest = model.partition(":")
+    if colon and "." not in head:  # "bedrock_converse:us.anthropic....", not the ":0" of a Bedrock id
+        provider, model = head, rest
+    elif provider is None and model.startswith("claude"):
+        provider = "anthropic"  # what init_chat_model infers from the name
+    return CHAT_MODEL_PREFIXES.get(provider or ""), model
+
+
 def _where(facts: ModelFacts | None) -> str:
     return f"rules/providers.yaml, {facts.source} as of {facts.date}" if facts is not None else "rules/providers.yaml"
 
@@ -643,13 +891,14 @@ def _block_content(block: cst.CSTNode | None) -> cst.BaseExpression | None:
     return None
 
 
-def _tokens(value: object, structured: bool) -> int:
+def literal_tokens(value: object, structured: bool) -> int:
+    """Estimated tokens of a segment's literal value: the text of blocks and messages, tools as JSON."""
     if isinstance(value, str):
         return estimate_tokens(value, structured)
     if isinstance(value, list) and not structured:
-        return sum(_tokens(v, False) for v in value)
+        return sum(literal_tokens(v, False) for v in value)
     if isinstance(value, dict) and not structured:
-        return sum(_tokens(v, False) for k, v in value.items() if k in ("text", "content"))
+        return sum(literal_tokens(v, False) for k, v in value.items() if k in ("text", "content"))
     return estimate_tokens(json.dumps(value), structured=True)
 
 

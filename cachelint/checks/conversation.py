@@ -4,6 +4,7 @@ Every rule here starts from a conversation turn (`turns.find_turn`): the loop or
 that grows a history and re-sends it. Inside the turn it looks for the history being trimmed from
 the front (CL501) or rewritten (CL502), and for the tools (CL503), cache-keying parameters
 (CL504), model (CL505), OpenAI `prompt_cache_key` (CL506) or images (CL507) changing per turn.
+Parallel requests that all write one shared prefix (CL508) are found in `fanout.py`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from cachelint.checks.astutil import (
     walk,
     walk_scope,
 )
+from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn, grows, turn_names
 from cachelint.diagnostics import Diagnostic, Related
+from cachelint.providers import ProviderFacts, load_provider_facts
 
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
 MODEL_PARAMS = ("model", "modelId")
@@ -41,10 +44,13 @@ TRUNCATION_COST = (
 )
 
 
-def conversation_diagnostics(index: ModuleIndex, rules: dict[str, Rule], filename: str) -> list[Diagnostic]:
+def conversation_diagnostics(
+    index: ModuleIndex, rules: dict[str, Rule], filename: str, providers: ProviderFacts | None = None
+) -> list[Diagnostic]:
     """Every CL5xx finding of one module (only the rules present in `rules` are run).
 
-    `index` is the module's index shared with the CL4xx checks.
+    `index` is the module's index shared with the CL4xx checks; `providers` (for CL508) defaults to
+    the shipped `rules/providers.yaml`.
     """
     if not any(code.startswith("CL5") for code in rules):
         return []
@@ -55,6 +61,8 @@ def conversation_diagnostics(index: ModuleIndex, rules: dict[str, Rule], filenam
         if turn is not None:
             checker.check_turn(turn)
     checker.check_deques()
+    if "CL508" in rules:
+        checker.out += fanout_diagnostics(index, rules["CL508"], filename, providers or load_provider_facts())
     return checker.out
 
 
@@ -465,14 +473,10 @@ class _Checker:
     def check_cache_key(self, request: Request) -> None:
         if request.provider != "openai":
             return
-        expr = request.arg("prompt_cache_key")
-        if expr is None:
-            extra = self.index.resolve(request.arg("extra_body"))
-            element = dict_element(extra, "prompt_cache_key") if isinstance(extra, cst.Dict) else None
-            expr = element.value if element is not None else None
-        if expr is None:
+        found = self.index.option(request, "prompt_cache_key")
+        if found is None:
             return
-        node = self._unstable_key(expr, request)
+        node = self._unstable_key(found[1], request)
         if node is not None:
             self.report(
                 "CL506",

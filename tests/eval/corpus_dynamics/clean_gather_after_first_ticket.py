@@ -1,0 +1,25 @@
+"""Async triage job that classifies the first ticket alone, so the rest of the batch reads the cache."""
+import asyncio
+
+import anthropic
+
+client = anthropic.AsyncAnthropic()
+POLICY = open("triage_policy.md").read()
+
+
+async def classify(ticket: dict) -> str:
+    reply = await client.messages.create(
+        model="claude-sonnet-4-5",
+        max_tokens=20,
+        system=[{"type": "text", "text": POLICY, "cache_control": {"type": "ephemeral"}}],
+        messages=[{"role": "user", "content": f"Subject: {ticket['subject']}\n\n{ticket['body']}"}],
+    )
+    return reply.content[0].text
+
+
+async def triage(tickets: list[dict]) -> list[str]:
+    if not tickets:
+        return []
+    first = await classify(tickets[0])
+    rest = await asyncio.gather(*(classify(t) for t in tickets[1:]))
+    return [first, *rest]
