@@ -189,9 +189,9 @@ class ModuleIndex:
                     scope.assigns.setdefault(name, []).append((node, value))
                 elif isinstance(target, cst.Subscript):
                     scope.mutated.add(name_key(_base(target)) or "")
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
+            if type(node) is cst.Call and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
                 scope.mutated.add(name_key(node.func.value) or "")
-            elif isinstance(node, cst.Del):
+            elif type(node) is cst.Del:
                 scope.mutated.add(name_key(_base(node.target)) or "")
         return scope
 
@@ -471,8 +471,14 @@ def block(body: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
     return []
 
 
+_BINDING_TYPES = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr, cst.WithItem})
+
+
 def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
     """(target, value) pairs a statement binds; value None when it is not a plain assignment."""
+    # Called on every node of a scope: one set lookup rejects the nodes that bind nothing.
+    if type(node) not in _BINDING_TYPES:
+        return []
     if isinstance(node, cst.Assign):
         return [(t.target, node.value) for t in node.targets]
     if isinstance(node, cst.AnnAssign) and node.value is not None:
