@@ -31,7 +31,22 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Exit 2 with a short message on a bug: Python's own exit code for a traceback, 1, means "findings"."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - any other exception is a bug in cachelint
+            import traceback
+
+            traceback.print_exc()
+            _fail(f"internal error: {exc.__class__.__name__}: {exc}")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cachelint")
 def main() -> None:
     """Find prompt-cache busters in Python LLM code before they ship."""
@@ -105,13 +120,14 @@ def check(
         cache = ResultCache(resolve_cache_dir(cache_dir, base.cache_dir, base.root, project_root(Path.cwd())))
     try:
         result = check_candidates(candidates, catalogue, cache, jobs, keep_sources=fmt == "full" and not statistics)
+        if fix or diff:
+            result = _fix(candidates, catalogue, cache, jobs, result, fmt == "full" and not statistics, unsafe_fixes, write=not diff)
+        if add_noqa:
+            _add_noqa(candidates, result)
     except KeyboardInterrupt:
+        # Files are written atomically, so each is left either as it was or fully fixed.
         click.echo("cachelint: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    if fix or diff:
-        result = _fix(candidates, catalogue, cache, jobs, result, fmt == "full" and not statistics, unsafe_fixes, write=not diff)
-    if add_noqa:
-        _add_noqa(candidates, result)
     diagnostics = result.diagnostics
     enabled = sorted(set().union(*(c.settings.enabled for c in candidates)) if candidates else base.enabled)
     report = Report(

@@ -231,9 +231,12 @@ def read_config(path: Path) -> Doc:
         except UnicodeDecodeError:
             raise ConfigError(str(path), None, "configuration is not valid UTF-8") from None
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
+            line = getattr(exc, "lineno", None) or _toml_error_line(str(exc), text)
             raise ConfigError(str(path), line, f"invalid TOML: {exc}") from None
-        table = data.get("tool", {}).get("cachelint", {})
+        except RecursionError:  # tomllib reads nested arrays and tables recursively
+            raise ConfigError(str(path), None, "invalid TOML: nested too deeply") from None
+        tool = data.get("tool", {})
+        table = tool.get("cachelint", {}) if isinstance(tool, dict) else None
         if not isinstance(table, dict):
             raise ConfigError(str(path), None, "`[tool.cachelint]` must be a table")
         return Doc(str(path), table, _toml_lines(text, table))
@@ -254,7 +257,7 @@ def validate_keys(data: dict[str, Any], doc: Doc) -> None:
         if key not in ALLOWED_KEYS:
             raise ConfigError(doc.filename, doc.line(path), f"unknown key `{key}`; allowed keys: {', '.join(ALLOWED_KEYS)}")
         if key in LIST_KEYS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ConfigError(doc.filename, doc.line(path), f"`{key}` must be a list of strings, got {type(value).__name__}")
+            raise ConfigError(doc.filename, doc.line(path), f"`{key}` must be a list of strings, got {_shown(value)}")
         if key == "per-file-ignores" and not (
             isinstance(value, dict) and all(isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values())
         ):
@@ -267,6 +270,12 @@ def validate_keys(data: dict[str, Any], doc: Doc) -> None:
             raise ConfigError(doc.filename, doc.line(path), "`cache-dir` must be a string path")
         if key in ("respect-gitignore", "force-exclude") and not isinstance(value, bool):
             raise ConfigError(doc.filename, doc.line(path), f"`{key}` must be true or false")
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as the message shows it: its text, cut short."""
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _toml_lines(text: str, table: dict[str, Any]) -> dict[tuple[Any, ...], int]:
@@ -288,9 +297,12 @@ def _toml_lines(text: str, table: dict[str, Any]) -> dict[tuple[Any, ...], int]:
     return lines
 
 
-def _toml_error_line(message: str) -> int | None:
+def _toml_error_line(message: str, text: str) -> int | None:
     match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    # "Invalid value (at end of document)": an unclosed array or string, reported at the last line.
+    return max(1, len(text.splitlines())) if "end of document" in message else None
 
 
 def relative_posix(path: Path, root: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             settings = resolver.for_path(directory)
-            found.append(Candidate(directory, _display(directory, root, display_root), settings, f"cannot list directory: {exc.strerror}"))
+            found.append(Candidate(directory, _display(directory, root, display_root), settings, f"cannot list directory: {exc.strerror}; its files were not checked"))
             continue
         settings = resolver.for_path(directory)
         subdirs: list[Path] = []
@@ -142,9 +143,12 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
 
 def _file_candidate(path: Path, display: str, settings: Settings) -> Candidate:
     try:
-        path.stat()
+        mode = path.stat().st_mode
     except OSError:
         return Candidate(path, display, settings, _link_problem(path))
+    if not stat.S_ISREG(mode):
+        # A FIFO or a device named on the command line: reading it would block or never end.
+        return Candidate(path, display, settings, "not a regular file; it was not analysed")
     return Candidate(path, display, settings)
 
 

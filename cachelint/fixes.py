@@ -126,6 +126,8 @@ def write_atomic(path: Path, expected: bytes, data: bytes) -> None:
 
     Raises ChangedOnDisk when the file no longer holds `expected` (an editor saved it meanwhile).
     """
+    # Through a symlink its target is fixed; replacing the link itself would turn it into a copy.
+    path = Path(os.path.realpath(path))
     if path.read_bytes() != expected:
         raise ChangedOnDisk(f"{path} changed while it was being fixed; it was not written")
     mode = path.stat().st_mode & 0o7777

@@ -46,6 +46,8 @@ def notebook_text(data: bytes) -> NotebookText:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BrokenNotebook(f"not a valid notebook: {exc}") from None
+    except RecursionError:
+        raise BrokenNotebook("not a valid notebook: its JSON is nested too deeply") from None
     cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(cells, list):
         raise BrokenNotebook("not a valid notebook: it has no list of cells")
@@ -55,6 +57,8 @@ def notebook_text(data: bytes) -> NotebookText:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
+        if isinstance(source, list) and not all(isinstance(line, str) for line in source):
+            raise BrokenNotebook("not a valid notebook: a code cell's source is not text")
         text = "".join(source) if isinstance(source, list) else source if isinstance(source, str) else ""
         starts.append(len(lines) + 1)
         cell_lines = text.split("\n")

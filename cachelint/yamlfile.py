@@ -60,10 +60,16 @@ def load_yaml_text(text: str, filename: str) -> Doc:
         raise DataError(filename, line, f"invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise DataError(filename, None, f"invalid YAML: {exc}") from None
+    except RecursionError:  # the pure-Python composer, where libyaml is missing
+        raise DataError(filename, None, "invalid YAML: nested too deeply") from None
     lines: dict[tuple[Any, ...], int] = {}
     if node is None:
         return Doc(filename, None, lines)
-    data = _to_data(node, (), lines, filename, set(), yaml.constructor.SafeConstructor())
+    try:
+        data = _to_data(node, (), lines, filename, set(), yaml.constructor.SafeConstructor())
+    except RecursionError:
+        # libyaml allows 1,000 levels; converting them recursively needs more than Python has.
+        raise DataError(filename, None, "invalid YAML: nested too deeply") from None
     return Doc(filename, data, lines)
 
 

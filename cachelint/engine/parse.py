@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import ast
 import io
+import re
+import threading
 import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import libcst as cst
+
+# libcst's native parser recurses once per nesting level and once per operand of an `and`/`or`
+# chain (which Python keeps flat). On deep input it takes minutes, and when its stack runs out it
+# crashes the whole process (SIGSEGV). So it is given only text that Python accepts or refuses
+# for another reason than nesting, and it runs in a thread whose stack holds MAX_BOOL_OPERANDS
+# operands (about 2.6 KB each; address space only, used when needed).
+PARSER_STACK_BYTES = 1024 * 1024 * 1024
+MAX_BOOL_OPERANDS = 250_000
+_BOOL_OPERATOR = re.compile(r"\b(?:and|or)\b")
+# Python's own nesting limits, the same in every version (newer syntax is never refused so).
+_NESTING_ERRORS = ("too many nested parentheses", "too many levels of indentation")
+TOO_DEEP = "file is too deeply nested to parse; it was not analysed"
 
 
 @dataclass(frozen=True)
@@ -47,14 +61,44 @@ def parse(text: str) -> cst.Module | ParseProblem:
     """Parse with libcst; a syntax error becomes a CL001 problem with its position."""
     import libcst as cst
 
+    python_problem, nesting = _python_check(text)
+    if nesting or len(_BOOL_OPERATOR.findall(text)) > MAX_BOOL_OPERANDS:
+        return python_problem or ParseProblem("CL001", 1, 1, TOO_DEEP)
     try:
-        return cst.parse_module(text)
+        return _parse_in_large_stack(text)
     except cst.ParserSyntaxError as exc:
-        return _python_syntax_error(text) or ParseProblem(
-            "CL001", exc.raw_line, exc.raw_column + 1, f"syntax error: {_clean(exc.message)}; the file was not analysed"
-        )
+        if python_problem is None:
+            # Python accepts the file; only libcst cannot read it (for instance 20,000 strings in a row).
+            return ParseProblem("CL001", exc.raw_line, exc.raw_column + 1, f"libcst cannot parse this file, which Python accepts: {_clean(exc.message)}; it was not analysed")
+        return python_problem
     except (RecursionError, MemoryError):
-        return ParseProblem("CL001", 1, 1, "file is too deeply nested to parse; it was not analysed")
+        return ParseProblem("CL001", 1, 1, TOO_DEEP)
+
+
+def _parse_in_large_stack(text: str) -> cst.Module:
+    """libcst's parse in a thread with a PARSER_STACK_BYTES stack; its exception is re-raised here."""
+    import libcst as cst
+
+    outcome: list[cst.Module | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(cst.parse_module(text))
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+            outcome.append(exc)
+
+    previous = threading.stack_size(PARSER_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="cachelint-parse", daemon=True)
+        thread.start()
+    except RuntimeError:  # no address space for such a stack (`ulimit -v`): parse here instead
+        return cst.parse_module(text)
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def quick_syntax_problem(text: str) -> ParseProblem | None:
@@ -63,21 +107,23 @@ def quick_syntax_problem(text: str) -> ParseProblem | None:
     libcst knows newer syntax than the running interpreter may, so an `ast` failure alone is
     never reported.
     """
-    if _python_syntax_error(text) is None:
+    if _python_check(text)[0] is None:
         return None
     result = parse(text)
     return result if isinstance(result, ParseProblem) else None
 
 
-def _python_syntax_error(text: str) -> ParseProblem | None:
-    """Python's own message and position, which users know better than libcst's."""
+def _python_check(text: str) -> tuple[ParseProblem | None, bool]:
+    """Python's verdict (its message and position, which users know better than libcst's), and
+    whether it refused the text for its nesting."""
     try:
         compile(text, "<cachelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
-        return ParseProblem("CL001", exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}; the file was not analysed")
+        problem = ParseProblem("CL001", exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}; the file was not analysed")
+        return problem, exc.msg in _NESTING_ERRORS
     except (ValueError, RecursionError, MemoryError):
-        return ParseProblem("CL001", 1, 1, "file cannot be parsed (too deeply nested or too large); it was not analysed")
-    return None
+        return ParseProblem("CL001", 1, 1, "file cannot be parsed (too deeply nested or too large); it was not analysed"), True
+    return None, False
 
 
 def _clean(message: str) -> str:

@@ -114,7 +114,9 @@ class _Syntactic:
     def __enter__(self) -> None:
         self.start = self.state.offset
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if exc_type is not None:
+            return  # code generation failed (RecursionError on a deep tree): its nodes were never recorded
         offsets = self.state.offsets
         start = offsets[id(self.start_node)][1] if self.start_node is not None else self.start
         end = offsets[id(self.end_node)][2] if self.end_node is not None else self.state.offset
