@@ -65,19 +65,19 @@ def request_checks(fp: Fingerprint, prev: Fingerprint | None, facts: ModelFacts 
             out.append(Finding("ttl-order-violation", "CL403", "high", f"a ttl=1h breakpoint at {fp.label(bp.segment)} comes after a 5m one: longer TTLs must come first (HTTP 400)"))
             break
     if bps and facts is not None and fp.provider != "openai":
-        for bp in sorted(bps, key=lambda b: b.block):
-            tokens = _tokens(fp, bp.block)
-            if tokens < facts.min_tokens_low:
-                out.append(
-                    Finding(
-                        "breakpoint-below-minimum",
-                        "CL404",
-                        "info",
-                        f"the breakpoint at {fp.label(bp.segment)} covers ~{tokens:,} tokens, below the {facts.min_tokens_low:,}-token "
-                        f"minimum for {fp.model} ({facts.where}): it caches nothing",
-                    )
+        # A longer prefix has at least as many tokens: only the earliest breakpoint can fall short.
+        first = min(bps, key=lambda b: b.block)
+        tokens = _tokens(fp, first.block)
+        if tokens < facts.min_tokens_low:
+            out.append(
+                Finding(
+                    "breakpoint-below-minimum",
+                    "CL404",
+                    "info",
+                    f"the breakpoint at {fp.label(first.segment)} covers ~{tokens:,} tokens, below the {facts.min_tokens_low:,}-token "
+                    f"minimum for {fp.model} ({facts.where}): it caches nothing",
                 )
-                break
+            )
     if prev is not None and bps and prev.breakpoints:
         last, prev_last = max(b.block for b in bps), max(b.block for b in prev.breakpoints)
         lookback = facts.lookback_blocks if facts is not None and facts.lookback_blocks else 20

@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from cachelint.runtime.redact import redact
 from cachelint.runtime.segments import MESSAGES, PARAMS, SYSTEM, TOOLS, Fingerprint
 from cachelint.runtime.serialize import hex64, loads
 
@@ -60,7 +61,7 @@ class DriftReport:
     old_hash: str
     new_hash: str
     fix: str
-    diff: str | None = None  # only when the tracker keeps text
+    diff: str | None = None  # only when the tracker keeps text; secrets redacted
 
     @property
     def reason(self) -> str:
@@ -282,7 +283,7 @@ def _json_path(prev: Fingerprint, cur: Fingerprint, i: int) -> str:
         return ""
     path = _first_path(a, b, "")
     # A bare "(value)" says nothing the segment label does not; the byte range is more useful.
-    return "" if path in ("(value)", "(type)") else path.lstrip(".")
+    return "" if path in ("(value)", "(type)") else redact(path.lstrip("."))  # keys are prompt text too
 
 
 def _first_path(a: Any, b: Any, path: str) -> str:
@@ -314,6 +315,12 @@ def text_diff(prev: Fingerprint, cur: Fingerprint, i: int, context: int = 60, ma
     if a is None or b is None:
         return None
     old, new = _as_text(a), _as_text(b)
+    if old == new:  # the change is outside the text of a text block: show the JSON
+        old, new = json.dumps(a, indent=2, ensure_ascii=False), json.dumps(b, indent=2, ensure_ascii=False)
+    # Redacted before the window is cut, so a window never shows part of a secret.
+    old, new = redact(old), redact(new)
+    if old == new:
+        return "  (the change is inside text redacted as a secret)"
     if old.count("\n") < 3 and new.count("\n") < 3:
         start = 0
         while start < min(len(old), len(new)) and old[start] == new[start]:

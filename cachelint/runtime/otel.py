@@ -5,11 +5,14 @@ collectors aggregate them. Without the package (or an SDK configured) this costs
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 logger = logging.getLogger("cachelint")
 
 _state: dict[str, Any] | None = None
+_RECHECK_SECONDS = 1.0
+_checked: tuple[float, bool] | None = None  # (monotonic time, answer) of the last look
 
 
 def _instruments() -> dict[str, Any]:
@@ -32,13 +35,24 @@ def _instruments() -> dict[str, Any]:
 
 
 def active() -> bool:
-    """True when an OpenTelemetry SDK is configured (the API alone only has no-op providers)."""
+    """True when an OpenTelemetry SDK is configured (the API alone only has no-op providers).
+
+    Asking OpenTelemetry costs microseconds on every call, so the answer is kept: a True one for
+    good (the global providers can be set only once), a False one for a second, so an SDK set up
+    after the first calls is still found.
+    """
+    global _checked
+    now = time.monotonic()
+    if _checked is not None and (_checked[1] or 0 <= now - _checked[0] < _RECHECK_SECONDS):
+        return _checked[1]
     inst = _instruments()
     if not inst:
-        return False
-    trace = inst["trace"]
-    provider = trace.get_tracer_provider()
-    return type(provider).__name__ not in ("ProxyTracerProvider", "NoOpTracerProvider") or inst["metrics_configured"]()
+        found = False
+    else:
+        provider = inst["trace"].get_tracer_provider()
+        found = type(provider).__name__ not in ("ProxyTracerProvider", "NoOpTracerProvider") or inst["metrics_configured"]()
+    _checked = (now, found)
+    return found
 
 
 def emit(record: dict[str, Any]) -> None:

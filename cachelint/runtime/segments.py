@@ -15,10 +15,12 @@ drift; their positions are recorded separately for the breakpoint checks.
 from __future__ import annotations
 
 import struct
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from cachelint.runtime.serialize import dumps, hash_bytes, loads
+from cachelint.runtime.serialize import Hasher, dumps, hash_bytes, loads
 
 TOOLS, SYSTEM, MESSAGES, PARAMS = "tools", "system", "messages", "params"
 _SEED = {TOOLS: 1, SYSTEM: 2, MESSAGES: 3, PARAMS: 4}
@@ -58,6 +60,7 @@ class Fingerprint:
     chain: list[int] = field(default_factory=list)
     msg_chain: list[int] = field(default_factory=list)  # chain over the conversation turns alone
     msg_start: int = 0
+    turn_start: int = 0  # the first message after leading system/developer messages (OpenAI chat)
     fields: dict[int, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # tool -> field hashes
     chunks: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # (segment, part) -> 1 KiB hashes
     texts: dict[int, list[bytes]] | None = None  # segment -> serialized blocks, only with keep_text
@@ -102,10 +105,6 @@ class Fingerprint:
     def bytes_before(self, i: int) -> int:
         return sum(self.sizes[:i])
 
-    def block_end(self, i: int) -> int:
-        """Blocks up to and including segment i."""
-        return sum(self.blocks[: i + 1])
-
 
 # Derived hashes (a tool's per-field hashes, a long segment's 1 KiB chunk hashes) depend only on
 # the segment's bytes, so they are cached by segment hash: a tool or system prompt sent on every
@@ -115,8 +114,8 @@ _FIELDS: dict[int, tuple[tuple[str, int], ...]] = {}
 _CHUNKS: dict[int, tuple[int, ...]] = {}
 
 
-def _remember_derived(cache: dict[int, Any], key: int, value: Any) -> None:
-    if len(cache) >= _DERIVED_MAX:
+def _remember_derived(cache: dict[Any, Any], key: Any, value: Any, limit: int = _DERIVED_MAX) -> None:
+    if len(cache) >= limit:
         cache.clear()
     cache[key] = value
 
@@ -130,10 +129,97 @@ def _chunk_hashes(segment_hash: int, b: bytes) -> tuple[int, ...]:
     return found
 
 
+# Most of a request repeats an earlier one: the same tool list, and the previous turn's history
+# plus a few new messages. Serializing a whole section is one C call, while processing it segment
+# by segment costs microseconds per segment in Python, so repeated parts are recognized by their
+# bytes and their processed form is copied instead of rebuilt:
+# - a tool list, by the hash of its serialization;
+# - the leading messages, by comparing the serialized message list with that of a recent request
+#   that began with the same message: equal bytes up to one of that request's last two message
+#   boundaries mean equal messages up to there, so their segments are copied from it.
+# Entries are never mutated once stored, so threads share them; both caches are bounded.
+_SECTIONS_MAX = 256
+_RUN_KEYS_MAX = 64
+_RUNS_PER_KEY = 2
+
+
+@dataclass(frozen=True)
+class _Section:
+    """What processing one tool list appended to a builder, relative to where it started."""
+
+    keys: tuple[tuple[str, Any, str | None], ...]
+    hashes: tuple[int, ...]
+    sizes: tuple[int, ...]
+    blocks: tuple[int, ...]
+    texts: tuple[list[bytes], ...] | None
+    chunks: tuple[tuple[int, int, tuple[int, ...]], ...]  # (segment, part, 1 KiB hashes)
+    fields: tuple[tuple[int, tuple[tuple[str, int], ...]], ...]
+    marks: tuple[tuple[int, int, str], ...]  # (segment, block, ttl)
+    n_blocks: int
+
+
+@dataclass(frozen=True)
+class _MessageRun:
+    """A fingerprinted message list, kept as the starting point of a later request's."""
+
+    fp: Fingerprint
+    block0: int  # cache blocks before the messages in fp
+    count: int  # messages (at least two)
+    ends: tuple[int, int]  # offsets in the serialized list just after messages[-2] and messages[-1]
+    prefix_hashes: tuple[int, int]  # hashes of the serialized list up to those offsets
+    keep_text: bool
+
+
+_SECTIONS: dict[tuple[int, bool], _Section] = {}
+_RUNS: OrderedDict[int, list[_MessageRun]] = OrderedDict()
+_RUNS_LOCK = threading.Lock()
+_COMMA, _CLOSE = ord(","), ord("]")
+
+
+def _find_run(key: int, raw: bytes, keep_text: bool) -> tuple[_MessageRun | None, int, Any]:
+    """A run whose first k messages serialize exactly like the first k of `raw`, k, and a Hasher
+    fed with `raw` up to the end of those k messages (None when no run matches)."""
+    with _RUNS_LOCK:
+        runs = list(_RUNS.get(key, ()))
+    view = memoryview(raw)
+    for run in runs:
+        if run.keep_text != keep_text:
+            continue
+        for k, end, expected in ((run.count, run.ends[1], run.prefix_hashes[1]), (run.count - 1, run.ends[0], run.prefix_hashes[0])):
+            # The byte after a message boundary is a comma or the closing bracket.
+            if end < len(raw) and raw[end] in (_COMMA, _CLOSE):
+                hasher = Hasher()
+                hasher.update(view[:end])
+                if hasher.intdigest() == expected:
+                    return run, k, hasher
+    return None, 0, None
+
+
+def _store_run(key: int, run: _MessageRun, replaces: _MessageRun | None) -> None:
+    with _RUNS_LOCK:
+        runs = [r for r in _RUNS.get(key, ()) if r is not replaces]
+        _RUNS[key] = [run, *runs][:_RUNS_PER_KEY]
+        _RUNS.move_to_end(key)
+        while len(_RUNS) > _RUN_KEYS_MAX:
+            _RUNS.popitem(last=False)
+
+
+def _touch_run(key: int) -> None:
+    with _RUNS_LOCK:
+        if key in _RUNS:
+            _RUNS.move_to_end(key)
+
+
 class _Builder:
     def __init__(self, provider: str, api: str, model: str | None, keep_text: bool) -> None:
         self.fp = Fingerprint(provider=provider, api=api, model=model, texts={} if keep_text else None)
+        self.keep_text = keep_text
         self.block_count = 0
+        # Messages copied from an earlier request's run (the run, how many, the Hasher fed up to
+        # their end), and what finish() needs to store this request's own run: (key, serialized
+        # list, messages).
+        self._reused: tuple[_MessageRun, int, Any] | None = None
+        self._pending: tuple[int, bytes, list[Any] | tuple[Any, ...]] | None = None
 
     # -- markers ------------------------------------------------------------------------------
 
@@ -186,6 +272,13 @@ class _Builder:
     def tools(self, tools: Any) -> None:
         if not isinstance(tools, (list, tuple)):
             return
+        key = (hash_bytes(dumps(tools)), self.keep_text)
+        section = _SECTIONS.get(key)
+        if section is not None:
+            self._replay(section)
+            return
+        fp = self.fp
+        seg0, block0, marks0 = len(fp.hashes), self.block_count, len(fp.breakpoints)
         n = 0
         for tool in tools:
             ttl = self._cache_point(tool)
@@ -205,6 +298,45 @@ class _Builder:
             if ttl:
                 self._mark(ttl)
             n += 1
+        section = self._capture(seg0, block0, marks0)
+        if section is not None:
+            _remember_derived(_SECTIONS, key, section, _SECTIONS_MAX)
+
+    def _capture(self, seg0: int, block0: int, marks0: int) -> _Section | None:
+        """The segments added since (seg0, block0, marks0), positions relative to those."""
+        fp = self.fp
+        marks = fp.breakpoints[marks0:]
+        if any(bp.block == block0 for bp in marks):
+            return None  # a marker ahead of the first tool sits on an earlier section's segment
+        return _Section(
+            keys=tuple(fp.keys[seg0:]),
+            hashes=tuple(fp.hashes[seg0:]),
+            sizes=tuple(fp.sizes[seg0:]),
+            blocks=tuple(fp.blocks[seg0:]),
+            texts=None if fp.texts is None else tuple(fp.texts[i] for i in range(seg0, len(fp.hashes))),
+            chunks=tuple((i - seg0, j, c) for (i, j), c in fp.chunks.items() if i >= seg0),
+            fields=tuple((i - seg0, f) for i, f in fp.fields.items() if i >= seg0),
+            marks=tuple((bp.segment - seg0, bp.block - block0, bp.ttl) for bp in marks),
+            n_blocks=self.block_count - block0,
+        )
+
+    def _replay(self, section: _Section) -> None:
+        fp = self.fp
+        seg0, block0 = len(fp.hashes), self.block_count
+        fp.keys.extend(section.keys)
+        fp.hashes.extend(section.hashes)
+        fp.sizes.extend(section.sizes)
+        fp.blocks.extend(section.blocks)
+        if fp.texts is not None and section.texts is not None:
+            for i, raw in enumerate(section.texts, seg0):
+                fp.texts[i] = raw
+        for i, j, c in section.chunks:
+            fp.chunks[(seg0 + i, j)] = c
+        for i, f in section.fields:
+            fp.fields[seg0 + i] = f
+        for i, block, ttl in section.marks:
+            fp.breakpoints.append(Breakpoint(seg0 + i, block0 + block, ttl))
+        self.block_count += section.n_blocks
 
     def system(self, system: Any) -> None:
         if system is None:
@@ -231,12 +363,22 @@ class _Builder:
             messages = [messages]
         if not isinstance(messages, (list, tuple)):
             return
-        # The hot loop of the whole companion (hundreds of messages per request): the common
-        # shape {"role", "content"} without markers is handled inline with local names; anything
-        # else goes through _message().
+        start = 0
+        if len(messages) > 1:
+            raw = dumps(messages)
+            key = hash_bytes(dumps(messages[0]))
+            run, start, hasher = _find_run(key, raw, self.keep_text)
+            if run is not None:
+                self._copy_messages(run, start)
+                self._reused = (run, start, hasher)
+            self._pending = (key, raw, messages)
+        # The hot loop of the whole companion (hundreds of messages per request on a first call):
+        # the common shape {"role", "content"} without markers is handled inline with local
+        # names; anything else goes through _message().
         keys, hashes, sizes, blocks, texts, chunks = fp.keys, fp.hashes, fp.sizes, fp.blocks, fp.texts, fp.chunks
         seed = _SEED[MESSAGES]
-        for n, message in enumerate(messages):
+        for n in range(start, len(messages)):
+            message = messages[n]
             if type(message) is not dict or len(message) != 2 or type(message.get("role")) is not str or "content" not in message:
                 self._message(n, message)
                 continue
@@ -303,6 +445,27 @@ class _Builder:
         for ttl in marks:
             self._mark(ttl)
 
+    def _copy_messages(self, run: _MessageRun, k: int) -> None:
+        """Append the first k message segments of `run`, moved to this request's positions."""
+        fp, src = self.fp, run.fp
+        s0, end = src.msg_start, src.msg_start + k
+        shift = fp.msg_start - s0
+        fp.keys.extend(src.keys[s0:end])
+        fp.hashes.extend(src.hashes[s0:end])
+        fp.sizes.extend(src.sizes[s0:end])
+        fp.blocks.extend(src.blocks[s0:end])
+        if fp.texts is not None and src.texts is not None:
+            for i in range(s0, end):
+                fp.texts[i + shift] = src.texts[i]
+        for (i, j), c in src.chunks.items():
+            if s0 <= i < end:
+                fp.chunks[(i + shift, j)] = c
+        block_shift = self.block_count - run.block0
+        for bp in src.breakpoints:
+            if s0 <= bp.segment < end and not bp.auto:
+                fp.breakpoints.append(Breakpoint(bp.segment + shift, bp.block + block_shift, bp.ttl))
+        self.block_count += sum(src.blocks[s0:end])
+
     def _strip_content(self, content: list[Any], marks: list[str]) -> list[Any]:
         out = []
         for block in content:
@@ -321,20 +484,58 @@ class _Builder:
 
     def finish(self) -> Fingerprint:
         fp = self.fp
-        chain = 0
-        for h in fp.hashes:
-            chain = hash_bytes(_PACK(chain, h))
-            fp.chain.append(chain)
+        hashes, chain = fp.hashes, fp.chain
+        start = fp.msg_start
+        reused = self._reused
+        if reused is not None and hashes[:start] == reused[0].fp.hashes[: reused[0].fp.msg_start]:
+            # Same segments before the messages, so the same chain through the copied ones.
+            chain.extend(reused[0].fp.chain[: start + reused[1]])
+        c = chain[-1] if chain else 0
+        for h in hashes[len(chain) :]:
+            c = hash_bytes(_PACK(c, h))
+            chain.append(c)
         # The messages-only chain skips leading system/developer messages (OpenAI chat keeps its
         # system prompt there), so a changed system prompt still finds its conversation.
-        start = fp.msg_start
         while start < len(fp.keys) and fp.keys[start][2] in ("system", "developer"):
             start += 1
-        chain = 0
-        for h in fp.hashes[start:]:
-            chain = hash_bytes(_PACK(chain, h))
-            fp.msg_chain.append(chain)
+        fp.turn_start = start
+        msg_chain = fp.msg_chain
+        c = 0
+        if reused is not None and reused[1] > start - fp.msg_start:
+            # The copied messages include the first one after the skipped ones, so the skipped
+            # ones are the same as in the run, and so is the chain over the copied rest.
+            msg_chain.extend(reused[0].fp.msg_chain[: reused[1] - (start - fp.msg_start)])
+            c = msg_chain[-1]
+        for h in hashes[start + len(msg_chain) :]:
+            c = hash_bytes(_PACK(c, h))
+            msg_chain.append(c)
+        if self._pending is not None:
+            self._keep_run(*self._pending)
         return fp
+
+    def _keep_run(self, key: int, raw: bytes, messages: list[Any] | tuple[Any, ...]) -> None:
+        """Keep this request's messages as the starting point for the next request's."""
+        fp = self.fp
+        reused = self._reused
+        if reused is not None and reused[1] == reused[0].count == len(messages):
+            _touch_run(key)  # the same messages again: the stored run still describes them
+            return
+        last = dumps(messages[-1])
+        end = len(raw) - 1
+        cut = end - len(last) - 1
+        if cut <= 0 or raw[cut] != _COMMA or raw[cut + 1 : end] != last:
+            return  # the list's bytes are not its elements' bytes (a serializer fallback): no run
+        view = memoryview(raw)
+        fed = reused[0].ends[reused[1] - reused[0].count + 1] if reused is not None else 0
+        if reused is not None and fed <= cut:
+            hasher = reused[2]  # already fed up to the copied messages' end: feed only the rest
+        else:
+            hasher, fed = Hasher(), 0
+        hasher.update(view[fed:cut])
+        before_last = hasher.intdigest()
+        hasher.update(view[cut:end])
+        run = _MessageRun(fp, sum(fp.blocks[: fp.msg_start]), len(messages), (cut, end), (before_last, hasher.intdigest()), self.keep_text)
+        _store_run(key, run, reused[0] if reused is not None else None)
 
 
 def _tool_name(tool: Any) -> str | None:

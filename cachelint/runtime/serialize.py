@@ -9,7 +9,6 @@ hashes are only compared within one process or one log, where a single serialize
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any, Callable
 
@@ -17,6 +16,7 @@ import xxhash
 
 HASH_NAME = "xxh3_64"
 hash_bytes: Callable[..., int] = xxhash.xxh3_64_intdigest
+Hasher = xxhash.xxh3_64  # the same hash fed in parts: update(), then intdigest() at any point
 
 
 def _default(value: Any) -> Any:
@@ -32,21 +32,37 @@ def _default(value: Any) -> Any:
     return f"<{type(value).__name__}>"
 
 
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def _json_dumps(value: Any) -> bytes:
+    return _encoder.encode(value).encode("utf-8")
+
+
 try:
     import orjson
 
-    # A partial of the C function: this runs once per segment, hundreds of times per request.
-    dumps: Callable[[Any], bytes] = functools.partial(orjson.dumps, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    _orjson_dumps = orjson.dumps
+    _NON_STR_KEYS = orjson.OPT_NON_STR_KEYS
+
+    def dumps(value: Any) -> bytes:
+        """Compact JSON bytes of `value`, keys in insertion order."""
+        try:
+            return _orjson_dumps(value, default=_default)
+        except TypeError:
+            pass
+        # Rare shapes, each refused by the faster way above: dict keys that are not strings
+        # (the option costs 3x on every dict, so it is not the default), then what orjson refuses
+        # but the SDKs' stdlib json accepts (integers beyond 64 bits, nesting beyond 254 levels).
+        try:
+            return _orjson_dumps(value, default=_default, option=_NON_STR_KEYS)
+        except TypeError:
+            return _json_dumps(value)
 
     loads: Callable[[bytes | str], Any] = orjson.loads
     SERIALIZER = "orjson"
 except ImportError:  # pragma: no cover - exercised only without orjson
-    _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
-
-    def dumps(value: Any) -> bytes:
-        """Compact JSON bytes of `value`, keys in insertion order."""
-        return _encoder.encode(value).encode("utf-8")
-
+    dumps = _json_dumps
     loads = json.loads
     SERIALIZER = "json"
 

@@ -9,7 +9,8 @@ Conversations are found, in order, by the `conversation=` argument, the enclosin
 `with cachelint.conversation(...)` block, the `watch(conversation=...)` default, and otherwise
 automatically by longest shared prefix:
 
-1. the chain hash at each message boundary of every conversation's latest request is indexed; the
+1. the chain hash at each message boundary of every conversation's latest request is indexed
+   (from the first turn: leading system messages of an OpenAI chat are the app's shared head); the
    new request's boundaries are looked up from last to first, and the first hit is its parent
    (plain append-only growth, or a rewrite somewhere in the history);
 2. failing that, the same over a chain of the messages alone, so a request whose tools or system
@@ -37,9 +38,11 @@ from typing import Any, Callable
 
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 from cachelint.runtime import checks as checks_mod
-from cachelint.runtime.accounting import Usage, cost_of, miss_premium, usage_from
+from cachelint.runtime import otel
+from cachelint.runtime.accounting import Cost, Usage, cost_of, miss_premium, usage_from
 from cachelint.runtime.context import current_conversation
 from cachelint.runtime.drift import DriftReport, build_report, classify
+from cachelint.runtime.errors import InternalErrors
 from cachelint.runtime.logsink import JsonLinesSink, LogTarget, sink_for
 from cachelint.runtime.segments import MESSAGES, SYSTEM, TOOLS, Fingerprint, fingerprint
 from cachelint.runtime.serialize import HASH_NAME, SERIALIZER, hex64
@@ -126,10 +129,16 @@ class Call:
             if self.finished:
                 return
             self.finished = True
+        # The companion never breaks the caller; an unreadable usage still leaves a log line.
         try:
-            self.tracker._finish(self, usage if isinstance(usage, Usage) else usage_from(usage), error)
-        except Exception:  # the companion never breaks the caller
-            logger.exception("cachelint: internal error while recording usage")
+            normalized = usage if isinstance(usage, Usage) else usage_from(usage)
+        except Exception:
+            self.tracker.errors("cachelint: cannot read the response's usage")
+            normalized = None
+        try:
+            self.tracker._finish(self, normalized, error)
+        except Exception:
+            self.tracker.errors("cachelint: internal error while recording usage")
 
 
 class PrefixTracker:
@@ -157,6 +166,7 @@ class PrefixTracker:
         self._ids = itertools.count(1)
         self._auto = itertools.count(1)
         self._facts: dict[tuple[str, str | None], ModelFacts | None] = {}
+        self.errors = InternalErrors()  # the companion's own failures: logged, counted, never raised
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -267,7 +277,9 @@ class PrefixTracker:
         return conv
 
     def _match(self, fp: Fingerprint) -> str | None:
-        start = fp.msg_start
+        # Boundaries from the first turn on: a system message that opens an OpenAI chat is head
+        # content shared by every conversation of an app, like Anthropic's system section.
+        start = fp.turn_start
         for k in range(len(fp) - 1, start - 1, -1):
             hit = self._by_boundary.get(fp.chain[k])
             if hit is not None:
@@ -276,7 +288,7 @@ class PrefixTracker:
             hit = self._by_messages.get(fp.msg_chain[k])
             if hit is not None and (k >= 1 or self._one_head_section_kept(hit, fp)):
                 return hit
-        if fp.n_messages:
+        if start < len(fp):
             hit = self._by_message.get(fp.hashes[start])
             if hit is not None:
                 last = self._conversations[hit].last
@@ -298,11 +310,11 @@ class PrefixTracker:
     def _remember(self, conv: _Conversation, fp: Fingerprint) -> None:
         last = conv.last
         conv.last = fp
-        start = fp.msg_start
-        if last is not None and len(last) <= len(fp) and last.msg_start == start and last.chain and fp.chain[len(last) - 1] == last.head:
+        start = fp.turn_start
+        if last is not None and len(last) <= len(fp) and last.turn_start == start and last.chain and fp.chain[len(last) - 1] == last.head:
             # Append-only growth (the usual turn): every old key is still valid; add the new ones.
-            n, m = len(last) - start, len(last.msg_chain)
-            additions = ((self._by_boundary, conv.boundary_keys, fp.chain[start + n :]), (self._by_messages, conv.message_keys, fp.msg_chain[m:]), (self._by_message, conv.first_keys, fp.hashes[start + n :]))
+            n, m = max(len(last), start), len(last.msg_chain)
+            additions = ((self._by_boundary, conv.boundary_keys, fp.chain[n:]), (self._by_messages, conv.message_keys, fp.msg_chain[m:]), (self._by_message, conv.first_keys, fp.hashes[n:]))
             for index, keys, new in additions:
                 for key in new:
                     index[key] = conv.id
@@ -338,6 +350,28 @@ class PrefixTracker:
         return miss_premium(facts, ttl)
 
     def _finish(self, call: Call, usage: Usage | None, error: BaseException | str | None) -> None:
+        try:
+            cost, findings = self._account(call, usage, error)
+        except Exception:
+            # Accounting is the companion's own business: the call is still logged, without costs.
+            self.errors("cachelint: internal error while accounting a call")
+            cost, findings = None, list(call.findings)
+        call.usage = usage
+        sink = call.sink
+        export = otel.active()
+        if sink is None and not export:
+            return  # nobody reads the record: do not build it
+        record = self._record(call, usage, cost, findings, error)
+        if sink is not None:
+            try:
+                sink.write(record)
+            except Exception:
+                self.errors("cachelint: cannot write the log line")
+        if export:
+            otel.emit(record)
+
+    def _account(self, call: Call, usage: Usage | None, error: BaseException | str | None) -> tuple[Cost | None, list[checks_mod.Finding]]:
+        """Add the call to its conversation's totals; its cost and every finding about it."""
         fp = call.fingerprint
         facts = self.facts(fp)
         findings = list(call.findings)
@@ -371,27 +405,13 @@ class PrefixTracker:
                     conv.last_usage = usage
                 if cost is not None:
                     drift_lost = (call.drift.cost_lost or 0.0) if call.drift else 0.0
-                    cost = type(cost)(cost.actual, cost.no_cache, lost + drift_lost)
+                    cost = Cost(cost.actual, cost.no_cache, lost + drift_lost)
         for f in findings:
             if f not in call.findings:
                 logger.info("cachelint: %s [%s] %s", call.conversation, f.name, f.message)
-        call.usage = usage
-        from cachelint.runtime import otel
+        return cost, findings
 
-        sink = call.sink
-        export = otel.active()
-        if sink is None and not export:
-            return  # nobody reads the record: do not build it
-        record = self._record(call, usage, cost, findings, error)
-        if sink is not None:
-            try:
-                sink.write(record)
-            except Exception:
-                logger.exception("cachelint: cannot write the log line")
-        if export:
-            otel.emit(record)
-
-    def _record(self, call: Call, usage: Usage | None, cost: Any, findings: list[checks_mod.Finding], error: Any) -> dict[str, Any]:
+    def _record(self, call: Call, usage: Usage | None, cost: Cost | None, findings: list[checks_mod.Finding], error: Any) -> dict[str, Any]:
         fp = call.fingerprint
         sections = {}
         for section in (TOOLS, SYSTEM, MESSAGES):

@@ -3,6 +3,7 @@ and openai, and a botocore `before-send` handler for boto3. No network anywhere.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import io
 import json
@@ -176,8 +177,29 @@ class RawBody:
         pass
 
 
+INVOKE_METRICS = {"inputTokenCount": 15, "outputTokenCount": 3, "invocationLatency": 40, "firstByteLatency": 20, "cacheReadInputTokenCount": 1200, "cacheWriteInputTokenCount": 0}
+
+
+def invoke_stream_events(request_body: Any) -> list[dict[str, Any]]:
+    """InvokeModelWithResponseStream events: Claude's stream events (each a `chunk` of base64 JSON)
+    for a Claude body, ending with Bedrock's invocation metrics; other models' generation chunks
+    carry the usage in those metrics only."""
+    body = json.loads(request_body)
+    if "anthropic_version" not in body:
+        return [{"generation": "Hi", "stop_reason": None}, {"generation": "", "stop_reason": "stop", "amazon-bedrock-invocationMetrics": INVOKE_METRICS}]
+    usage = {"input_tokens": 15, "cache_read_input_tokens": 1200, "cache_creation_input_tokens": 0, "output_tokens": 1}
+    return [
+        {"type": "message_start", "message": {**anthropic_message("claude", usage), "content": [], "stop_reason": None}},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": 3}},
+        {"type": "message_stop", "amazon-bedrock-invocationMetrics": INVOKE_METRICS},
+    ]
+
+
 def bedrock_responder(usage: dict[str, Any] | None = None, status: int = 200) -> tuple[list[bytes], Callable[..., Any]]:
-    """A `before-send` handler answering Converse, ConverseStream and InvokeModel; records bodies."""
+    """A `before-send` handler answering Converse, ConverseStream, InvokeModel and
+    InvokeModelWithResponseStream; records bodies."""
     from botocore.awsrequest import AWSResponse
 
     sent: list[bytes] = []
@@ -188,6 +210,9 @@ def bedrock_responder(usage: dict[str, Any] | None = None, status: int = 200) ->
         if status != 200:
             data = json.dumps({"message": "boom"}).encode()
             return AWSResponse(url, status, {"x-amzn-errortype": "ValidationException", "content-type": "application/json"}, RawBody(data))
+        if url.endswith("/invoke-with-response-stream"):
+            frames = b"".join(event_frame("chunk", {"bytes": base64.b64encode(json.dumps(e).encode()).decode()}) for e in invoke_stream_events(request.body))
+            return AWSResponse(url, 200, {"content-type": "application/vnd.amazon.eventstream"}, RawBody(frames))
         if url.endswith("/converse-stream"):
             frames = b"".join(
                 [

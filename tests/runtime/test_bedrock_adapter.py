@@ -47,6 +47,37 @@ def test_invoke_model_usage_from_headers_leaves_the_body_unread(monkeypatch):
     assert records[-1]["api"] == "messages" and records[-1]["model"] == MODEL
 
 
+INVOKE_BODY = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "system": "You triage tickets. " * 300, "messages": [{"role": "user", "content": "q"}]}
+
+
+def test_invoke_model_with_response_stream_reads_usage_as_the_caller_iterates(monkeypatch):
+    client, sent, records = watched(monkeypatch, on_drift="ignore")
+    reply = client.invoke_model_with_response_stream(modelId=MODEL, body=json.dumps(INVOKE_BODY))
+    assert records == []  # the usage comes at the end of the stream
+    events = [json.loads(event["chunk"]["bytes"]) for event in reply["body"]]
+    assert [e["type"] for e in events] == ["message_start", "content_block_start", "content_block_delta", "message_delta", "message_stop"]
+    assert events[2]["delta"]["text"] == "Hi"
+    assert records[-1]["usage"] == {"uncached": 15, "read": 1200, "write_5m": 0, "write_1h": 0, "output": 3}
+    assert (records[-1]["op"], records[-1]["api"], records[-1]["model"]) == ("invoke_model_with_response_stream", "messages", MODEL)
+    changed = {**INVOKE_BODY, "system": INVOKE_BODY["system"] + "Now: 10:46.", "messages": [*INVOKE_BODY["messages"], {"role": "assistant", "content": "a"}]}
+    for _ in client.invoke_model_with_response_stream(modelId=MODEL, body=json.dumps(changed))["body"]:
+        pass
+    assert records[-1]["drift"]["where"] == "system[0]" and records[-1]["turn"] == 2 and len(sent) == 2
+
+
+def test_invoke_model_with_response_stream_of_another_model_and_an_early_close(monkeypatch):
+    """Usage only in Bedrock's invocation metrics; a stream closed before its end still closes
+    the call, once."""
+    client, _, records = watched(monkeypatch)
+    body = json.dumps({"prompt": "Summarize the ticket.", "max_gen_len": 5})
+    chunks = [json.loads(e["chunk"]["bytes"]) for e in client.invoke_model_with_response_stream(modelId="meta.llama3-8b-instruct-v1:0", body=body)["body"]]
+    assert chunks[0]["generation"] == "Hi"
+    assert records[-1]["usage"] == {"uncached": 15, "read": 1200, "write_5m": 0, "write_1h": 0, "output": 3}
+    stream = client.invoke_model_with_response_stream(modelId=MODEL, body=json.dumps(INVOKE_BODY))["body"]
+    stream.close()
+    assert len(records) == 2 and records[-1]["usage"] is None
+
+
 def test_drift_raise_mode_sends_nothing(monkeypatch):
     client, sent, records = watched(monkeypatch, on_drift="raise")
     client.converse(modelId=MODEL, system=SYSTEM, messages=turn(1))

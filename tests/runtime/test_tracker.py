@@ -216,3 +216,20 @@ def test_log_lines_hold_hashes_not_text(body):
     t.observe(changed, conversation="c")
     assert "hunter2" not in repr(records)
     assert records[-1]["drift"]["where"] == "system[0]" and len(records[-1]["chain_head"]) == 16
+
+
+def test_openai_chats_sharing_a_system_prompt_stay_apart():
+    """Automatic grouping: the system message that opens every chat of an app is shared head
+    content, not a turn, so chats that differ from their first user message on are apart."""
+    t = PrefixTracker()
+    system = {"role": "system", "content": "You answer billing questions. " * 50}
+    a = [system, {"role": "user", "content": "Invoice 1 is wrong"}]
+    b = [system, {"role": "user", "content": "Where is my refund?"}]
+    assert t.observe({"model": "gpt-4o", "messages": a}, provider="openai") is None
+    assert t.observe({"model": "gpt-4o", "messages": b}, provider="openai") is None
+    grown = [*a, {"role": "assistant", "content": "Let me check."}, {"role": "user", "content": "Thanks"}]
+    assert t.observe({"model": "gpt-4o", "messages": grown}, provider="openai") is None
+    assert [s.calls for s in t.stats()] == [1, 2]
+    changed = [{"role": "system", "content": system["content"] + " Be brief."}, *grown[1:], {"role": "user", "content": "And?"}]
+    assert t.observe({"model": "gpt-4o", "messages": changed}, provider="openai").where == "messages[0] rewritten"
+    assert len(t.conversations()) == 2

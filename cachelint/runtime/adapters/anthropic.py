@@ -10,14 +10,11 @@ connection pool. It covers `messages.create`, `messages.stream` and `beta.messag
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from cachelint.runtime.adapters.base import Watcher, finish_quietly
 from cachelint.runtime.adapters.streams import tap_httpx_response
 from cachelint.runtime.tracker import Call
-
-logger = logging.getLogger("cachelint")
 
 
 def platform_of(client: Any) -> str:
@@ -76,7 +73,7 @@ def _begin(watcher: Watcher, request: Any) -> Call | None:
         op = ("beta." if beta else "") + ("messages.stream" if request.stream else "messages.create")
         attempt = int(getattr(request, "retries_taken", 0) or 0)
     except Exception:
-        logger.exception("cachelint: cannot read the request; it goes out unwatched")
+        watcher.errors("cachelint: cannot read the request; it goes out unwatched")
         return None
     return watcher.begin(body, op=op, attempt=attempt)
 
@@ -88,5 +85,5 @@ def _after(call: Call, response: Any) -> None:
             return
         tap_httpx_response(response.http_response, lambda usage: finish_quietly(call, usage or None))
     except Exception:
-        logger.exception("cachelint: cannot read usage from the response")
+        call.tracker.errors("cachelint: cannot read usage from the response")
         finish_quietly(call)

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from cachelint.runtime.context import is_strict
 from cachelint.runtime.drift import DriftReport
-from cachelint.runtime.errors import PrefixDriftError
+from cachelint.runtime.errors import InternalErrors, PrefixDriftError
 from cachelint.runtime.logsink import JsonLinesSink
 from cachelint.runtime.tracker import Call, PrefixTracker
 
@@ -39,6 +39,7 @@ class Watcher:
         self.sink = sink
         self.on_drift = on_drift
         self.provider = provider
+        self.errors = InternalErrors()  # the companion's own failures: logged, counted, never raised
 
     def begin(self, body: Any, *, op: str, api: str | None = None, attempt: int = 0, model: str | None = None) -> Call | None:
         """A Call to finish later, or None when the body cannot be read (the request goes out
@@ -58,7 +59,7 @@ class Watcher:
             )
             self._announce(call)
         except Exception:
-            logger.exception("cachelint: internal error; this request goes out unwatched")
+            self.errors("cachelint: internal error; this request goes out unwatched")
             return None
         if call.drift is not None and (self.on_drift == "raise" or is_strict()):
             call.finish(error="PrefixDriftError")
@@ -75,7 +76,7 @@ class Watcher:
             try:
                 listener(call.drift)
             except Exception:
-                logger.exception("cachelint: drift listener failed")
+                self.errors("cachelint: drift listener failed")
         if self.on_drift == "warn":
             logger.warning("%s", call.drift)
 
@@ -86,4 +87,4 @@ def finish_quietly(call: Call | None, usage: Any = None, error: Any = None) -> N
     try:
         call.finish(usage, error=error)
     except Exception:
-        logger.exception("cachelint: internal error while recording usage")
+        call.tracker.errors("cachelint: internal error while recording usage")

@@ -88,7 +88,7 @@ def _after_call(http_response: Any, parsed: dict[str, Any], context: dict[str, A
         else:
             finish_quietly(call, usage_from_bedrock_headers(getattr(http_response, "headers", {}) or {}))
     except Exception:
-        logger.exception("cachelint: cannot read usage from the response")
+        call.tracker.errors("cachelint: cannot read usage from the response")
         finish_quietly(call)
 
 

@@ -12,14 +12,11 @@ clients: watch those too.
 from __future__ import annotations
 
 import inspect
-import logging
 from typing import Any
 
 from cachelint.runtime.adapters.base import Watcher, finish_quietly
 from cachelint.runtime.adapters.streams import tap_httpx_response
 from cachelint.runtime.tracker import Call
-
-logger = logging.getLogger("cachelint")
 
 _PATHS = {"/chat/completions": ("chat", "chat.completions.create"), "/responses": ("responses", "responses.create")}
 
@@ -76,7 +73,7 @@ def _begin(watcher: Watcher, args: tuple[Any, ...], kwargs: dict[str, Any]) -> C
             return None
         body = options.json_data
     except Exception:
-        logger.exception("cachelint: cannot read the request; it goes out unwatched")
+        watcher.errors("cachelint: cannot read the request; it goes out unwatched")
         return None
     return watcher.begin(body, api=api_op[0], op=api_op[1])
 
@@ -93,5 +90,5 @@ def _after(call: Call, result: Any) -> None:
             return
         finish_quietly(call)
     except Exception:
-        logger.exception("cachelint: cannot read usage from the response")
+        call.tracker.errors("cachelint: cannot read usage from the response")
         finish_quietly(call)
