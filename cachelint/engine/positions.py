@@ -36,9 +36,6 @@ class Positions:
         last, end_column = self._point(end)
         return (first, column, last, end_column)
 
-    def __contains__(self, node: cst.CSTNode) -> bool:
-        return id(node) in self._computed()
-
     def items(self) -> Iterator[tuple[cst.CSTNode, Span]]:
         """Every node with its span."""
         for node, _, _ in list(self._computed().values()):
