@@ -41,23 +41,15 @@ class Scan:
         return {"has_sink": self.has_sink, "may_produce": self.may_produce, "imports": sorted(self.imports)}
 
 
-def scan_file(display: str, path: Path, data: bytes, knowledge: Knowledge, remembered: dict[str, Any] | None = None) -> Scan:
-    """Scan a file's bytes, or take what a cached scan of the same bytes `remembered`."""
+def scan_file(display: str, path: Path, data: bytes, content: str, knowledge: Knowledge, remembered: dict[str, Any] | None = None) -> Scan:
+    """Scan a file's bytes (`content` is their hash), or take what a cached scan of the same bytes `remembered`."""
     name = module_name(path)
     is_package = path.name == "__init__.py"
-    content = xxhash.xxh3_128_hexdigest(data)
-    facts = _valid_facts(remembered)
-    if facts is None:
-        return Scan(
-            display=display,
-            path=path,
-            module=name,
-            is_package=is_package,
-            content=content,
-            has_sink=may_contain_sink(data, knowledge),
-            may_produce=may_produce_volatile(data, knowledge),
-            imports=frozenset(imported_modules(data, name, is_package)),
-        )
+    facts = _valid_facts(remembered) or (
+        may_contain_sink(data, knowledge),
+        may_produce_volatile(data, knowledge),
+        frozenset(imported_modules(data, name, is_package)),
+    )
     has_sink, may_produce, imports = facts
     return Scan(display, path, name, is_package, content, has_sink, may_produce, imports)
 

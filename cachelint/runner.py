@@ -94,13 +94,14 @@ def check_candidates(
             found[index] = unreadable(candidate.display, f"cannot read file: {exc.strerror or exc}; it was not analysed", catalogue, enabled)
             continue
         knowledge = candidate.settings.knowledge
+        content = digest(data)
         if cache is None:
-            scans[index] = scan_file(candidate.display, candidate.path, data, knowledge)
+            scans[index] = scan_file(candidate.display, candidate.path, data, content, knowledge)
             continue
         # A warm run reads every file's bytes anyway; the scan of unchanged bytes comes from the cache.
-        scan_key = CacheKey(contexts.of(candidate.settings), digest(data), scan_key_name(candidate.path), ())
+        scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(candidate.path), ())
         remembered = cache.get_scan(scan_key)
-        scans[index] = scan_file(candidate.display, candidate.path, data, knowledge, remembered)
+        scans[index] = scan_file(candidate.display, candidate.path, data, content, knowledge, remembered)
         if remembered is None:
             cache.put_scan(scan_key, scans[index].facts())
     project = plan(list(scans.values()))

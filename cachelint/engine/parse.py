@@ -59,9 +59,13 @@ def decode(data: bytes) -> str | ParseProblem:
 
 def parse(text: str) -> cst.Module | ParseProblem:
     """Parse with libcst; a syntax error becomes a CL001 problem with its position."""
+    return _parse_checked(text, *_python_check(text))
+
+
+def _parse_checked(text: str, python_problem: ParseProblem | None, nesting: bool) -> cst.Module | ParseProblem:
+    """`parse`, given Python's verdict on the same text."""
     import libcst as cst
 
-    python_problem, nesting = _python_check(text)
     if nesting or len(_BOOL_OPERATOR.findall(text)) > MAX_BOOL_OPERANDS:
         return python_problem or ParseProblem("CL001", 1, 1, TOO_DEEP)
     try:
@@ -107,9 +111,10 @@ def quick_syntax_problem(text: str) -> ParseProblem | None:
     libcst knows newer syntax than the running interpreter may, so an `ast` failure alone is
     never reported.
     """
-    if _python_check(text)[0] is None:
+    python_problem, nesting = _python_check(text)
+    if python_problem is None:
         return None
-    result = parse(text)
+    result = _parse_checked(text, python_problem, nesting)
     return result if isinstance(result, ParseProblem) else None
 
 

@@ -47,16 +47,6 @@ YAML_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("content", "expected"), [pytest.param(c, e, id=i) for i, c, e in YAML_CASES])
-def test_malformed_yaml_config(tmp_path: Path, content: str, expected: str) -> None:
-    (tmp_path / "cachelint.yaml").write_text(content)
-    (tmp_path / "a.py").write_text(SOURCE)
-    result = invoke("check", "--no-cache", str(tmp_path / "a.py"))
-    assert result.exit_code == 2, result.output
-    assert result.stderr.startswith(f"cachelint: error: {tmp_path / 'cachelint.yaml'}{expected}"), result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
-
-
 TOML_CASES = [
     ("unknown-key", "[tool.cachelint]\nselect = ['ALL']\nignores = []\n", ":3: unknown key `ignores`"),
     ("wrong-type", "[tool.cachelint]\n\nselect = 'ALL'\n", ':3: `select` must be a list of strings, got "ALL"'),
@@ -66,13 +56,18 @@ TOML_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("content", "expected"), [pytest.param(c, e, id=i) for i, c, e in TOML_CASES])
-def test_malformed_pyproject(tmp_path: Path, content: str, expected: str) -> None:
-    (tmp_path / "pyproject.toml").write_text(content)
+@pytest.mark.parametrize(
+    ("filename", "content", "expected"),
+    [pytest.param("cachelint.yaml", c, e, id=f"yaml-{i}") for i, c, e in YAML_CASES]
+    + [pytest.param("pyproject.toml", c, e, id=f"toml-{i}") for i, c, e in TOML_CASES],
+)
+def test_malformed_config(tmp_path: Path, filename: str, content: str, expected: str) -> None:
+    (tmp_path / filename).write_text(content)
     (tmp_path / "a.py").write_text(SOURCE)
     result = invoke("check", "--no-cache", str(tmp_path / "a.py"))
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith(f"cachelint: error: {tmp_path / 'pyproject.toml'}{expected}"), result.stderr
+    assert result.stderr.startswith(f"cachelint: error: {tmp_path / filename}{expected}"), result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
 
 
 def test_tool_that_is_not_a_table(tmp_path: Path) -> None:

@@ -109,9 +109,9 @@ def test_file_deleted_after_discovery(tmp_path: Path, monkeypatch: pytest.Monkey
     root = tree(tmp_path / "t")
     real = cachelint.runner.scan_file
 
-    def scan_file(display, path, data, knowledge):
+    def scan_file(*args, **kwargs):
         (root / "f2.py").unlink(missing_ok=True)
-        return real(display, path, data, knowledge)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(cachelint.runner, "scan_file", scan_file)
     result = invoke("check", "--no-cache", "--output-format", "concise", str(root))
