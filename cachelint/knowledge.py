@@ -62,6 +62,14 @@ class SinkArgument:
 
 
 @dataclass(frozen=True)
+class RunState:
+    """Parameters annotated `annotation` carry, under `.attribute`, state a run may change."""
+
+    annotation: str
+    attribute: str
+
+
+@dataclass(frozen=True)
 class Sink:
     id: str
     provider: str
@@ -70,6 +78,7 @@ class Sink:
     decorators: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     arguments: tuple[SinkArgument, ...] = ()
+    run_state: RunState | None = None
 
 
 @dataclass(frozen=True)
@@ -300,7 +309,7 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
 
 
 def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
-    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments"}, {"id", "arguments"})
+    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments", "run-state"}, {"id", "arguments"})
     methods = _str_list(doc, path + ("methods",), e.get("methods", []))
     calls = _str_list(doc, path + ("calls",), e.get("calls", []))
     decorators = _str_list(doc, path + ("decorators",), e.get("decorators", []))
@@ -318,7 +327,13 @@ def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
         decorators=decorators,
         requires=_str_list(doc, path + ("requires",), e.get("requires", [])),
         arguments=arguments,
+        run_state=_run_state(doc, path + ("run-state",), e["run-state"]) if "run-state" in e else None,
     )
+
+
+def _run_state(doc: Doc, path: tuple[Any, ...], entry: Any) -> RunState:
+    e = _mapping(doc, path, entry, {"annotation", "attribute"}, {"annotation", "attribute"})
+    return RunState(annotation=_str(doc, path + ("annotation",), e["annotation"]), attribute=_str(doc, path + ("attribute",), e["attribute"]))
 
 
 def _sink_argument(doc: Doc, path: tuple[Any, ...], entry: Any) -> SinkArgument:

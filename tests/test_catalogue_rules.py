@@ -171,6 +171,74 @@ CASES = {
             messages.insert(0, {"role": "system", "content": "You remember: " + "; ".join(memories)})  # expect: CL301
             return client.chat.completions.create(model="m", messages=messages)
     """,
+    "history rebuilt from stored rows in a helper": """
+        import anthropic, json
+        client = anthropic.Anthropic()
+        def load(conn):
+            out = []
+            for role, payload in conn.execute("SELECT role, payload FROM turns ORDER BY seq").fetchall():
+                out.append({"role": role, "content": json.dumps(payload)})  # expect: CL204
+            return out
+        def ask(conn, q):
+            history = load(conn)
+            history.append({"role": "user", "content": q})
+            return client.messages.create(model="m", max_tokens=1, messages=history)
+    """,
+    "history re-rendered with fresh timestamps in the same function": """
+        import anthropic
+        from datetime import datetime
+        client = anthropic.Anthropic()
+        def ask(turns, q):
+            messages = []
+            for t in turns:
+                messages.append({"role": t.role, "content": f"[{datetime.now():%H:%M}] {t.text}"})  # expect: CL101
+            messages.append({"role": "user", "content": q})
+            return client.messages.create(model="m", max_tokens=1, messages=messages)
+    """,
+    "per-request context inserted ahead of a replayed history": """
+        from openai import OpenAI
+        client = OpenAI()
+        def chat(history, memories, text):
+            messages = [*history, {"role": "user", "content": text}]
+            messages.insert(0, {"role": "system", "content": "You remember: " + "; ".join(memories)})  # expect: CL301
+            return client.chat.completions.create(model="m", messages=messages)
+    """,
+    "retrieved context as the first user turn ahead of the history": """
+        import anthropic
+        client = anthropic.Anthropic()
+        def chat(history, docs, text):
+            messages = history + [{"role": "user", "content": text}]
+            messages.insert(0, {"role": "user", "content": f"Context: {docs}"})  # expect: CL301
+            return client.messages.create(model="m", max_tokens=1, messages=messages)
+    """,
+    "uuid in the system pair of a LangChain chat prompt": """
+        from uuid import uuid4
+        from langchain_core.prompts import ChatPromptTemplate
+        def prompt_for_request():
+            return ChatPromptTemplate.from_messages([("system", f"Session {uuid4()}. Answer briefly."), ("placeholder", "{history}"), ("human", "{question}")])  # expect: CL102
+    """,
+    "pydantic-ai instructions read deps that a tool changes in place": """
+        from pydantic_ai import Agent, RunContext
+        agent = Agent("openai:gpt-5", deps_type=dict)
+        @agent.instructions
+        def todo_list(ctx: RunContext[dict]) -> str:  # expect: CL302
+            return "Open todos: " + ", ".join(t["text"] for t in ctx.deps.todos if not t["done"])
+        @agent.tool
+        def finish(ctx: RunContext[dict], index: int) -> str:
+            ctx.deps.todos[index]["done"] = True
+            return "done"
+    """,
+    "pydantic-ai system prompt reads a counter a tool steps": """
+        import pydantic_ai
+        agent = pydantic_ai.Agent("anthropic:claude-sonnet-4-5")
+        @agent.system_prompt
+        def budget(ctx: "pydantic_ai.RunContext[Budget]") -> str:  # expect: CL302
+            return f"You have used {ctx.deps.calls} of {ctx.deps.limit} tool calls."
+        @agent.tool
+        def search(ctx: "pydantic_ai.RunContext[Budget]", q: str) -> str:
+            ctx.deps.calls += 1
+            return q
+    """,
 }
 
 CLEAN = {
@@ -273,8 +341,8 @@ CLEAN = {
         from openai import OpenAI
         client = OpenAI()
         RULES = {"role": "system", "content": "Be brief."}
-        def chat(history, memories, text):
-            messages = [RULES, *history, {"role": "user", "content": text}]
+        def ask(memories, text):
+            messages = [RULES, {"role": "user", "content": text}]
             messages.insert(0, {"role": "system", "content": "You remember: " + "; ".join(memories)})
             return client.chat.completions.create(model="m", messages=messages)
     """,
@@ -282,6 +350,69 @@ CLEAN = {
         import time
         def user_message(q):
             return {"role": "user", "content": f"{time.time()} {q}"}
+    """,
+    "parsed JSON appended as the newest turn of a conversation loop": """
+        import anthropic, json, requests
+        client = anthropic.Anthropic()
+        def loop():
+            messages = []
+            while True:
+                data = requests.get("http://x").json()
+                messages.append({"role": "user", "content": json.dumps(data)})
+                reply = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": reply.content})
+    """,
+    "history copied in a loop, timestamp only on the newest turn": """
+        import anthropic
+        from datetime import datetime
+        client = anthropic.Anthropic()
+        def ask(turns, q):
+            messages = []
+            for t in turns:
+                messages.append({"role": t.role, "content": t.text})
+            messages.append({"role": "user", "content": f"{datetime.now()} {q}"})
+            return client.messages.create(model="m", max_tokens=1, messages=messages)
+    """,
+    "system prompt passed in and inserted ahead of the history": """
+        from openai import OpenAI
+        client = OpenAI()
+        def chat(history, system_prompt, text):
+            messages = [*history, {"role": "user", "content": text}]
+            messages.insert(0, {"role": "system", "content": system_prompt})
+            return client.chat.completions.create(model="m", messages=messages)
+    """,
+    "per-request context inserted ahead of the question alone": """
+        from openai import OpenAI
+        client = OpenAI()
+        def ask(memories, text):
+            messages = [{"role": "user", "content": text}]
+            messages.insert(0, {"role": "system", "content": "You remember: " + "; ".join(memories)})
+            return client.chat.completions.create(model="m", messages=messages)
+    """,
+    "per-request context appended after the history": """
+        from openai import OpenAI
+        client = OpenAI()
+        def chat(history, memories, text):
+            messages = [*history, {"role": "user", "content": text}]
+            messages.append({"role": "system", "content": "You remember: " + "; ".join(memories)})
+            return client.chat.completions.create(model="m", messages=messages)
+    """,
+    "uuid only in the human turn of a LangChain chat prompt": """
+        from uuid import uuid4
+        from langchain_core.prompts import ChatPromptTemplate
+        def prompt_for_request():
+            return ChatPromptTemplate.from_messages([("system", "Answer briefly."), ("human", f"Request {uuid4()}: {{question}}")])
+    """,
+    "pydantic-ai instructions read deps that no tool changes": """
+        from pydantic_ai import Agent, RunContext
+        agent = Agent("openai:gpt-5", deps_type=dict)
+        @agent.instructions
+        def profile(ctx: RunContext[dict]) -> str:
+            return f"The user is {ctx.deps.name} on the {ctx.deps.plan} plan."
+        @agent.tool
+        def remember(ctx: RunContext[dict], note: str) -> str:
+            ctx.deps.notes.append(note)
+            return "saved"
     """,
 }
 

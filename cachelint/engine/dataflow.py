@@ -10,7 +10,7 @@ so `system=build_prompt()` and `send(system=text)` are both followed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterator
+from typing import Callable, Iterator
 
 import libcst as cst
 
@@ -20,6 +20,7 @@ from cachelint.engine.positions import Positions, Span
 from cachelint.engine import layout
 from cachelint.engine.project import ExportedFunction, ModuleSummary, ProjectIndex, absolute
 from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
+from cachelint.engine.runstate import annotated_params, changed_attributes
 from cachelint.engine.values import (
     EMPTY,
     without,
@@ -152,10 +153,13 @@ class ModuleAnalysis:
         self.hits: set[SinkHit] = set()
         self.clock_methods = dict(knowledge.clock_methods)
         self.clock_attributes = dict(knowledge.clock_attributes)
+        # Framework run state (pydantic-ai `ctx.deps`): annotation -> (its attribute, the parts changed here).
+        self.run_states: dict[str, tuple[str, frozenset[str]]] = {}
         self._collect(module.body, None, "")
 
     # ----------------------------------------------------------------- entry point
     def run(self) -> list[SinkHit]:
+        self._collect_run_states()
         frame = Frame(key="<module>", env=self.globals, is_module=True)
         self.exec_block(list(self.module.body), frame)
         # Class attributes are collected from every method before any method is checked.
@@ -167,6 +171,15 @@ class ModuleAnalysis:
             self.summary(info)
             self.check_decorator_sinks(info)
         return sorted(self.hits, key=lambda h: (h.fact.line, h.fact.column, h.site.span))
+
+    def _collect_run_states(self) -> None:
+        decorators = {d for info in self.functions.values() for d in info.decorators}
+        wanted = {sink.run_state for sink in self.k.sinks if sink.run_state is not None and decorators & set(sink.decorators)}
+        if not wanted:
+            return
+        functions = [n for n in walk(self.module) if isinstance(n, cst.FunctionDef)]
+        for state in wanted:
+            self.run_states[state.annotation] = (state.attribute, frozenset(changed_attributes(functions, state.annotation, state.attribute)))
 
     def _collect(self, body: list[cst.CSTNode], cls: str | None, prefix: str) -> None:
         for stmt in body:
@@ -216,6 +229,9 @@ class ModuleAnalysis:
             params = params[1:]
         for p in params:
             env[p] = param_value(info.key, p)
+        for annotation in self.run_states:
+            for p in annotated_params(info.node, annotation):
+                env[p] = Value(type=f"runstate:{annotation}")
         for star in (info.node.params.star_arg, info.node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 env[star.name.value] = EMPTY
@@ -256,8 +272,10 @@ class ModuleAnalysis:
             frame = Frame(key=info.key, env={}, cls=info.cls)
             for argument in sink.arguments:
                 if argument.name == "return":
-                    site = SinkSite(sink.id, sink.provider, f"@{'/'.join(sink.decorators)} {info.node.name.value}", "return", self.span(info.node.name))
-                    self.check_sink_value(self.summaries[info.key].returns, argument, site, frame)
+                    span = self.span(info.node.name)
+                    site = SinkSite(sink.id, sink.provider, f"@{'/'.join(sink.decorators)} {info.node.name.value}", "return", span)
+                    returns = map_facts(self.summaries[info.key].returns, lambda fact: anchor_state(fact, span))
+                    self.check_sink_value(returns, argument, site, frame)
 
     def apply_call(self, info: FunctionInfo, call: cst.Call, frame: Frame, receiver: Value | None) -> Value:
         """The value a call to a module function returns, and the sinks its arguments reach."""
@@ -328,7 +346,7 @@ class ModuleAnalysis:
                 fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col, anchored=True)
             if fact.scope == PER_PROCESS:
                 return fact
-            return replace(fact, function=frame.key, loops=tuple(frame.loops))
+            return replace(fact, function=frame.key, loops=tuple(frame.loops), batch=fact.batch or bool(fact.loops))
 
         extra: set[Fact] = set()
         for fact in all_facts(value):
@@ -563,12 +581,19 @@ class ModuleAnalysis:
             return set()
         shown = self.module.code_for_node(finding.dynamic.node).strip() if finding.dynamic.node is not None else "value"
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
-        size = "static text of unknown size" if finding.static_chars == layout.UNKNOWN_SIZE else f"{finding.static_chars} characters of static text"
-        fact = self.new_fact(node, "CL301", size, shown, frame, severity=layout.severity_for(finding.static_chars), needs=finding.params)
+        if finding.replayed:
+            size = layout.REPLAYED_HISTORY
+        elif finding.static_chars == layout.UNKNOWN_SIZE:
+            size = "static text of unknown size"
+        else:
+            size = f"{finding.static_chars} characters of static text"
+        fact = self.new_fact(node, "CL301", size, shown, frame, severity=layout.severity_for(finding), needs=finding.params)
         return {fact}
 
     def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         owner = self.eval(node.value, frame)
+        if owner.type and owner.type.startswith("runstate"):
+            return self.run_state_attribute(owner.type, node, frame)
         if owner.type and owner.type.startswith("extmod:"):
             return self.imported(f"{owner.type[len('extmod:'):]}.{node.attr.value}")
         cls = class_of(owner)
@@ -588,6 +613,18 @@ class ModuleAnalysis:
             # A file's name does not carry the directory it sits in (its identity, CL103).
             return without(flat(owner), lambda f: f.rule == "CL103")
         return flat(owner)
+
+    def run_state_attribute(self, owner_type: str, node: cst.Attribute, frame: Frame) -> Value:
+        """`ctx.deps` is the run's state; `ctx.deps.x` changes between steps when a function here changes it."""
+        kind, annotation = owner_type.split(":", 1)
+        attribute, changed = self.run_states[annotation]
+        name = node.attr.value
+        if kind == "runstate" and name == attribute:
+            return Value(type=f"runstate-attr:{annotation}")
+        if kind == "runstate-attr" and name in changed:
+            shown = self.module.code_for_node(node)
+            return Value(frozenset({self.new_fact(node, "CL302", f"`{shown}`, which the tools change during a run", shown, frame)}))
+        return EMPTY
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
@@ -617,7 +654,7 @@ class ModuleAnalysis:
                 if value.elems is not None and value.rest is None and rest is None:
                     elems.extend(value.elems)
                 elif rest is None:
-                    elems.append(value.element())
+                    elems.append(replace(value.element(), spread=True))
                 else:
                     rest = join(rest, value.element())
             elif rest is None:
@@ -976,8 +1013,14 @@ class ModuleAnalysis:
         if name == "insert" and len(args) >= 2:
             index = node.args[0].value
             if isinstance(index, cst.Integer) and index.value == "0":
-                # A turn inserted at the front goes ahead of everything already there (CL301).
-                parts = [layout.Part(block_text(args[1]), node.args[1].value)] + [layout.Part(block_text(e), None) for e in current.elems or ()]
+                # A turn inserted at the front goes ahead of everything already there (CL301). Text
+                # composed here for a message goes ahead of any replayed turns too (a system prompt
+                # passed in as it is is usually fixed for the session, so that is left alone).
+                content = block_text(args[1])
+                composed = args[1].has_field("role") and not (content.type or "").startswith("param:")
+                parts = [layout.Part(content, node.args[1].value)] + [layout.Part(block_text(e), None, replayed=composed and e.spread) for e in current.elems or ()]
+                if composed and current.rest is not None:
+                    parts.append(layout.Part(current.rest, None, replayed=True))
                 inserted = args[1]
                 facts = self.layout_facts(node, parts, frame)
                 if facts:
@@ -1082,8 +1125,11 @@ class ModuleAnalysis:
         return dotted_name(node.func) or "call"
 
     def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
-        for fact, segment in prefix_facts(value, argument, self.k.breakpoint_keys):
-            if not fact.reportable or (fact.rule in LAYOUT_SEGMENTS and segment not in LAYOUT_SEGMENTS[fact.rule]):
+        def batch(fact: Fact) -> bool:
+            return fact.batch or (fact.function == frame.key and not set(fact.loops) <= set(frame.loops))
+
+        for fact, segment in prefix_facts(value, argument, self.k.breakpoint_keys, batch):
+            if not fact.reportable or (fact.rule in LAYOUT_SEGMENTS and segment not in LAYOUT_SEGMENTS[fact.rule] and fact.kind != layout.REPLAYED_HISTORY):
                 continue
             if is_loop_state(fact) and not (fact.function == frame.key and set(fact.loops) <= set(frame.loops)):
                 continue
@@ -1102,8 +1148,14 @@ LAYOUT_SEGMENTS = {"CL301": ("system", "tools"), "CL302": ("system",)}
 STRING_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "title", "encode", "decode", "format_map", "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "render", "substitute", "safe_substitute"})
 
 
-def prefix_facts(value: Value, argument: SinkArgument, breakpoint_keys: tuple[str, ...]) -> Iterator[tuple[Fact, str]]:
-    """The facts of `value` that land in the cached prefix, with their segment."""
+def prefix_facts(
+    value: Value, argument: SinkArgument, breakpoint_keys: tuple[str, ...], batch: Callable[[Fact], bool] = lambda fact: False
+) -> Iterator[tuple[Fact, str]]:
+    """The facts of `value` that land in the cached prefix, with their segment.
+
+    In a history, elements at unknown positions are the growing tail (the newest turn), except
+    those a finished loop made (`batch`): a history rebuilt per call holds one per earlier turn.
+    """
     layout = argument.layout
     if layout == "whole":
         for fact in all_facts(value):
@@ -1126,20 +1178,30 @@ def prefix_facts(value: Value, argument: SinkArgument, breakpoint_keys: tuple[st
                 yield fact, argument.segment
         return
     # history / chat: turns before the newest are replayed as the prefix.
+    if value.rest is not None:
+        for fact in all_facts(value.rest):
+            if batch(fact):
+                yield fact, argument.segment
     if value.elems is None:
         return
     earlier = value.elems if value.rest is not None else value.elems[:-1]
     for element in earlier:
         segment = argument.segment
-        if layout == "chat" and element.field("role").const in ("system", "developer"):
+        if layout == "chat" and is_system_turn(element):
             segment = "system"
         for fact in all_facts(element):
             yield fact, segment
     if layout == "chat" and value.elems and value.rest is None:
         last = value.elems[-1]
-        if last.field("role").const in ("system", "developer"):
+        if is_system_turn(last):
             for fact in all_facts(last):
                 yield fact, "system"
+
+
+def is_system_turn(turn: Value) -> bool:
+    """A `{"role": "system", ...}` dict, or a `("system", text)` pair of a LangChain prompt."""
+    role = turn.field("role").const if turn.fields is not None else (turn.elems[0].const if turn.elems else None)
+    return role in ("system", "developer")
 
 
 def concat(left: Value, right: Value) -> Value:
@@ -1309,6 +1371,14 @@ def counter_names(body: cst.BaseSuite) -> set[str]:
         for n in walk_scope(body)
         if isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and isinstance(n.value, (cst.Integer, cst.Float))
     }
+
+
+def anchor_state(fact: Fact, span: Span) -> Fact:
+    """Changing state read by a prompt function the framework calls is reported at the function."""
+    if fact.rule != "CL302" or fact.anchored:
+        return fact
+    line, col, end_line, end_col = span
+    return replace(fact, line=line, column=col, end_line=end_line, end_column=end_col, anchored=True)
 
 
 def is_loop_state(fact: Fact) -> bool:

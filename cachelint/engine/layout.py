@@ -17,6 +17,8 @@ LARGE_STATIC_CHARS = 4096
 # A constant whose text cannot be seen here (imported, or computed); its size is unknown.
 UNKNOWN_SIZE = -1
 CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
+# What a dynamic first message is placed before when earlier turns follow it.
+REPLAYED_HISTORY = "the replayed conversation history"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Part:
     value: Value
     node: cst.CSTNode | None
     literal: str | None = None
+    replayed: bool = False  # earlier turns of a conversation: stable, and of unknown size
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Finding:
     dynamic: Part
     static_chars: int  # UNKNOWN_SIZE when a constant of unknown size follows
     params: tuple[str, ...]
+    replayed: bool = False  # replayed turns follow the dynamic part
 
 
 def is_dynamic(part: Part) -> bool:
@@ -41,6 +45,8 @@ def is_dynamic(part: Part) -> bool:
     Parts that carry a volatile source (a clock, an id) are left to CL1xx/CL2xx, whose fix (move
     it to the end) also fixes the layout.
     """
+    if part.replayed:
+        return False
     facts = [f for f in all_facts(part.value) if not f.latent]
     if not facts:
         return False
@@ -51,6 +57,8 @@ def static_size(part: Part) -> int:
     """Characters of static text in a part: 0 when it is not static or not visibly constant."""
     if part.literal is not None:
         return len(part.literal)
+    if part.replayed:
+        return UNKNOWN_SIZE
     if all_facts(part.value):
         return 0
     if part.value.const is not None:
@@ -78,12 +86,17 @@ def dynamic_before_static(parts: list[Part]) -> Finding | None:
         if total >= MIN_STATIC_CHARS or unknown:
             params = tuple(sorted({f.param.split(".")[0] for f in all_facts(part.value) if f.is_param and f.param}))
             has_state = any(f.rule == "CL302" for f in all_facts(part.value))
-            return Finding(part, UNKNOWN_SIZE if unknown and total < MIN_STATIC_CHARS else total, () if has_state else params)
+            replayed = any(p.replayed for p in parts[i + 1 :])
+            return Finding(part, UNKNOWN_SIZE if unknown and total < MIN_STATIC_CHARS else total, () if has_state else params, replayed)
         return None
     return None
 
 
-def severity_for(static_chars: int) -> str:
+def severity_for(finding: Finding) -> str:
+    """High when what follows passes the smallest cacheable size (a conversation soon does)."""
+    static_chars = finding.static_chars
+    if finding.replayed:
+        return "high"
     if static_chars == UNKNOWN_SIZE:
         return "medium"
     return "high" if static_chars >= LARGE_STATIC_CHARS else "low"

@@ -38,6 +38,9 @@ class Fact:
     needs: tuple[str, ...] = ()
     anchored: bool = False
     file: str = ""
+    # Made inside a loop that ended before the value was sent: the list it went into holds one per
+    # iteration, so the earlier turns of a history rebuilt per call carry it too.
+    batch: bool = False
 
     @property
     def is_param(self) -> bool:
@@ -56,7 +59,8 @@ class Value:
     `facts` taint the value itself; `elems` are the known positional elements of a sequence; `rest`
     holds elements (or dict values) whose position or key is unknown; `fields` are the known keys
     of a dict in insertion order; `type` is a coarse type name (`datetime`, `list`, `class:Agent`);
-    `const` is the text of a string constant (a role name, a strftime format).
+    `const` is the text of a string constant (a role name, a strftime format); `spread` marks an
+    element that stands for a whole sequence of unknown length spread into a list (`*history`).
     """
 
     facts: frozenset[Fact] = frozenset()
@@ -65,6 +69,7 @@ class Value:
     fields: tuple[tuple[str, "Value"], ...] | None = None
     type: str | None = None
     const: str | None = None
+    spread: bool = False
 
     def field(self, key: str) -> "Value":
         """The value under `key` of a dict (joined with values under unknown keys)."""
@@ -135,7 +140,7 @@ def join(a: Value, b: Value) -> Value:
     rest = join_all(rest_parts) if rest_parts else None
     type_ = a.type if a.type == b.type else (a.type or b.type)
     const = a.const if a.const == b.const else None
-    return Value(facts=facts, elems=elems, rest=rest, fields=fields, type=type_, const=const)
+    return Value(facts=facts, elems=elems, rest=rest, fields=fields, type=type_, const=const, spread=a.spread or b.spread)
 
 
 def join_all(values: Iterable[Value], facts: frozenset[Fact] = frozenset()) -> Value:
@@ -176,6 +181,7 @@ def map_facts(value: Value, fn) -> Value:
         fields=tuple((k, map_facts(v, fn)) for k, v in value.fields) if value.fields is not None else None,
         type=value.type,
         const=value.const,
+        spread=value.spread,
     )
 
 

@@ -1,0 +1,84 @@
+"""Run state a framework hands to prompt functions, and which parts of it the module changes (CL302).
+
+pydantic-ai re-runs `@agent.instructions` and `@agent.system_prompt` functions before every model
+request of a run and passes them a `RunContext` whose `.deps` the tools may change mid-run. Text
+built from a `.deps` attribute that some function here changes through such a parameter differs
+from one step to the next; text built from attributes nothing changes is fixed for the run.
+Which annotation and attribute hold the state is data (`run-state` of a sink in `rules/`).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cachelint.engine.nodes import walk
+from cachelint.engine.resolve import dotted_name
+
+# Methods that change a container in place.
+MUTATORS = frozenset(
+    {"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft", "pop", "popitem", "remove", "discard", "clear", "sort", "reverse"}
+)
+
+
+def annotated_params(function: cst.FunctionDef, annotation: str) -> set[str]:
+    """Parameters annotated with `annotation` (`ctx: RunContext[Deps]`, `ctx: "RunContext"`)."""
+    params = function.params
+    return {
+        p.name.value
+        for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+        if p.annotation is not None and _names_type(p.annotation.annotation, annotation)
+    }
+
+
+def changed_attributes(functions: list[cst.FunctionDef], annotation: str, attribute: str) -> set[str]:
+    """Attributes `x` of `<param>.<attribute>.x` that these functions assign, delete or mutate."""
+    changed: set[str] = set()
+    for function in functions:
+        params = annotated_params(function, annotation)
+        if not params:
+            continue
+        for node in walk(function.body):
+            for target in _changed_targets(node):
+                name = _state_attribute(target, params, attribute)
+                if name is not None:
+                    changed.add(name)
+    return changed
+
+
+def _names_type(node: cst.BaseExpression, annotation: str) -> bool:
+    if isinstance(node, cst.Subscript):
+        node = node.value
+    if isinstance(node, cst.SimpleString):
+        text = node.value.strip("\"'")
+        return text.split("[", 1)[0].rsplit(".", 1)[-1] == annotation
+    name = dotted_name(node)
+    return name is not None and name.rsplit(".", 1)[-1] == annotation
+
+
+def _changed_targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
+    if isinstance(node, cst.Assign):
+        return [t.target for t in node.targets]
+    if isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+        return [node.target]
+    if isinstance(node, cst.Del):
+        return [node.target]
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
+        return [node.func.value]
+    return []
+
+
+def _state_attribute(target: cst.BaseExpression, params: set[str], attribute: str) -> str | None:
+    """`x` when `target` is `p.<attribute>.x`, or an element or attribute inside it."""
+    node: cst.BaseExpression = target
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        owner = node.value
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(owner, cst.Attribute)
+            and owner.attr.value == attribute
+            and isinstance(owner.value, cst.Name)
+            and owner.value.value in params
+        ):
+            return node.attr.value
+        node = owner
+    return None
