@@ -40,6 +40,20 @@ def test_user_sinks_extend_the_prefilter() -> None:
     assert may_contain_sink(source, load_knowledge(extend_sinks=[sink]))
 
 
+@pytest.mark.parametrize(
+    ("source", "may_send"),
+    [
+        (b'headers = {"User-Agent": "python-urllib"}\n', False),
+        (b"# Tool for measuring execution time of small code snippets.\n", False),
+        (b"from pydantic_ai import Agent as A\nagent = A('m', system_prompt='x')\n", True),
+        (b"import langchain_core.tools as t\ntool = t.Tool(name='x', func=f, description='d')\n", True),
+    ],
+)
+def test_a_constructor_sink_needs_its_package_named(source: bytes, may_send: bool) -> None:
+    """`Agent` and `Tool` are common words: only a file that names the sink's package can call it."""
+    assert may_contain_sink(source, load_knowledge()) is may_send
+
+
 def test_a_scan_verdict_is_used_only_for_the_bytes_it_was_made_on(tmp_path) -> None:
     """The runner passes the project scan's prefilter verdict on; a file edited since is re-scanned."""
     from cachelint.cache import digest

@@ -38,8 +38,10 @@ def spellings(knowledge: Knowledge) -> list[Spelling]:
             parts = method.split(".")
             add(parts, rb"\b" + _CHAIN_GAP.join(re.escape(p.encode()) for p in parts) + rb"\s*\(")
         for call in sink.calls:
-            name = call.rsplit(".", 1)[-1]
-            add([name], rb"\b" + re.escape(name.encode()) + rb"\b")
+            # Calling `pydantic_ai.Agent` under any alias needs an import that names its package,
+            # so prose and other libraries' `Agent` or `Tool` do not cost a parse.
+            root, name = call.split(".", 1)[0], call.rsplit(".", 1)[-1]
+            add([root, name], rb"\b" + re.escape(name.encode()) + rb"\b")
         for decorator in sink.decorators:
             add([decorator], rb"@[\w.\s]*\b" + re.escape(decorator.encode()) + rb"\b")
     for shape in knowledge.shapes:
