@@ -109,6 +109,8 @@ class Serializer:
     call: str
     unless: tuple[str, object] | None = None
     default_safe: bool = False
+    # Also reports a value read out of such a dict when it is the one serialized (a JSON column).
+    parts: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class UnorderedDict:
     call: str | None
     method: str | None
     kind: str
+    one: bool = False  # returns a single record: the order the query returned records in does not matter
 
 
 @dataclass(frozen=True)
@@ -366,7 +369,7 @@ def _sanitizer(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sanitizer:
 
 
 def _serializer(doc: Doc, path: tuple[Any, ...], entry: Any) -> Serializer:
-    e = _mapping(doc, path, entry, {"call", "unless", "default-safe"}, {"call"})
+    e = _mapping(doc, path, entry, {"call", "unless", "default-safe", "parts"}, {"call"})
     unless = e.get("unless")
     if unless is not None and not (isinstance(unless, dict) and len(unless) == 1):
         raise doc.error(path + ("unless",), f"{_where(path)}: `unless` must map one keyword to its safe value")
@@ -374,14 +377,15 @@ def _serializer(doc: Doc, path: tuple[Any, ...], entry: Any) -> Serializer:
         call=_str(doc, path + ("call",), e["call"]),
         unless=next(iter(unless.items())) if unless else None,
         default_safe=bool(e.get("default-safe", False)),
+        parts=bool(e.get("parts", False)),
     )
 
 
 def _unordered(doc: Doc, path: tuple[Any, ...], entry: Any) -> UnorderedDict:
-    e = _mapping(doc, path, entry, {"call", "method", "kind"}, {"kind"})
+    e = _mapping(doc, path, entry, {"call", "method", "kind", "one"}, {"kind"})
     if ("call" in e) == ("method" in e):
         raise doc.error(path, f"{_where(path)}: needs exactly one of `call` or `method`")
-    return UnorderedDict(call=e.get("call"), method=e.get("method"), kind=_str(doc, path + ("kind",), e["kind"]))
+    return UnorderedDict(call=e.get("call"), method=e.get("method"), kind=_str(doc, path + ("kind",), e["kind"]), one=bool(e.get("one", False)))
 
 
 def _shape(doc: Doc, path: tuple[Any, ...], entry: Any) -> Shape:

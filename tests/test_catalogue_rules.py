@@ -239,6 +239,48 @@ CASES = {
             ctx.deps.calls += 1
             return q
     """,
+    "class attribute computed at import": """
+        from datetime import datetime
+        from openai import OpenAI
+        class Bot:
+            STARTED = datetime.now().isoformat()  # expect: CL101
+            def __init__(self):
+                self.client = OpenAI()
+            def ask(self, q):
+                return self.client.responses.create(model="m", instructions=f"Up since {self.STARTED}.", input=q)
+    """,
+    "state object changed by the loop and read by the builder": """
+        import boto3
+        from dataclasses import dataclass, field
+        client = boto3.client("bedrock-runtime")
+        @dataclass
+        class State:
+            goal: str
+            notes: list = field(default_factory=list)
+        def system_for(state: State) -> list:
+            return [{"text": "Goal: " + state.goal + "; notes: " + "; ".join(state.notes)}]
+        def run(state: State, messages: list):
+            while True:
+                out = client.converse(modelId="m", system=system_for(state), messages=messages)  # expect: CL302
+                state.notes.append(out["output"]["message"]["content"][0]["text"])
+    """,
+    "JSON column serialized as a tool result": """
+        import anthropic, json
+        client = anthropic.Anthropic()
+        def history(session, select, Turn):
+            return [{"role": t.role, "content": json.dumps(t.data)} for t in session.scalars(select(Turn))]  # expect: CL204
+        def ask(session, select, Turn, q):
+            return client.messages.create(model="m", max_tokens=1, system="s", messages=history(session, select, Turn) + [{"role": "user", "content": q}])
+    """,
+    "overrides parsed when present, merged into the prompt": """
+        import anthropic, json
+        client = anthropic.Anthropic()
+        DEFAULTS = {"tone": "plain"}
+        def ask(row, q):
+            overrides = json.loads(row["prefs"]) if row else {}
+            prefs = {**DEFAULTS, **overrides}
+            return client.messages.create(model="m", max_tokens=1, system="Prefs: " + json.dumps(prefs), messages=[{"role": "user", "content": q}])  # expect: CL204
+    """,
 }
 
 CLEAN = {
@@ -413,6 +455,53 @@ CLEAN = {
         def remember(ctx: RunContext[dict], note: str) -> str:
             ctx.deps.notes.append(note)
             return "saved"
+    """,
+    "scalar fields of parsed JSON formatted into the prompt": """
+        import requests
+        from openai import OpenAI
+        client = OpenAI()
+        def ask(q):
+            store = requests.get("https://x/store").json()
+            system = f"Store: {store['name']}. Currency: {str(store.get('currency')).upper()}."
+            return client.chat.completions.create(model="m", messages=[{"role": "system", "content": system}, {"role": "user", "content": q}])
+    """,
+    "dict literal with constant keys over a single row": """
+        import anthropic, json
+        client = anthropic.Anthropic()
+        def ask(conn, org, q):
+            plan, seats = conn.execute("SELECT plan, seats FROM orgs WHERE id = ?", (org,)).fetchone()
+            return client.messages.create(model="m", max_tokens=1, system=json.dumps({"plan": plan, "seats": seats}), messages=[{"role": "user", "content": q}])
+    """,
+    "state object whose changed part never reaches the system prompt": """
+        import boto3
+        from dataclasses import dataclass, field
+        client = boto3.client("bedrock-runtime")
+        @dataclass
+        class State:
+            goal: str
+            messages: list = field(default_factory=list)
+        def system_for(state: State) -> list:
+            return [{"text": "Goal: " + state.goal}]
+        def run(state: State):
+            while True:
+                out = client.converse(modelId="m", system=system_for(state), messages=state.messages)
+                state.messages.append(out["output"]["message"])
+    """,
+    "tool results stamped by a helper loop, appended once as the newest turn": """
+        import anthropic
+        from datetime import datetime
+        client = anthropic.Anthropic()
+        def run_tools(blocks):
+            results = []
+            for b in blocks:
+                results.append({"type": "tool_result", "tool_use_id": b.id, "content": f"{datetime.now()} ok"})
+            return results
+        def loop(q):
+            messages = [{"role": "user", "content": q}]
+            while True:
+                r = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": r.content})
+                messages.append({"role": "user", "content": run_tools(r.content)})
     """,
 }
 

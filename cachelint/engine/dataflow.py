@@ -173,6 +173,10 @@ class ModuleAnalysis:
         return sorted(self.hits, key=lambda h: (h.fact.line, h.fact.column, h.site.span))
 
     def _collect_run_states(self) -> None:
+        # Attributes of this module's classes changed through a parameter of that type, outside the class.
+        functions = [info.node for info in self.functions.values() if info.cls is None]
+        for name, cls in self.classes.items():
+            cls.mutable |= changed_attributes(functions, name, None)
         decorators = {d for info in self.functions.values() for d in info.decorators}
         wanted = {sink.run_state for sink in self.k.sinks if sink.run_state is not None and decorators & set(sink.decorators)}
         if not wanted:
@@ -232,6 +236,10 @@ class ModuleAnalysis:
         for annotation in self.run_states:
             for p in annotated_params(info.node, annotation):
                 env[p] = Value(type=f"runstate:{annotation}")
+        if info.cls is None:
+            for cls in self.classes:
+                for p in annotated_params(info.node, cls):
+                    env[p] = replace(env[p], type=f"class:{cls}")
         for star in (info.node.params.star_arg, info.node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 env[star.name.value] = EMPTY
@@ -346,7 +354,7 @@ class ModuleAnalysis:
                 fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col, anchored=True)
             if fact.scope == PER_PROCESS:
                 return fact
-            return replace(fact, function=frame.key, loops=tuple(frame.loops), batch=fact.batch or bool(fact.loops))
+            return replace(fact, function=frame.key, loops=tuple(frame.loops), turn_loops=None, batch=fact.batch or bool(fact.turn_loops))
 
         extra: set[Fact] = set()
         for fact in all_facts(value):
@@ -420,7 +428,27 @@ class ModuleAnalysis:
             self.functions[info.key] = info
             frame.env[stmt.name.value] = Value(type=f"func:{info.key}")
         elif isinstance(stmt, cst.ClassDef):
-            return
+            if frame.is_module and stmt.name.value in self.classes:
+                self.exec_class_body(stmt, frame)
+
+    def exec_class_body(self, stmt: cst.ClassDef, frame: Frame) -> None:
+        """Class attributes (`STARTED_AT = datetime.now()`) are computed once per process, at import."""
+        attrs = self.classes[stmt.name.value].attrs
+        body = Frame(key=f"<class {stmt.name.value}>", env=dict(frame.env), is_module=True)
+        for line in block_statements(stmt.body):
+            if not isinstance(line, cst.SimpleStatementLine):
+                continue
+            for small in line.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    target, expression = small.targets[0].target.value, small.value
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                    target, expression = small.target.value, small.value
+                else:
+                    continue
+                body.statement = line
+                value = map_facts(self.eval(expression, body), lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
+                body.env[target] = value
+                attrs[target] = value
 
     def exec_loop(self, stmt: cst.For | cst.While, frame: Frame) -> None:
         frame.loops.append(id(stmt))
@@ -563,9 +591,9 @@ class ModuleAnalysis:
                 parts.append(layout.Part(EMPTY, part, part.value))
             if isinstance(part, cst.FormattedStringExpression):
                 value = self.eval(part.expression, frame)
-                latent = [f for f in all_facts(value) if f.latent]
+                latent = [f for f in all_facts(value) if f.latent and not f.part]
+                value = without(value, lambda f: f.latent)
                 if latent:
-                    value = without(value, lambda f: f.latent)
                     facts.add(self.new_fact(part, "CL204", f"key order of {latent[0].kind}", "f-string", frame))
                 spec = format_spec_text(part)
                 if spec is not None:
@@ -598,11 +626,18 @@ class ModuleAnalysis:
             return self.imported(f"{owner.type[len('extmod:'):]}.{node.attr.value}")
         cls = class_of(owner)
         name = node.attr.value
+        if owner.type and owner.type.startswith("classdef:"):
+            defined = self.classes.get(owner.type[len("classdef:") :])
+            if defined is not None and name in defined.attrs:
+                return defined.attrs[name]
         if cls is not None and cls in self.classes:
             info = self.classes[cls].methods.get(name)
             if info is not None and info.is_property:
                 return self.substitute(self.summary(info).returns, {}, frame, self.statement_span(node, frame))
             value = self.classes[cls].attrs.get(name, EMPTY)
+            if owner.facts:
+                # A parameter typed with the class: what the caller passes reaches here too.
+                value = replace(value, facts=value.facts | owner.facts)
             if name in self.classes[cls].mutable and not frame.in_init:
                 state = self.new_fact(node, "CL302", f"`self.{name}`", f"self.{name}", frame)
                 value = replace(value, facts=value.facts | {state})
@@ -687,12 +722,14 @@ class ModuleAnalysis:
         for element in node.elements:
             if isinstance(element, cst.StarredDictElement):
                 spread = self.eval(element.value, frame)
-                if spread.fields is None:
-                    # Merging a dict of unknown shape: its keys come in whatever order the caller's dict has.
+                # A dict of unknown shape, or one that may be parsed data (`json.loads(...) if row else {}`):
+                # its keys come in whatever order that dict has.
+                unknown = spread.fields is None or any(f.latent for f in spread.facts)
+                if unknown:
                     spread = replace(spread, facts=spread.facts | {self.new_fact(element, "CL204", "merged dict", "{**...}", frame, latent=True)})
                 for key, value in spread.fields or ():
                     out = out.with_field(key, value)
-                if spread.rest is not None or (spread.fields is None and spread.facts):
+                if spread.rest is not None or (unknown and spread.facts):
                     out = out.with_rest(join(spread.rest or EMPTY, Value(spread.facts)))
                 continue
             key_value = self.eval(element.key, frame)
@@ -702,6 +739,10 @@ class ModuleAnalysis:
             else:
                 out = out.with_rest(join(value, flat(key_value)))
         self.check_shapes(node, out, frame)
+        if out.has_field("role") and frame.loops:
+            # A turn built inside a loop: whether that loop has ended by the send decides if it is one of many.
+            loops = tuple(frame.loops)
+            out = map_facts(out, lambda f: f if f.turn_loops is not None else replace(f, turn_loops=loops))
         return out
 
     def check_shapes(self, node: cst.Dict, value: Value, frame: Frame) -> None:
@@ -725,6 +766,9 @@ class ModuleAnalysis:
                 self.eval(cond.test, frame)
             comp = comp.inner_for_in
         value = join_all(self.eval(p, frame) for p in parts)
+        if value.has_field("role"):
+            # Turns made all at once, before the list is sent: a history rebuilt per call.
+            value = map_facts(value, lambda f: f if f.batch else replace(f, batch=True))
         frame.env = saved
         return Value(elems=(), rest=value, type=type_)
 
@@ -819,6 +863,8 @@ class ModuleAnalysis:
         unordered = self.k.unordered_dict_for(qualname, func.attr.value if isinstance(func, cst.Attribute) else None)
         if unordered is not None and not (qualname and self.is_local(qualname)):
             inputs = [flat(self.eval(func.value, frame))] if isinstance(func, cst.Attribute) else []
+            if unordered.one:
+                inputs = [without(v, lambda f: f.rule == "CL203") for v in inputs]
             inputs += self.eval_args(node, frame)
             latent = self.new_fact(node, "CL204", unordered.kind, (dotted or func.attr.value if isinstance(func, cst.Attribute) else "") + "()", frame, latent=True)
             # The parsed data still varies with what was read (a listing's order, a volatile URL).
@@ -909,7 +955,9 @@ class ModuleAnalysis:
         if serializer is None or not node.args:
             return None
         first = self.eval(node.args[0].value, frame)
-        latent = [f for f in all_facts(first) if f.latent]
+        latent = [f for f in all_facts(first) if f.latent and not f.part]
+        if serializer.parts:
+            latent += [f for f in first.facts if f.latent and f.part]
         if not latent:
             return None
         safe = serializer.default_safe
@@ -985,7 +1033,7 @@ class ModuleAnalysis:
             pieces = args[0].elems or ()
             parts = [layout.Part(v, e.value) for v, e in zip(pieces, elements)]
             return Value(all_facts(args[0]) | self.layout_facts(node, parts, frame), type="str")
-        if name in ("get", "pop") and args and args[0].const is not None and (receiver.fields is not None):
+        if name in ("get", "pop") and args and args[0].const is not None:
             found = receiver.field(args[0].const)
             return join(found, args[1]) if len(args) > 1 else found
         if name in ("copy",) and not args:
@@ -1126,7 +1174,8 @@ class ModuleAnalysis:
 
     def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         def batch(fact: Fact) -> bool:
-            return fact.batch or (fact.function == frame.key and not set(fact.loops) <= set(frame.loops))
+            made_in = fact.turn_loops
+            return fact.batch or (made_in is not None and fact.function == frame.key and not set(made_in) <= set(frame.loops))
 
         for fact, segment in prefix_facts(value, argument, self.k.breakpoint_keys, batch):
             if not fact.reportable or (fact.rule in LAYOUT_SEGMENTS and segment not in LAYOUT_SEGMENTS[fact.rule] and fact.kind != layout.REPLAYED_HISTORY):

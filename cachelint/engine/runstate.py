@@ -1,10 +1,12 @@
-"""Run state a framework hands to prompt functions, and which parts of it the module changes (CL302).
+"""State objects handed to prompt builders, and which parts of them the module changes (CL302).
 
 pydantic-ai re-runs `@agent.instructions` and `@agent.system_prompt` functions before every model
 request of a run and passes them a `RunContext` whose `.deps` the tools may change mid-run. Text
 built from a `.deps` attribute that some function here changes through such a parameter differs
 from one step to the next; text built from attributes nothing changes is fixed for the run.
-Which annotation and attribute hold the state is data (`run-state` of a sink in `rules/`).
+Which annotation and attribute hold the state is data (`run-state` of a sink in `rules/`). The
+same holds for a parameter annotated with a class of the module (`state: AgentState`) whose
+attributes a function changes (`state.notes.append(...)`).
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ def annotated_params(function: cst.FunctionDef, annotation: str) -> set[str]:
     }
 
 
-def changed_attributes(functions: list[cst.FunctionDef], annotation: str, attribute: str) -> set[str]:
-    """Attributes `x` of `<param>.<attribute>.x` that these functions assign, delete or mutate."""
+def changed_attributes(functions: list[cst.FunctionDef], annotation: str, attribute: str | None) -> set[str]:
+    """Attributes `x` of `<param>.<attribute>.x` (or `<param>.x`) that these functions assign, delete or mutate."""
     changed: set[str] = set()
     for function in functions:
         params = annotated_params(function, annotation)
@@ -67,18 +69,18 @@ def _changed_targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
     return []
 
 
-def _state_attribute(target: cst.BaseExpression, params: set[str], attribute: str) -> str | None:
-    """`x` when `target` is `p.<attribute>.x`, or an element or attribute inside it."""
+def _state_attribute(target: cst.BaseExpression, params: set[str], attribute: str | None) -> str | None:
+    """`x` when `target` is `p.<attribute>.x` (`p.x` without one), or an element or attribute inside it."""
     node: cst.BaseExpression = target
     while isinstance(node, (cst.Attribute, cst.Subscript)):
         owner = node.value
-        if (
-            isinstance(node, cst.Attribute)
-            and isinstance(owner, cst.Attribute)
-            and owner.attr.value == attribute
-            and isinstance(owner.value, cst.Name)
-            and owner.value.value in params
-        ):
+        if isinstance(node, cst.Attribute) and _is_state(owner, params, attribute):
             return node.attr.value
         node = owner
     return None
+
+
+def _is_state(node: cst.BaseExpression, params: set[str], attribute: str | None) -> bool:
+    if attribute is None:
+        return isinstance(node, cst.Name) and node.value in params
+    return isinstance(node, cst.Attribute) and node.attr.value == attribute and isinstance(node.value, cst.Name) and node.value.value in params

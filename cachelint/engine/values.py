@@ -38,9 +38,14 @@ class Fact:
     needs: tuple[str, ...] = ()
     anchored: bool = False
     file: str = ""
-    # Made inside a loop that ended before the value was sent: the list it went into holds one per
-    # iteration, so the earlier turns of a history rebuilt per call carry it too.
+    # The loops around the turn (a dict with a `role`) that holds it, when it was built: a turn
+    # made by a loop that ended before the send is one of many, so earlier turns carry it too.
+    turn_loops: tuple[int, ...] | None = None
+    # Held by a turn that a finished loop (in a called function, or a comprehension) made.
     batch: bool = False
+    # A latent dict-order origin read out of the dict (`row["data"]`, `for r in rows`): a nested
+    # dict such as a JSON column, or just as often a scalar.
+    part: bool = False
 
     @property
     def is_param(self) -> bool:
@@ -80,8 +85,8 @@ class Value:
                     found = v
         parts = [p for p in (found, self.rest) if p is not None]
         if not parts and self.fields is None:
-            return Value(self.facts)
-        return _with_facts(join_all(parts), self.facts)
+            return Value(_read_out(self.facts))
+        return _with_facts(join_all(parts), _read_out(self.facts))
 
     def has_field(self, key: str) -> bool:
         return self.fields is not None and any(k == key for k, _ in self.fields)
@@ -89,7 +94,7 @@ class Value:
     def element(self) -> "Value":
         """Any one element, as iteration would give it."""
         parts = list(self.elems or ()) + ([self.rest] if self.rest is not None else [])
-        return _with_facts(join_all(parts), self.facts)
+        return _with_facts(join_all(parts), _read_out(self.facts))
 
     def with_field(self, key: str, value: "Value") -> "Value":
         fields = [(k, v) for k, v in (self.fields or ()) if k != key] + [(key, value)]
@@ -104,6 +109,13 @@ class Value:
 
 
 EMPTY = Value()
+
+
+def _read_out(facts: frozenset[Fact]) -> frozenset[Fact]:
+    """The facts of something read out of a value: a dict's key order becomes a part's."""
+    if not any(f.latent and not f.part for f in facts):
+        return facts
+    return frozenset(replace(f, part=True) if f.latent else f for f in facts)
 
 
 def _with_facts(value: Value, facts: frozenset[Fact]) -> Value:
