@@ -59,6 +59,7 @@ class SinkArgument:
     layout: str = "whole"
     position: int | None = None
     path: tuple[str, ...] = ()
+    template: bool = False  # `{name}` placeholders in its text are filled per request (LangChain)
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,7 @@ def _run_state(doc: Doc, path: tuple[Any, ...], entry: Any) -> RunState:
 
 
 def _sink_argument(doc: Doc, path: tuple[Any, ...], entry: Any) -> SinkArgument:
-    e = _mapping(doc, path, entry, {"name", "segment", "layout", "position", "path"}, {"name", "segment"})
+    e = _mapping(doc, path, entry, {"name", "segment", "layout", "position", "path", "template"}, {"name", "segment"})
     position = e.get("position")
     if position is not None and (not isinstance(position, int) or isinstance(position, bool) or position < 0):
         raise doc.error(path + ("position",), f"{_where(path)}: `position` must be a non-negative integer")
@@ -350,6 +351,7 @@ def _sink_argument(doc: Doc, path: tuple[Any, ...], entry: Any) -> SinkArgument:
         layout=_str(doc, path + ("layout",), e.get("layout", "whole"), LAYOUTS),
         position=position,
         path=_str_list(doc, path + ("path",), e.get("path", [])),
+        template=bool(e.get("template", False)),
     )
 
 

@@ -281,6 +281,17 @@ CASES = {
             prefs = {**DEFAULTS, **overrides}
             return client.messages.create(model="m", max_tokens=1, system="Prefs: " + json.dumps(prefs), messages=[{"role": "user", "content": q}])  # expect: CL204
     """,
+    "template placeholder ahead of long static rules": """
+        from langchain_core.prompts import ChatPromptTemplate, SystemMessagePromptTemplate
+        RULES = "Answer from the handbook only. Cite the section number. Escalate refunds over 500 dollars. " * 6
+        prompt = ChatPromptTemplate.from_messages(
+            [
+                ("system", "Customer: {customer} on plan {plan}. " + RULES),  # expect: CL301
+                ("human", "{question}"),
+            ]
+        )
+        system = SystemMessagePromptTemplate.from_template("User {user}. " + RULES)  # expect: CL301
+    """,
 }
 
 CLEAN = {
@@ -502,6 +513,11 @@ CLEAN = {
                 r = client.messages.create(model="m", max_tokens=1, messages=messages)
                 messages.append({"role": "assistant", "content": r.content})
                 messages.append({"role": "user", "content": run_tools(r.content)})
+    """,
+    "template placeholders after the static rules": """
+        from langchain_core.prompts import ChatPromptTemplate
+        RULES = "Answer from the handbook only. Cite the section number. Escalate refunds over 500 dollars. " * 6
+        prompt = ChatPromptTemplate.from_messages([("system", RULES + "Customer: {customer}."), ("human", "{question} at {time}")])
     """,
 }
 

@@ -1149,6 +1149,32 @@ class ModuleAnalysis:
             if argument.layout == "blocks" and later_breakpoint:
                 layout = replace(argument, layout="whole")
             self.sink_reached(value, layout, site, frame)
+            if argument.template:
+                expression = keyword_or_position(node, argument)
+                for text in template_texts(expression, argument.layout) if expression is not None else ():
+                    self.check_template(text, replace(argument, segment="system", layout="whole"), site, frame)
+
+    def check_template(self, text: cst.BaseExpression, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
+        """CL301: a template placeholder (filled per request) ahead of long static text."""
+        leaves = add_chain(text) if isinstance(text, cst.BinaryOperation) else [text]
+        parts: list[layout.Part] = []
+        for leaf in leaves:
+            value = self.eval(leaf, frame)
+            if value.const is None:
+                parts.append(layout.Part(value, leaf))
+                continue
+            named = {m.group(1): layout.Part(param_value(frame.key, m.group(1)), leaf) for m in layout.PLACEHOLDER.finditer(value.const) if m.group(1)}
+            parts.extend(layout.template_parts(value.const, [], named))
+        finding = layout.dynamic_before_static(parts)
+        if finding is None or finding.dynamic.node is None:
+            return
+        name = next(iter(f.param for f in finding.dynamic.value.facts if f.param), "value")
+        size = "static text of unknown size" if finding.static_chars == layout.UNKNOWN_SIZE else f"{finding.static_chars} characters of static text"
+        fact = self.new_fact(finding.dynamic.node, "CL301", size, f"{{{name}}}", frame, severity=layout.severity_for(finding))
+        # The call can span many lines; the template text holding the placeholder is the place to fix.
+        line, col, end_line, end_col = self.span(finding.dynamic.node)
+        fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col)
+        self.check_sink_value(Value(frozenset({fact})), argument, site, frame)
 
     def sink_reached(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         """`value` is sent as `argument` at `site`: record hits, and parameter flows for callers."""
@@ -1372,6 +1398,31 @@ def nested_statements(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from block_statements(stmt.orelse.body)
     elif isinstance(stmt, cst.Try):
         yield from block_statements(stmt.body)
+
+
+def keyword_or_position(call: cst.Call, argument: SinkArgument) -> cst.BaseExpression | None:
+    """The expression passed for `argument` at this call, if written there."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == argument.name:
+            return arg.value
+    if argument.position is not None and argument.position < len(positional):
+        return positional[argument.position].value
+    return None
+
+
+def template_texts(expression: cst.BaseExpression, layout_name: str) -> list[cst.BaseExpression]:
+    """The template text expressions that are system text: the whole argument, or `("system", text)` pairs."""
+    if layout_name != "chat":
+        return [expression]
+    if not isinstance(expression, (cst.List, cst.Tuple)):
+        return []
+    texts = []
+    for element in expression.elements:
+        pair = element.value
+        if isinstance(pair, cst.Tuple) and len(pair.elements) == 2 and string_value(pair.elements[0].value) in ("system", "developer"):
+            texts.append(pair.elements[1].value)
+    return texts
 
 
 def add_chain(node: cst.BinaryOperation) -> list[cst.BaseExpression]:
