@@ -19,11 +19,16 @@ _RULE_KEYS = {"code", "name", "severity", "summary", "segment", "fix", "describe
 
 @dataclass(frozen=True)
 class Example:
-    """A VALID or INVALID snippet; INVALID ones mark expected findings with `# expect: CODE`."""
+    """A VALID or INVALID snippet; INVALID ones mark expected findings with `# expect: CODE`.
+
+    `file` names the file the snippet is checked as: Python by default, or a config file that a
+    rule reads (`.env`, `docker-compose.yml`, ...), written in YAML as `{file: NAME, code: TEXT}`.
+    """
 
     code: str
     valid: bool
     line: int
+    file: str = "snippet.py"
 
 
 @dataclass(frozen=True)
@@ -163,9 +168,13 @@ def _parse_examples(doc: Doc) -> tuple[Example, ...]:
         if not isinstance(items, list):
             raise doc.error(("examples", kind), f"`examples.{kind}` must be a list of code blocks")
         for i, item in enumerate(items):
-            if not isinstance(item, str):
-                raise doc.error(("examples", kind, i), "each example must be a block of Python code")
-            out.append(Example(code=item, valid=kind == "valid", line=doc.line(("examples", kind, i)) or 0))
+            line = doc.line(("examples", kind, i)) or 0
+            if isinstance(item, dict) and set(item) == {"file", "code"} and all(isinstance(v, str) and v for v in item.values()):
+                out.append(Example(code=item["code"], valid=kind == "valid", line=line, file=item["file"]))
+            elif isinstance(item, str):
+                out.append(Example(code=item, valid=kind == "valid", line=line))
+            else:
+                raise doc.error(("examples", kind, i), "each example must be a block of Python code, or `{file: NAME, code: TEXT}`")
     return tuple(out)
 
 

@@ -202,9 +202,15 @@ def _fix(candidates, catalogue, cache, jobs: int, result, keep_sources: bool, un
 def _add_noqa(candidates, result) -> None:
     """`--add-noqa`: suppress every current finding where it is reported; prints how many were added."""
     from cachelint.baseline import add_noqa
+    from cachelint.checks.configfiles import comments_allowed
 
     by_display = {c.display: c for c in candidates}
-    added = add_noqa(result.diagnostics, lambda name: by_display[name].path if name in by_display else None)
+    # JSON settings files cannot hold a comment; writing one would break them.
+    commentless = {d.filename for d in result.diagnostics if d.filename in by_display and not comments_allowed(by_display[d.filename].path)}
+    for name in sorted(commentless):
+        click.echo(f"cachelint: warning: {name}: JSON has no comments; suppress its findings with `per-file-ignores`", err=True)
+    diagnostics = [d for d in result.diagnostics if d.filename not in commentless]
+    added = add_noqa(diagnostics, lambda name: by_display[name].path if name in by_display else None)
     for warning in added.warnings:
         click.echo(f"cachelint: warning: {warning}", err=True)
     click.echo(f"Added {added.count} noqa directive{'s' if added.count != 1 else ''}.", err=True)

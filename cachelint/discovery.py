@@ -1,4 +1,9 @@
-"""Which files to check: walk the given paths, honour exclusions and `.gitignore`, never loop."""
+"""Which files to check: walk the given paths, honour exclusions and `.gitignore`, never loop.
+
+Besides Python files and notebooks, the walk picks up the config files where prompt caching is
+switched off (`.env` files, Claude Code settings, compose files, GitHub workflows; see
+`cachelint.checks.configfiles`), under the same exclusions, when a rule that reads them is enabled.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 
 import pathspec
 
+from cachelint.checks.configfiles import CONFIG_RULES, config_kind
 from cachelint.config import Settings, SettingsResolver
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -130,7 +136,7 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
                 if not _excluded(path, settings, gitignore, True):
                     subdirs.append(path)
                 continue
-            if not entry.name.endswith(CHECKED_SUFFIXES) or _excluded(path, settings, gitignore, False):
+            if not (entry.name.endswith(CHECKED_SUFFIXES) or _reads_config(path, settings)) or _excluded(path, settings, gitignore, False):
                 continue
             display = _display(path, root, display_root)
             if not is_file:
@@ -162,6 +168,11 @@ def _link_problem(path: Path) -> str:
             return "broken symlink; it was not analysed"
         return f"cannot read file: {exc.strerror}; it was not analysed"
     return "not a regular file; it was not analysed"
+
+
+def _reads_config(path: Path, settings: Settings) -> bool:
+    """A config file that an enabled rule reads (so `--select CL1` does not pick up `.env` files)."""
+    return config_kind(path) is not None and not CONFIG_RULES.isdisjoint(settings.enabled_for(path))
 
 
 def _excluded(path: Path, settings: Settings, gitignore: GitIgnore, is_dir: bool) -> bool:

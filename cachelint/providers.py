@@ -22,8 +22,11 @@ PROVIDERS = ("anthropic", "bedrock", "openai")
 TTLS = ("5m", "1h", "30m", "in_memory", "24h")
 TTL_SECONDS = {"5m": 300, "1h": 3600, "30m": 1800, "in_memory": 300, "24h": 86400}
 SEGMENTS = ("tools", "system", "messages")
-_ENTRY_KEYS = {"provider", "match", "min-tokens", "max-breakpoints", "lookback-blocks", "cacheable-segments", "ttls", "price", "source", "date"}
-_OPTIONAL_KEYS = {"lookback-blocks", "cacheable-segments"}
+_ENTRY_KEYS = {
+    "provider", "match", "min-tokens", "max-breakpoints", "lookback-blocks", "cacheable-segments", "marker-blocks",
+    "cachepoint-not-after", "ttls", "price", "source", "date",
+}
+_OPTIONAL_KEYS = {"lookback-blocks", "cacheable-segments", "marker-blocks", "cachepoint-not-after"}
 _PRICE_KEYS = {"input", "cache-read", "cache-write-5m", "cache-write-1h"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -50,6 +53,9 @@ class ModelFacts:
     max_breakpoints: int
     lookback_blocks: int
     cacheable_segments: tuple[str, ...]
+    marker_blocks: tuple[str, ...]  # block types that take a `prompt_cache_breakpoint` (OpenAI-style models)
+    cachepoint_not_after: tuple[str, ...]  # Converse block types a `cachePoint` must not directly follow
+    cachepoint_not_after_source: str | None
     ttls: tuple[str, ...]
     price: Price
     source: str
@@ -126,6 +132,8 @@ def _entry(doc: Doc, path: tuple[Any, ...], e: Any) -> ModelFacts:
     segments = e.get("cacheable-segments", list(SEGMENTS))
     if not isinstance(segments, list) or any(s not in SEGMENTS for s in segments):
         raise doc.error(path + ("cacheable-segments",), f"{where}: `cacheable-segments` must be a list of {', '.join(SEGMENTS)}, got {segments!r}")
+    marker_blocks = _names(doc, path + ("marker-blocks",), e.get("marker-blocks", []), where)
+    not_after, not_after_source = _not_after(doc, path + ("cachepoint-not-after",), e.get("cachepoint-not-after"), where)
     ttls = e["ttls"]
     if not isinstance(ttls, list) or not ttls or any(t not in TTLS for t in ttls):
         raise doc.error(path + ("ttls",), f"{where}: `ttls` must be a non-empty list of {', '.join(TTLS)}, got {ttls!r}")
@@ -140,6 +148,9 @@ def _entry(doc: Doc, path: tuple[Any, ...], e: Any) -> ModelFacts:
         max_breakpoints=_count(doc, path + ("max-breakpoints",), e["max-breakpoints"], where),
         lookback_blocks=_count(doc, path + ("lookback-blocks",), e.get("lookback-blocks", 20), where),
         cacheable_segments=tuple(segments),
+        marker_blocks=marker_blocks,
+        cachepoint_not_after=not_after,
+        cachepoint_not_after_source=not_after_source,
         ttls=tuple(ttls),
         price=_price(doc, path + ("price",), e["price"], where),
         source=source,
@@ -147,6 +158,24 @@ def _entry(doc: Doc, path: tuple[Any, ...], e: Any) -> ModelFacts:
         filename=doc.filename,
         line=doc.line(path),
     )
+
+
+def _names(doc: Doc, path: tuple[Any, ...], value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise doc.error(path, f"{where}: `{path[-1]}` must be a list of block type names, got {value!r}")
+    return tuple(value)
+
+
+def _not_after(doc: Doc, path: tuple[Any, ...], value: Any, where: str) -> tuple[tuple[str, ...], str | None]:
+    """`cachepoint-not-after: {blocks: [...], source: URL}`: a placement fact with its own evidence."""
+    if value is None:
+        return (), None
+    if not isinstance(value, dict) or set(value) != {"blocks", "source"}:
+        raise doc.error(path, f"{where}: `cachepoint-not-after` must be a mapping with `blocks` and `source`")
+    source = value["source"]
+    if not isinstance(source, str) or not source.startswith(("https://", "http://")):
+        raise doc.error(path + ("source",), f"{where}: `cachepoint-not-after.source` must be the URL of the evidence")
+    return _names(doc, path + ("blocks",), value["blocks"], where), source
 
 
 def _count(doc: Doc, path: tuple[Any, ...], value: Any, where: str) -> int:

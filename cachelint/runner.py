@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cachelint.cache import CacheKey, ResultCache, context_key, digest, tool_fingerprint
 from cachelint.catalogue import Catalogue
+from cachelint.checks.configfiles import check_config, config_kind
 from cachelint.config import Settings
 from cachelint.diagnostics import Diagnostic, FileResult
 from cachelint.discovery import Candidate
@@ -83,6 +84,7 @@ def check_candidates(
     result = RunResult()
     contexts = _ContextKeys()
     scans: dict[int, Scan] = {}
+    configs: dict[int, str] = {}  # env and settings files: content hash; they are not Python modules
     for index, candidate in enumerate(candidates):
         enabled = candidate.settings.enabled_for(candidate.path)
         if candidate.problem is not None:
@@ -95,6 +97,9 @@ def check_candidates(
             continue
         knowledge = candidate.settings.knowledge
         content = digest(data)
+        if config_kind(candidate.path) is not None:
+            configs[index] = content
+            continue
         if cache is None:
             scans[index] = scan_file(candidate.display, candidate.path, data, content, knowledge)
             continue
@@ -110,12 +115,14 @@ def check_candidates(
     knowledge_ids: dict[int, int] = {}
     keys: dict[int, CacheKey] = {}
     misses: list[int] = []
-    for index, scan in scans.items():
+    for index in sorted([*scans, *configs]):
         candidate = candidates[index]
         enabled = candidate.settings.enabled_for(candidate.path)
         if cache is not None:
-            extra = (project.digest(scan.display), "force" if scan.display in project.force else "")
-            keys[index] = CacheKey(contexts.of(candidate.settings), scan.content, candidate.display, tuple(sorted(enabled)), extra)
+            scan = scans.get(index)
+            extra = (project.digest(scan.display), "force" if scan.display in project.force else "") if scan else ()
+            content = scan.content if scan else configs[index]
+            keys[index] = CacheKey(contexts.of(candidate.settings), content, candidate.display, tuple(sorted(enabled)), extra)
             cached = cache.get(keys[index])
             if cached is not None:
                 found[index] = cached
@@ -123,8 +130,13 @@ def check_candidates(
                 continue
         misses.append(index)
 
-    # Summaries are built only for what the misses read across modules.
-    needed = {d for index in misses for d in project.closure(candidates[index].display)}
+    # A file without a sink that calls nothing which sends a request gets only the syntax and
+    # suppression check (`check_source`), which reads no summaries: they are built only for what
+    # the other misses read across modules, and sent only with their tasks (pickled into each
+    # task, they cost more than the check). A file edited since its scan is scanned again by
+    # `analyse_file`; if it gained a sink, it is analysed without other modules' summaries.
+    analysed = {i for i in misses if i in scans and (scans[i].has_sink or scans[i].display in project.force)}
+    needed = {d for index in analysed for d in project.closure(candidates[index].display)}
     settings_of = {c.display: c.settings for c in candidates}
     index_of_project = summarise(project, sorted(needed), lambda path: path.read_bytes(), lambda d: settings_of[d].knowledge) if needed else None
 
@@ -135,9 +147,10 @@ def check_candidates(
         if id(knowledge) not in knowledge_ids:
             knowledge_ids[id(knowledge)] = len(knowledge_table)
             knowledge_table.append(knowledge)
-        context = project.context(candidate.display, index_of_project)
+        scan = scans.get(index)
+        context = project.context(candidate.display, index_of_project if index in analysed else None) if scan else None
         enabled = candidate.settings.enabled_for(candidate.path)
-        tasks.append(Task(index, str(candidate.path), candidate.display, enabled, knowledge_ids[id(knowledge)], context, scans[index].content))
+        tasks.append(Task(index, str(candidate.path), candidate.display, enabled, knowledge_ids[id(knowledge)], context, scan.content if scan else configs[index]))
 
     workers = min(worker_count(jobs), len(tasks))
     if workers > 1 and len(tasks) >= POOL_MIN_FILES:
@@ -212,8 +225,12 @@ def analyse_file(task: Task, knowledge: Knowledge, catalogue: Catalogue, keep_so
     if context is not None and context.has_sink is not None and digest(data) != task.content:
         # The file changed since it was scanned: the scan's prefilter verdict is about other bytes.
         context = replace(context, has_sink=None)
+    kind = config_kind(Path(task.path))
     try:
-        checked = check_source(data, task.display, knowledge, catalogue, task.enabled, context)
+        if kind is not None:
+            checked = check_config(data, task.display, kind, catalogue, task.enabled)
+        else:
+            checked = check_source(data, task.display, knowledge, catalogue, task.enabled, context)
         if notebook is not None:
             # The code frame would need the cell's text; notebooks are shown without one.
             return Outcome(task.index, to_cells(checked.diagnostics + checked.foreign, notebook, task.display), digest(data))

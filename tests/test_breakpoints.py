@@ -43,6 +43,7 @@ def catalogue_cases(prefix: str) -> list:
         for rule in load_catalogue().rules
         if rule.code.startswith(prefix)
         for i, example in enumerate(rule.examples)
+        if example.file.endswith(".py")  # config-file examples run in tests/test_configfiles.py
     ]
 
 

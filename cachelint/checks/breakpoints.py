@@ -15,6 +15,7 @@ import libcst as cst
 
 from cachelint.catalogue import Rule
 from cachelint.checks.astutil import (
+    MUTATORS,
     UNKNOWN,
     ModuleIndex,
     Request,
@@ -30,29 +31,14 @@ from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn
 from cachelint.diagnostics import Diagnostic, Location, Related
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
+from cachelint.switches import load_switches
 
 SEGMENT_ORDER = ("tools", "system", "messages")
 UNCACHEABLE_TYPES = ("thinking", "redacted_thinking")
 HANDLER_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "websocket", "api_route", "message", "event", "command")
 MODEL_KEYWORDS = ("model", "model_id", "modelId")
-TRUTHY = ("1", "true", "yes", "on")
 OPENAI_MARKER = "prompt_cache_breakpoint"
-# Blocks that may carry an OpenAI breakpoint (reference §7.3): Responses input blocks and Chat
-# Completions content parts. Anything else (tools, `instructions`, assistant output) is a 400.
-OPENAI_MARKABLE = ("input_text", "input_image", "input_file", "text", "image_url", "input_audio", "file", "refusal")
 OPENAI_TOOL_KEYS = ("parameters", "function", "input_schema")
-OPENAI_PLACEMENT = (
-    f"only input content blocks ({', '.join(OPENAI_MARKABLE[:3])}; in Chat Completions {', '.join(OPENAI_MARKABLE[3:])}) can "
-    "carry it, so the API rejects the request (HTTP 400); put it on the last `input_text` block of the stable developer/system "
-    "message instead"
-)
-# Claude Code's switches: all models, or one model tier (https://code.claude.com/docs/en/env-vars).
-CACHING_SWITCHES = {
-    "DISABLE_PROMPT_CACHING": "every model",
-    "DISABLE_PROMPT_CACHING_HAIKU": "Haiku models",
-    "DISABLE_PROMPT_CACHING_SONNET": "Sonnet models",
-    "DISABLE_PROMPT_CACHING_OPUS": "Opus models",
-}
 # LangChain chat model classes that reach a provider with explicit breakpoints, and the class that
 # `init_chat_model` / `create_agent` build for a "provider:model" string.
 CHAT_MODELS = ("ChatAnthropic", "ChatAnthropicVertex", "ChatBedrock", "ChatBedrockConverse")
@@ -141,12 +127,16 @@ class _Checker:
 
     # ------------------------------------------------------------------ per request
     def check_request(self, request: Request) -> None:
+        model = self.index.model_name(request)
         if request.provider == "openai":
-            self.check_openai_options(request)
+            self.check_openai_options(request, model, self.providers.lookup("openai", model) if model is not None else None)
+            return
+        facts = self.providers.lookup(request.provider, model)
+        if facts is not None and facts.marker_blocks:
+            # An OpenAI model served by Bedrock: OpenAI's markers and options apply, not `cachePoint` or `cache_control`.
+            self.check_openai_options(request, model, facts)
             return
         layout = request_layout(self.index, request)
-        model = self.index.model_name(request)
-        facts = self.providers.lookup(request.provider, model)
         related = sink_related(self.index, request, self.filename)
         self.check_count(request, layout, facts, related)
         self.check_ttl_order(layout, related)
@@ -433,23 +423,15 @@ class _Checker:
             )
 
     # CL408 ------------------------------------------------------------
-    def check_openai_options(self, request: Request) -> None:
-        model = self.index.model_name(request)
-        facts = self.providers.lookup("openai", model) if model is not None else None
+    def check_openai_options(self, request: Request, model: str | None, facts: ModelFacts | None) -> None:
         related = sink_related(self.index, request, self.filename)
         options = self.index.option(request, "prompt_cache_options")
         retention = self.index.option(request, "prompt_cache_retention")
         if model is not None and facts is not None and facts.known and facts.max_breakpoints == 0:
             self._older_model(request, model, options, retention, facts, related)
             return
-        for marker in self._openai_markers(request, ("instructions",)):
-            self.report(
-                "CL408",
-                marker,
-                f"`{OPENAI_MARKER}` in `instructions`: {OPENAI_PLACEMENT}",
-                "system",
-                related,
-            )
+        for _, marker in self._openai_markers(request, ("instructions",)):
+            self.report("CL408", marker, f"`{OPENAI_MARKER}` in `instructions`: {self._placement(facts)}", "system", related)
         settings = self.index.resolve(options[1]) if options is not None else None
         ttl = dict_element(settings, "ttl")
         if retention is not None and ttl is not None:
@@ -462,7 +444,12 @@ class _Checker:
                 related,
             )
         written = self._openai_markers(request, ("input", "messages"))
-        ttls = [ttl, *(dict_element(self.index.resolve(m.value), "ttl") for m in written)]
+        allowed = self._markable(facts)
+        for block, marker in written:
+            kind = self.index.evaluate(dict_value(block, "type"))
+            if isinstance(kind, str) and kind not in allowed:
+                self.report("CL408", marker, f"`{OPENAI_MARKER}` on an item of type `{kind}`: {self._placement(facts)}", "messages", related)
+        ttls = [ttl, *(dict_element(self.index.resolve(m.value), "ttl") for _, m in written)]
         self._check_openai_ttls([t for t in ttls if t is not None], facts, related)
         mode = dict_element(settings, "mode")
         explicit = mode is not None and self.index.evaluate(mode.value) == "explicit"
@@ -493,15 +480,34 @@ class _Checker:
                 "medium",
             )
 
-    def _openai_markers(self, request: Request, segments: tuple[str, ...]) -> list[cst.DictElement]:
-        """The visible `prompt_cache_breakpoint` entries in these arguments of a request."""
+    def _openai_markers(self, request: Request, segments: tuple[str, ...]) -> list[tuple[cst.Dict, cst.DictElement]]:
+        """The visible blocks with a `prompt_cache_breakpoint` entry in these arguments of a request, and the entry."""
         found = []
         for segment in segments:
             for block in self.index.literal_dicts(request.arg(segment)):
                 element = dict_element(block, OPENAI_MARKER)
                 if element is not None:
-                    found.append(element)
+                    found.append((block, element))
         return found
+
+    def _markable(self, facts: ModelFacts | None) -> tuple[str, ...]:
+        """Block types that may carry an OpenAI marker: the model's own list, else any OpenAI model's."""
+        if facts is not None and facts.marker_blocks:
+            return facts.marker_blocks
+        return tuple(dict.fromkeys(t for e in self.providers.entries if e.provider == "openai" for t in e.marker_blocks))
+
+    def _placement(self, facts: ModelFacts | None) -> str:
+        """Where an OpenAI marker belongs, and what a misplaced one costs."""
+        allowed = ", ".join(f"`{t}`" for t in self._markable(facts))
+        if facts is not None and facts.provider == "bedrock":
+            return (
+                f"on Bedrock only {allowed} blocks carry it ({_where(facts)}), so the request is rejected or the marker caches "
+                "nothing; put it on the last `input_text` block of the stable prefix instead"
+            )
+        return (
+            f"only input content blocks ({allowed}) can carry it, so the API rejects the request (HTTP 400); put it on the last "
+            "`input_text` block of the stable developer/system message instead"
+        )
 
     def _check_openai_ttls(self, ttls: list[cst.DictElement], facts: ModelFacts | None, related: tuple[Related, ...]) -> None:
         if facts is None or not facts.known:
@@ -532,7 +538,7 @@ class _Checker:
     ) -> None:
         """Options that exist only from GPT-5.6 on, or a retention value the model lacks."""
         markers = self._openai_markers(request, ("tools", "instructions", "input", "messages"))
-        node = options[0] if options is not None else markers[0] if markers else None
+        node = options[0] if options is not None else markers[0][1] if markers else None
         if node is not None:
             what = "`prompt_cache_options`" if options is not None else f"`{OPENAI_MARKER}`"
             self.report(
@@ -598,9 +604,11 @@ class _Checker:
 
     # ------------------------------------------------------------------ module-wide shapes
     def check_dicts(self) -> None:
-        """CL406 and CL407 on block literals, wherever they are built."""
+        """CL406, CL407 and CL408 on block literals, wherever they are built."""
         for node in self.index.dicts:
             keys = dict_keys(node)
+            if keys == {"cachePoint"}:
+                self._cachepoint_follows(node)
             if "cache_control" in keys:
                 element = dict_element(node, "cache_control")
                 kind = self.index.evaluate(dict_value(node, "type"))
@@ -621,6 +629,98 @@ class _Checker:
                     None,
                 )
 
+    def _cachepoint_follows(self, point: cst.Dict) -> None:
+        """CL407: a checkpoint element right after a block type the Bedrock model rejects it after (Nova: `toolResult`).
+
+        The content list is often built in the agent loop (`[*tool_results, point]`, `results + [point]`,
+        `content.append(point)` after appending tool results), so the check follows the list, not the request;
+        the model is that of the Bedrock requests in the same function, else in the module.
+        """
+        kinds = self._kinds_before(point)
+        if not kinds:
+            return
+        function = self.index.function_of(point)
+        requests = [r for r in self.index.requests if r.provider == "bedrock"]
+        requests = [r for r in requests if function is not None and self.index.function_of(r.call) is function] or requests
+        models = [self.index.model_name(r) for r in requests]
+        if not requests or None in models:
+            return
+        facts = [f for f in (self.providers.lookup("bedrock", m) for m in models) if f is not None and f.known]
+        if len(facts) != len(models) or not all(kinds <= set(f.cachepoint_not_after) for f in facts):
+            return
+        after = " or ".join(f"`{k}`" for k in sorted(kinds))
+        self.report(
+            "CL407",
+            point,
+            f"A `cachePoint` right after a {after} block, in a request to `{models[0]}`: Bedrock rejects a checkpoint in that "
+            f"position for this model (HTTP 400; rules/providers.yaml, {facts[0].cachepoint_not_after_source}), so every such "
+            "turn fails and nothing is cached; put the checkpoint after the system text, or after a text block of a user turn",
+            "messages",
+            sink_related(self.index, requests[0], self.filename),
+        )
+
+    def _kinds_before(self, point: cst.Dict) -> set[str] | None:
+        """Block types the element before a checkpoint can have (its dict keys), None when that cannot be told."""
+        element = self.index.parent(point)
+        holder = self.index.parent(element) if isinstance(element, cst.Element) else None
+        if isinstance(holder, cst.List):
+            position = next(i for i, e in enumerate(holder.elements) if e is element)
+            if position > 0:
+                return self._element_kinds(holder.elements[position - 1], point)
+            operation = self.index.parent(holder)
+            if isinstance(operation, cst.BinaryOperation) and isinstance(operation.operator, cst.Add) and operation.right is holder:
+                return self._last_kinds(operation.left, point)  # `tool_results + [checkpoint]`
+            return None
+        call = self.index.parent(element) if isinstance(element, cst.Arg) else None
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "append":
+            return self._added_kinds(call.func.value, call)  # `content.append(checkpoint)`
+        return None
+
+    def _element_kinds(self, element: cst.BaseElement | cst.BaseExpression, at: cst.CSTNode) -> set[str] | None:
+        if isinstance(element, cst.StarredElement):
+            return self._last_kinds(element.value, at)
+        value = self.index.resolve(element.value if isinstance(element, cst.Element) else element)
+        return (dict_keys(value) or None) if isinstance(value, cst.Dict) else None
+
+    def _last_kinds(self, expr: cst.BaseExpression, at: cst.CSTNode) -> set[str] | None:
+        """Block types the last element of a list expression can have."""
+        if name_key(expr) is not None and name_key(expr) in self.index.scope(at).mutated:
+            return self._added_kinds(expr, at)
+        value = self.index.resolve(expr)
+        if isinstance(value, (cst.List, cst.Tuple)) and value.elements:
+            return self._element_kinds(value.elements[-1], at)
+        if isinstance(value, cst.ListComp):
+            return self._element_kinds(value.elt, at)
+        return None
+
+    def _added_kinds(self, target: cst.BaseExpression, at: cst.CSTNode) -> set[str] | None:
+        """Block types appended to a list before `at`: what its last element can be (None if anything else changes it)."""
+        key = name_key(target)
+        if key is None:
+            return None
+        scope = self.index.scope(at)
+        kinds: set[str] = set()
+        start = self.index.span(at)[:2]
+        for node, value in scope.assigns.get(key, []):
+            if self.index.span(node)[:2] >= start or isinstance(value, (cst.List, cst.Tuple)) and not value.elements:
+                continue  # assigned later, or starts empty
+            first = self._last_kinds(value, node) if value is not None else None
+            if first is None:
+                return None
+            kinds |= first
+        for node in walk_scope(scope.node):
+            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and name_key(node.func.value) == key):
+                continue
+            if self.index.span(node)[:2] >= start or node.func.attr.value not in MUTATORS:
+                continue
+            if node.func.attr.value not in ("append", "extend") or not node.args:
+                return None
+            added = self._element_kinds(node.args[0].value, node) if node.func.attr.value == "append" else self._last_kinds(node.args[0].value, node)
+            if added is None:
+                return None
+            kinds |= added
+        return kinds or None
+
     def _openai_marker(self, block: cst.Dict, keys: set[str]) -> None:
         """CL408: an OpenAI breakpoint on a tool definition or on assistant output, wherever the block is built."""
         kind = self.index.evaluate(dict_value(block, "type"))
@@ -628,12 +728,12 @@ class _Checker:
             where, segment = "a tool definition", "tools"
         elif self.index.evaluate(dict_value(block, "role")) == "assistant":
             where, segment = "an assistant message", "messages"
-        elif isinstance(kind, str) and kind not in OPENAI_MARKABLE:
+        elif isinstance(kind, str) and kind not in self._markable(None):
             where, segment = f"an item of type `{kind}`", "messages"
         else:
             return
         also = " (tools come before it, so they are cached with it)" if segment == "tools" else ""
-        self.report("CL408", dict_element(block, OPENAI_MARKER), f"`{OPENAI_MARKER}` on {where}: {OPENAI_PLACEMENT}{also}", segment)
+        self.report("CL408", dict_element(block, OPENAI_MARKER), f"`{OPENAI_MARKER}` on {where}: {self._placement(None)}{also}", segment)
 
     def check_marking_loops(self) -> None:
         """CL402: a loop that sets `cache_control` on every message, block or tool it walks."""
@@ -684,17 +784,12 @@ class _Checker:
                     self._disabled(element, element.key.evaluated_value, element.value)
 
     def _disabled(self, node: cst.CSTNode, key: object, value: cst.BaseExpression) -> None:
-        if not isinstance(key, str) or key not in CACHING_SWITCHES:
+        switch = load_switches().get(key) if isinstance(key, str) else None
+        if switch is None:
             return
         setting = self.index.evaluate(value)
-        if isinstance(setting, str) and setting.strip().lower() in TRUTHY:
-            self.report(
-                "CL410",
-                node,
-                f"`{key}` switches prompt caching off for {CACHING_SWITCHES[key]} in code: Claude Code then sends no breakpoints, "
-                "so every turn pays the full input price for the whole conversation instead of 0.1x for the cached part; remove it",
-                None,
-            )
+        if isinstance(setting, str) and switch.is_on(setting):
+            self.report("CL410", node, switch.message(setting, "in code"), None)
 
     def _middleware(self, call: cst.Call, middleware: Middleware) -> None:
         setting = {a.keyword.value: self.index.evaluate(a.value) for a in call.args if a.keyword is not None}

@@ -38,6 +38,11 @@ DEFAULT_CORPUS = HERE / "corpus"
 
 EXPECT_RE = re.compile(r"#\s*expect:\s*(.*)$")
 CODE_RE = re.compile(r"^CL\d{3}$")
+# Config files cachelint reads besides Python (`.env`, Claude Code settings, compose, workflows).
+CONFIG_NAME_RE = re.compile(r"(\.env(\..+)?|.+\.env|.+\.json|.+\.ya?ml)")
+# Expectations for files that cannot hold a comment (JSON): `path:line: CODE` per line.
+EXPECT_FILE = "expect.txt"
+EXPECT_LINE_RE = re.compile(r"^(?P<file>[^:#]+):(?P<line>\d+):\s*(?P<code>\S+)\s*$")
 
 Key = tuple[str, int, str]  # (path relative to the corpus, 1-based line, code)
 
@@ -60,15 +65,42 @@ def _comments(source: str) -> Iterable[tuple[int, str]]:
         raise EvaluationError(f"cannot tokenize corpus file: {exc}") from exc
 
 
-def parse_expectations(corpus: Path) -> set[Key]:
-    """Read every ``# expect: CLnnn[, CLnnn...]`` comment under *corpus*."""
-    corpus = corpus.resolve()
+def corpus_files(corpus: Path) -> list[Path]:
+    """The files of a corpus that cachelint checks: Python files and config files."""
+    return sorted(p for p in corpus.rglob("*") if p.is_file() and (p.suffix == ".py" or CONFIG_NAME_RE.fullmatch(p.name)))
+
+
+def _config_comments(source: str) -> Iterable[tuple[int, str]]:
+    """(line, text) of `#` comments in a `.env` or YAML file (JSON has none)."""
+    for line, text in enumerate(source.splitlines(), start=1):
+        match = re.search(r"(?:^|\s)(#.*)$", text)
+        if match:
+            yield line, match.group(1)
+
+
+def _listed_expectations(corpus: Path) -> set[Key]:
+    """The corpus's `expect.txt`: expectations for files that cannot hold a comment (JSON)."""
+    listed = corpus / EXPECT_FILE
     expected: set[Key] = set()
-    for path in sorted(corpus.rglob("*.py")):
+    for number, text in enumerate(listed.read_text(encoding="utf-8").splitlines() if listed.exists() else [], start=1):
+        if not text.strip() or text.startswith("#"):
+            continue
+        match = EXPECT_LINE_RE.match(text)
+        if match is None or not CODE_RE.match(match["code"]):
+            raise EvaluationError(f"{EXPECT_FILE}:{number}: expected `path:line: CODE`, got {text!r}")
+        expected.add((match["file"], int(match["line"]), match["code"]))
+    return expected
+
+
+def parse_expectations(corpus: Path) -> set[Key]:
+    """Read every ``# expect: CLnnn[, CLnnn...]`` comment under *corpus*, and its `expect.txt`."""
+    corpus = corpus.resolve()
+    expected = _listed_expectations(corpus)
+    for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         source = path.read_text(encoding="utf-8")
         try:
-            comments = list(_comments(source))
+            comments = list(_comments(source) if path.suffix == ".py" else _config_comments(source))
         except EvaluationError as exc:
             raise EvaluationError(f"{rel}: {exc}") from exc
         for line, text in comments:
@@ -89,12 +121,12 @@ def parse_expectations(corpus: Path) -> set[Key]:
 def run_cachelint(corpus: Path, pass_dir: bool = False) -> list[dict[str, Any]]:
     """Run the analyzer on *corpus* and return its JSON findings.
 
-    By default every ``*.py`` file of the corpus is passed explicitly: the repository's
+    By default every Python and config file of the corpus is passed explicitly: the repository's
     ``[tool.cachelint] extend-exclude`` lists ``tests/eval`` (so that ``cachelint check .``
     stays quiet), and, as in Ruff, exclusions apply to files found by walking a directory
     but never to files named on the command line. ``pass_dir=True`` passes the directory.
     """
-    targets = [str(corpus)] if pass_dir else [str(p) for p in sorted(corpus.rglob("*.py"))]
+    targets = [str(corpus)] if pass_dir else [str(p) for p in corpus_files(corpus)]
     cmd = [
         sys.executable, "-m", "cachelint", "check",
         "--output-format", "json", "--no-cache", "--exit-zero",
@@ -203,7 +235,7 @@ def evaluate(
         for code in sorted(selected)
     }
     total = _score(expected, found)
-    files = [p for p in corpus.rglob("*.py") if p.name != "__init__.py"]
+    files = [p for p in corpus_files(corpus) if p.name != "__init__.py"]
     return {
         "corpus": str(corpus),
         "files": len(files),

@@ -1,0 +1,21 @@
+"""Chat-style request body ported from OpenAI to GPT-5.6 on Bedrock."""
+import json
+
+import boto3
+
+runtime = boto3.client("bedrock-runtime")
+STYLE_GUIDE = open("style_guide.md").read()
+
+
+def rewrite(draft: str) -> str:
+    body = {
+        "input": [
+            {
+                "role": "developer",
+                "content": [{"type": "text", "text": STYLE_GUIDE, "prompt_cache_breakpoint": {"mode": "explicit"}}],  # expect: CL408
+            },
+            {"role": "user", "content": [{"type": "input_text", "text": draft}]},
+        ],
+    }
+    reply = runtime.invoke_model(modelId="us.openai.gpt-5.6-v1:0", body=json.dumps(body))
+    return json.loads(reply["body"].read())["output_text"]
