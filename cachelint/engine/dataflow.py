@@ -159,7 +159,7 @@ class ModuleAnalysis:
 
     # ----------------------------------------------------------------- entry point
     def run(self) -> list[SinkHit]:
-        self._collect_run_states()
+        self._collect_changing_state()
         frame = Frame(key="<module>", env=self.globals, is_module=True)
         self.exec_block(list(self.module.body), frame)
         # Class attributes are collected from every method before any method is checked.
@@ -172,8 +172,9 @@ class ModuleAnalysis:
             self.check_decorator_sinks(info)
         return sorted(self.hits, key=lambda h: (h.fact.line, h.fact.column, h.site.span))
 
-    def _collect_run_states(self) -> None:
-        # Attributes of this module's classes changed through a parameter of that type, outside the class.
+    def _collect_changing_state(self) -> None:
+        """State that changes between requests, found before any function is analysed: attributes of
+        this module's classes changed through a parameter of that type, and framework run state."""
         functions = [info.node for info in self.functions.values() if info.cls is None]
         for name, cls in self.classes.items():
             cls.mutable |= changed_attributes(functions, name, None)
@@ -609,13 +610,7 @@ class ModuleAnalysis:
             return set()
         shown = self.module.code_for_node(finding.dynamic.node).strip() if finding.dynamic.node is not None else "value"
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
-        if finding.replayed:
-            size = layout.REPLAYED_HISTORY
-        elif finding.static_chars == layout.UNKNOWN_SIZE:
-            size = "static text of unknown size"
-        else:
-            size = f"{finding.static_chars} characters of static text"
-        fact = self.new_fact(node, "CL301", size, shown, frame, severity=layout.severity_for(finding), needs=finding.params)
+        fact = self.new_fact(node, "CL301", layout.what_follows(finding), shown, frame, severity=layout.severity_for(finding), needs=finding.params)
         return {fact}
 
     def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
@@ -1169,8 +1164,7 @@ class ModuleAnalysis:
         if finding is None or finding.dynamic.node is None:
             return
         name = next(iter(f.param for f in finding.dynamic.value.facts if f.param), "value")
-        size = "static text of unknown size" if finding.static_chars == layout.UNKNOWN_SIZE else f"{finding.static_chars} characters of static text"
-        fact = self.new_fact(finding.dynamic.node, "CL301", size, f"{{{name}}}", frame, severity=layout.severity_for(finding))
+        fact = self.new_fact(finding.dynamic.node, "CL301", layout.what_follows(finding), f"{{{name}}}", frame, severity=layout.severity_for(finding))
         # The call can span many lines; the template text holding the placeholder is the place to fix.
         line, col, end_line, end_col = self.span(finding.dynamic.node)
         fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col)

@@ -92,6 +92,15 @@ def dynamic_before_static(parts: list[Part]) -> Finding | None:
     return None
 
 
+def what_follows(finding: Finding) -> str:
+    """The static part the dynamic one precedes, as a message names it."""
+    if finding.replayed:
+        return REPLAYED_HISTORY
+    if finding.static_chars == UNKNOWN_SIZE:
+        return "static text of unknown size"
+    return f"{finding.static_chars} characters of static text"
+
+
 def severity_for(finding: Finding) -> str:
     """High when what follows passes the smallest cacheable size (a conversation soon does)."""
     static_chars = finding.static_chars
