@@ -111,6 +111,11 @@ def check(
         _fail(str(exc))
     except (ConfigError, DataError) as exc:
         _fail(str(exc))
+    if not (select or extend_select or ignore):
+        # Lets the next `cachelint check` of files without sinks answer at start-up (cachelint.fastpath).
+        from cachelint.fastpath_store import record
+
+        record(catalogue, list(paths), config_file)
 
     fmt = output_format or base.output_format or "full"
     cache = None

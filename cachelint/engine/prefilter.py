@@ -70,7 +70,12 @@ def source_words(knowledge: Knowledge) -> set[str]:
 
 
 @lru_cache(maxsize=8)
-def _matcher(knowledge: Knowledge) -> tuple[re.Pattern[bytes], tuple[Spelling, ...]]:
+def matcher(knowledge: Knowledge) -> tuple[re.Pattern[bytes], tuple[Spelling, ...]]:
+    """The compiled prefilter: one pattern for the vocabulary, and every spelling.
+
+    The start-up fast path applies the same two stages to these same patterns (recorded by
+    `cachelint.fastpath_store`), so a change here reaches it without a second copy.
+    """
     found = tuple(spellings(knowledge))
     vocabulary = sorted(set().union(*(s.words for s in found)), key=len, reverse=True)
     return re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in vocabulary) + rb")\b"), found
@@ -78,7 +83,7 @@ def _matcher(knowledge: Knowledge) -> tuple[re.Pattern[bytes], tuple[Spelling, .
 
 def may_contain_sink(data: bytes, knowledge: Knowledge) -> bool:
     """False only when no sink can be spelled in these bytes, so no dataflow rule can report."""
-    pattern, found = _matcher(knowledge)
+    pattern, found = matcher(knowledge)
     present = set(pattern.findall(data))
     return any(s.words <= present and s.pattern.search(data) for s in found)
 
