@@ -228,7 +228,8 @@ def test_faults_under_load(tmp_path, monkeypatch):
 
     def before_call(call_id: int) -> None:
         if call_id == 200:
-            shutil.rmtree(log.parent)
+            # A writer racing the deletion may recreate the file: the log is still lost mid-run.
+            shutil.rmtree(log.parent, ignore_errors=True)
 
     result = load.run_threads("anthropic", calls=480, workers=8, log=log, max_conversations=20, before_call=before_call, sink=sink)
     records = load.check(result, "anthropic", complete=False)
