@@ -1,28 +1,43 @@
-"""Runtime companion overhead: a watched anthropic client against the same client unwatched.
+"""Runtime companion overhead: a watched client against the same client unwatched.
 
 Requests: ~100k tokens (a long system prompt, 20 tools, 200 messages) and ~10k tokens, each
 (a) sent again unchanged and (b) as a growing conversation from that size on (two messages more
 per call, the breakpoint moving to the newest message, a new conversation for every pass so its
-first call is cold). All go through the real `anthropic.Anthropic` client on an httpx2 MockTransport that
-answers with a canned message, so the figures are client-side time only. Times are CPU time of
-the calling thread (time.thread_time), the fastest of alternating batches: on a shared machine
-other processes' load only adds to wall time. Also shown: what the SDK's middleware mechanism
-itself costs (a client with a middleware that does nothing), fingerprinting alone, and xxh3 of
-the whole body.
+first call is cold). Both the anthropic client (`messages.create`) and the openai client
+(`chat.completions.create`, the same content in its shape) are measured, each on an httpx2
+MockTransport answering with a canned reply, so the figures are client-side time only.
 
-Target (issue 5): added time at most 10% of the unwatched client's time.
-Run: .venv/bin/python bench/runtime_bench.py
+Method: times are CPU time of the calling thread (time.thread_time): on a shared machine other
+processes' load only adds to wall time. Four clients on the same transport (unwatched, watched, one
+with a hook that does nothing, and one whose hook serializes and hashes the body once, the least a
+byte-exact check can do) take turns in an order that rotates, in two ways:
+- in runs: each client makes a run of calls in turn (the request sent again 12 times; a whole
+  growing conversation of 12 calls), so its caches are as warm as in a tight loop;
+- call by call: each call of one client is followed by the same call on the others, so every call
+  starts with caches the others have used, closer to an application that does other work between
+  calls.
+The overhead of a round (a run, or a call and its neighbours) is watched/unwatched - 1; for a
+growing conversation it is taken over the whole conversation, so its cold first call counts as
+often as it happens. Reported: the median and the spread (25th-75th percentile) over the rounds,
+and the figure from the fastest calls (each client's minimum). Also shown: fingerprinting alone,
+and xxh3 of the whole body.
+
+Target (issue 5): added time at most 10% of the unwatched client's time at 100k tokens.
+Run: .venv/bin/python bench/runtime_bench.py [--provider anthropic|openai] [--size 100k|10k] [--rounds N]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import statistics
 import time
 import warnings
 from typing import Any, Callable
 
 import anthropic
 import httpx2
+import openai
 import xxhash
 
 import cachelint
@@ -31,7 +46,7 @@ from cachelint.runtime.serialize import SERIALIZER, dumps
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-REPLY = json.dumps(
+ANTHROPIC_REPLY = json.dumps(
     {
         "id": "msg_1",
         "type": "message",
@@ -44,11 +59,27 @@ REPLY = json.dumps(
     }
 ).encode()
 
+OPENAI_REPLY = json.dumps(
+    {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-5",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 99010, "completion_tokens": 1, "total_tokens": 99011, "prompt_tokens_details": {"cached_tokens": 99000}},
+    }
+).encode()
+
 GROWTH_TURNS = 12
+LABELS = ("unwatched", "no-op hook", "serialize+hash", "watched")
 
 
-def handler(request: httpx2.Request) -> httpx2.Response:
-    return httpx2.Response(200, headers={"content-type": "application/json"}, content=REPLY)
+def anthropic_handler(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(200, headers={"content-type": "application/json"}, content=ANTHROPIC_REPLY)
+
+
+def openai_handler(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(200, headers={"content-type": "application/json"}, content=OPENAI_REPLY)
 
 
 def message(i: int, chars: int, *, marked: bool = False, tag: str = "") -> dict[str, Any]:
@@ -60,6 +91,7 @@ def message(i: int, chars: int, *, marked: bool = False, tag: str = "") -> dict[
 
 
 def build_request(system_chars: int, n_tools: int, n_messages: int, message_chars: int) -> dict[str, Any]:
+    """An anthropic Messages request: breakpoints on the last tool, the system prompt and the newest message."""
     tools = [
         {
             "name": f"tool_{i}",
@@ -88,6 +120,18 @@ def growing(body: dict[str, Any], message_chars: int, conversation: int) -> list
     return out
 
 
+def as_openai(body: dict[str, Any]) -> dict[str, Any]:
+    """The same content as a Chat Completions request: the system prompt as the first message,
+    function tools, plain-text messages (OpenAI caches automatically: no breakpoint markers)."""
+    tools = [
+        {"type": "function", "function": {"name": t["name"], "description": t["description"], "parameters": t["input_schema"]}}
+        for t in body["tools"]
+    ]
+    system = {"role": "system", "content": body["system"][0]["text"]}
+    messages = [{"role": m["role"], "content": m["content"][0]["text"]} for m in body["messages"]]
+    return {"model": "gpt-5", "max_completion_tokens": 1024, "messages": [system, *messages], "tools": tools}
+
+
 def cpu_per_call(fn: Callable[[], Any], inner: int) -> float:
     start = time.thread_time()
     for _ in range(inner):
@@ -102,53 +146,157 @@ class NoOp(anthropic.Middleware):
         return call_next(request)
 
 
-def clients() -> dict[str, Any]:
-    plain = anthropic.Anthropic(api_key="k", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(handler)))
+class SerializeAndHash(anthropic.Middleware):
+    """A reference point: the body serialized once (orjson) and hashed (xxh3) in the same hook,
+    the least any byte-exact check of the request can do."""
+
+    def handle(self, request: Any, call_next: Any) -> Any:
+        xxhash.xxh3_64_intdigest(dumps(request.json))
+        return call_next(request)
+
+
+def anthropic_clients() -> dict[str, Callable[..., Any]]:
+    plain = anthropic.Anthropic(api_key="k", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(anthropic_handler)))
+    watched = cachelint.watch(plain, tracker=cachelint.PrefixTracker(), on_drift="ignore")
     return {
-        "unwatched": plain,
-        "no-op middleware": plain.with_middleware(NoOp()),
-        "watched": cachelint.watch(plain, tracker=cachelint.PrefixTracker(), on_drift="ignore"),
+        "unwatched": plain.messages.create,
+        "no-op hook": plain.with_middleware(NoOp()).messages.create,
+        "serialize+hash": plain.with_middleware(SerializeAndHash()).messages.create,
+        "watched": watched.messages.create,
     }
 
 
-def report(name: str, times: dict[str, float]) -> None:
+def openai_clients() -> dict[str, Callable[..., Any]]:
+    transport = httpx2.MockTransport(openai_handler)
+
+    def client() -> openai.OpenAI:
+        return openai.OpenAI(api_key="k", http_client=openai.DefaultHttpxClient(transport=transport))
+
+    noop = client()
+    original = noop.request
+
+    def request(*args: Any, **kwargs: Any) -> Any:  # what wrapping `request` costs by itself
+        return original(*args, **kwargs)
+
+    noop.request = request  # type: ignore[method-assign]
+    hashing = client()
+    hashing_original = hashing.request
+
+    def hashing_request(*args: Any, **kwargs: Any) -> Any:
+        options = args[1] if len(args) > 1 else kwargs.get("options")
+        xxhash.xxh3_64_intdigest(dumps(options.json_data))
+        return hashing_original(*args, **kwargs)
+
+    hashing.request = hashing_request  # type: ignore[method-assign]
+    watched = cachelint.watch(client(), tracker=cachelint.PrefixTracker(), on_drift="ignore")
+    return {
+        "unwatched": client().chat.completions.create,
+        "no-op hook": noop.chat.completions.create,
+        "serialize+hash": hashing.chat.completions.create,
+        "watched": watched.chat.completions.create,
+    }
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return q[0], statistics.median(values), q[2]
+
+
+def report(name: str, times: dict[str, list[float]], hook: str) -> dict[str, float]:
+    """Overheads of the rounds (watched against unwatched of the same round): median and spread."""
     base = times["unwatched"]
-    added = times["watched"] - base
-    sdk = times["no-op middleware"] - base
+    added = [w / u - 1 for w, u in zip(times["watched"], base)]
+    sdk = [h / u - 1 for h, u in zip(times["no-op hook"], base)]
+    floor = [h / u - 1 for h, u in zip(times["serialize+hash"], base)]
+    lo, mid, hi = quartiles(added)
+    fastest = min(times["watched"]) / min(base) - 1
+    unwatched = statistics.median(base)
     print(f"  {name}")
-    print(f"    unwatched client          {base * 1000:8.3f} ms/call")
-    print(f"    watched client            {times['watched'] * 1000:8.3f} ms/call")
-    print(f"    added by cachelint        {added * 1000:8.3f} ms/call  ({added / base:+.1%} of unwatched; target <= 10%)")
-    print(f"      of which SDK middleware {sdk * 1000:8.3f} ms/call  ({sdk / base:+.1%}: the SDK's cost of any middleware)")
+    print(f"    unwatched client          {unwatched * 1000:8.3f} ms/call (median of {len(base)} rounds)")
+    print(f"    watched client            {statistics.median(times['watched']) * 1000:8.3f} ms/call")
+    print(f"    added by cachelint        {mid * unwatched * 1000:8.3f} ms/call  ({mid:+.1%} of unwatched, spread {lo:+.1%}..{hi:+.1%}; fastest calls {fastest:+.1%}; target <= 10%)")
+    print(f"      of which the SDK hook   {statistics.median(sdk) * unwatched * 1000:8.3f} ms/call  ({statistics.median(sdk):+.1%}: {hook} that does nothing)")
+    print(f"    for reference             {statistics.median(floor) * unwatched * 1000:8.3f} ms/call  ({statistics.median(floor):+.1%}: {hook} that serializes and hashes the body once)")
+    out = {"median": mid, "p25": lo, "p75": hi, "fastest": fastest, "hook": statistics.median(sdk), "serialize_hash": statistics.median(floor)}
+    return {**out, "unwatched_ms": unwatched * 1000}
 
 
-def bench(name: str, body: dict[str, Any], message_chars: int, rounds: int, inner: int) -> None:
-    size = len(dumps(body))
-    print(f"{name}: {size:,} bytes (~{size // 4:,} tokens), {len(fingerprint(body))} segments, serializer {SERIALIZER}")
-    watched = clients()
-    same = {k: float("inf") for k in watched}
-    grow = {k: float("inf") for k in watched}
+def rotations(r: int) -> tuple[str, ...]:
+    return LABELS[r % len(LABELS) :] + LABELS[: r % len(LABELS)]
+
+
+def bench(provider: str, size: str, rounds: int) -> dict[str, dict[str, float]]:
+    if size == "100k":
+        body, message_chars = build_request(system_chars=120_000, n_tools=20, n_messages=200, message_chars=1_200), 1_200
+    else:
+        body, message_chars = build_request(system_chars=12_000, n_tools=20, n_messages=20, message_chars=400), 400
+    convert = as_openai if provider == "openai" else (lambda b: b)
+    request = convert(body)
+    raw = dumps(request)
+    print(f"{provider} {size}-token request: {len(raw):,} bytes (~{len(raw) // 4:,} tokens), {len(fingerprint(request, provider))} segments, serializer {SERIALIZER}")
+    create = openai_clients() if provider == "openai" else anthropic_clients()
+    for fn in create.values():  # warm up: imports, first-call caches
+        fn(**request)
+    hook = "a `request` wrapper" if provider == "openai" else "a middleware"
+    out: dict[str, dict[str, float]] = {}
     conversation = 0
-    for _ in range(rounds):
-        for label, client in watched.items():
-            same[label] = min(same[label], cpu_per_call(lambda: client.messages.create(**body), inner))
-            conversation += 1
-            total = 0.0
-            for request in growing(body, message_chars, conversation):
-                total += cpu_per_call(lambda: client.messages.create(**request), 1)
-            grow[label] = min(grow[label], total / GROWTH_TURNS)
-    report("the same request again", same)
-    report(f"a growing conversation ({GROWTH_TURNS} calls, the first one cold)", grow)
-    fp_t = min(cpu_per_call(lambda: fingerprint(body), inner * 4) for _ in range(rounds))
-    raw = dumps(body)
-    hash_t = min(cpu_per_call(lambda: xxhash.xxh3_64_intdigest(raw), inner * 20) for _ in range(rounds))
+
+    # In runs: a client's calls one after another.
+    same: dict[str, list[float]] = {k: [] for k in LABELS}
+    grow: dict[str, list[float]] = {k: [] for k in LABELS}
+    for r in range(rounds):
+        for label in rotations(r):
+            fn = create[label]
+            same[label].append(cpu_per_call(lambda: fn(**request), GROWTH_TURNS))
+        conversation += 1
+        requests = [convert(b) for b in growing(body, message_chars, conversation)]
+        for label in rotations(r):
+            fn = create[label]
+            grow[label].append(sum(cpu_per_call(lambda: fn(**req), 1) for req in requests) / GROWTH_TURNS)
+    out["same, runs"] = report(f"the same request again, in runs of {GROWTH_TURNS} calls", same, hook)
+    out["growing, runs"] = report(f"a growing conversation ({GROWTH_TURNS} calls, the first one cold), in runs", grow, hook)
+
+    # Call by call: every call followed by the same call on the other clients.
+    same = {k: [] for k in LABELS}
+    grow = {k: [] for k in LABELS}
+    for r in range(rounds * GROWTH_TURNS):
+        for label in rotations(r):
+            fn = create[label]
+            same[label].append(cpu_per_call(lambda: fn(**request), 1))
+    for r in range(rounds):
+        conversation += 1
+        requests = [convert(b) for b in growing(body, message_chars, conversation)]
+        totals = dict.fromkeys(LABELS, 0.0)
+        for turn, req in enumerate(requests):
+            for label in rotations(turn):
+                fn = create[label]
+                totals[label] += cpu_per_call(lambda: fn(**req), 1)
+        for label in LABELS:
+            grow[label].append(totals[label] / GROWTH_TURNS)
+    out["same, calls"] = report("the same request again, call by call", same, hook)
+    out["growing, calls"] = report(f"a growing conversation ({GROWTH_TURNS} calls, the first one cold), call by call", grow, hook)
+
+    fp_t = min(cpu_per_call(lambda: fingerprint(request, provider), 20) for _ in range(rounds))
+    hash_t = min(cpu_per_call(lambda: xxhash.xxh3_64_intdigest(raw), 200) for _ in range(rounds))
     print(f"  fingerprint alone (repeat)  {fp_t * 1000:8.3f} ms  (segment, serialize, hash, chain)")
     print(f"  xxh3_64 of whole body       {hash_t * 1000:8.4f} ms")
+    return out
 
 
 def main() -> None:
-    bench("100k-token request", build_request(system_chars=120_000, n_tools=20, n_messages=200, message_chars=1_200), 1_200, rounds=15, inner=10)
-    bench("10k-token request", build_request(system_chars=12_000, n_tools=20, n_messages=20, message_chars=400), 400, rounds=15, inner=40)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--provider", choices=("anthropic", "openai"), action="append", help="default: both")
+    parser.add_argument("--size", choices=("100k", "10k"), action="append", help="default: both")
+    parser.add_argument("--rounds", type=int, default=15, help="rounds per case and way (a run, or 12 calls one by one); 30 for steadier medians")
+    parser.add_argument("--json", metavar="PATH", help="also write the overhead figures here")
+    args = parser.parse_args()
+    results = {}
+    for size in args.size or ("100k", "10k"):
+        for provider in args.provider or ("anthropic", "openai"):
+            results[f"{provider} {size}"] = bench(provider, size, args.rounds)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ class Usage:
 
 
 def _int(value: Any) -> int:
+    if type(value) is int:  # nearly always: skips the two isinstance calls below
+        return value
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
@@ -54,7 +56,7 @@ def usage_from(data: Any) -> Usage | None:
     """Normalize any provider's usage mapping (or SDK usage object); None if it is not one."""
     if data is None:
         return None
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         dump = getattr(data, "model_dump", None)
         if not callable(dump):
             return None
@@ -74,7 +76,9 @@ def usage_from(data: Any) -> Usage | None:
 
 def _anthropic(d: Mapping[str, Any]) -> Usage:
     write = _int(d.get("cache_creation_input_tokens"))
-    split = d.get("cache_creation") if isinstance(d.get("cache_creation"), Mapping) else {}
+    split = d.get("cache_creation")
+    if split is None or not isinstance(split, Mapping):
+        split = {}
     one_hour = _int(split.get("ephemeral_1h_input_tokens"))
     five = _int(split.get("ephemeral_5m_input_tokens")) if split else write - one_hour
     if five + one_hour != write:  # older responses have no split: count it all as 5-minute writes
@@ -140,12 +144,21 @@ class Cost:
 
 def cost_of(usage: Usage, facts: ModelFacts | None) -> Cost | None:
     """Input-side money for one call; None when the model's input price is unknown."""
-    if facts is None or facts.price.input is None:
+    prices = input_cost(usage, facts)
+    return None if prices is None else Cost(actual=prices[0], no_cache=prices[1], lost=0.0)
+
+
+def input_cost(usage: Usage, facts: ModelFacts | None) -> tuple[float, float] | None:
+    """(actual, with no caching at all) in USD, or None without a price: `cost_of` without
+    building a Cost, for the tracker's per-call totals."""
+    if facts is None:
         return None
     p = facts.price
+    if p.input is None:
+        return None
     unit = p.input / 1_000_000
     actual = unit * (usage.uncached + p.cache_read * usage.read + p.cache_write_5m * usage.write_5m + p.cache_write_1h * usage.write_1h)
-    return Cost(actual=actual, no_cache=unit * usage.total_input, lost=0.0)
+    return actual, unit * (usage.uncached + usage.read + usage.write_5m + usage.write_1h)
 
 
 def miss_premium(facts: ModelFacts | None, ttl: str = "5m") -> float | None:

@@ -7,14 +7,17 @@ and the static checker speak one vocabulary.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
+from itertools import accumulate
 from typing import Any
 
 from cachelint.providers import TTL_SECONDS, ModelFacts
 from cachelint.runtime.accounting import Usage
 from cachelint.runtime.drift import BYTES_PER_TOKEN
-from cachelint.runtime.segments import Fingerprint
+from cachelint.runtime.segments import Breakpoint, Fingerprint
 
+_MIN_TTL = 300
 _TTL_RANK = {"1h": 2, "24h": 3, "30m": 1, "5m": 0, "default": 0, "in_memory": 0}
 
 
@@ -29,16 +32,17 @@ class Finding:
         return asdict(self)
 
 
-def _tokens(fp: Fingerprint, up_to_block: int) -> int:
-    """Estimated tokens from the start through the block numbered `up_to_block` (1-based)."""
-    blocks = 0
-    size = 0
-    for n, s in zip(fp.blocks, fp.sizes):
-        if blocks >= up_to_block:
-            break
-        blocks += n
-        size += s
-    return size // BYTES_PER_TOKEN
+def _tokens(fp: Fingerprint, bp: Breakpoint) -> int:
+    """Estimated tokens from the start through breakpoint `bp`'s block."""
+    # The segments before the first one that brings the block count to bp.block, and that one.
+    # Usually that is the marked segment itself, which two sums confirm; otherwise (a marker with
+    # no block of its own before it) a search over the running block counts. Both run in C, since
+    # a breakpoint on the newest message means every segment of the request.
+    blocks = fp.blocks
+    count = bp.segment + 1
+    if not (count <= len(blocks) and blocks[bp.segment] > 0 and sum(blocks[:count]) == bp.block):
+        count = bisect_left(list(accumulate(blocks)), bp.block) + 1 if bp.block > 0 else 0
+    return sum(fp.sizes[:count]) // BYTES_PER_TOKEN
 
 
 def _ttl_seconds(fp: Fingerprint, facts: ModelFacts | None) -> int:
@@ -52,48 +56,54 @@ def _ttl_seconds(fp: Fingerprint, facts: ModelFacts | None) -> int:
 
 def request_checks(fp: Fingerprint, prev: Fingerprint | None, facts: ModelFacts | None, gap: float | None) -> list[Finding]:
     """Findings on one request, before it is sent (prev: the conversation's previous request)."""
+    # Runs before every call: lists built once, and nothing computed that no check will use.
     out: list[Finding] = []
     bps = fp.breakpoints
-    limit = facts.max_breakpoints if facts is not None and facts.max_breakpoints else 4
-    if fp.provider != "openai" and len(bps) > limit:
-        out.append(Finding("too-many-breakpoints", "CL402", "high", f"{len(bps)} cache breakpoints, the limit is {limit}: the API rejects this request (HTTP 400)"))
-    seen_short = False
-    for bp in bps:
-        if _TTL_RANK.get(bp.ttl, 0) == 0:
-            seen_short = True
-        elif seen_short and bp.ttl == "1h":
-            out.append(Finding("ttl-order-violation", "CL403", "high", f"a ttl=1h breakpoint at {fp.label(bp.segment)} comes after a 5m one: longer TTLs must come first (HTTP 400)"))
-            break
-    if bps and facts is not None and fp.provider != "openai":
-        # A longer prefix has at least as many tokens: only the earliest breakpoint can fall short.
-        first = min(bps, key=lambda b: b.block)
-        tokens = _tokens(fp, first.block)
-        if tokens < facts.min_tokens_low:
-            out.append(
-                Finding(
-                    "breakpoint-below-minimum",
-                    "CL404",
-                    "info",
-                    f"the breakpoint at {fp.label(first.segment)} covers ~{tokens:,} tokens, below the {facts.min_tokens_low:,}-token "
-                    f"minimum for {fp.model} ({facts.where}): it caches nothing",
+    openai = fp.provider == "openai"
+    if bps:
+        limit = facts.max_breakpoints if facts is not None and facts.max_breakpoints else 4
+        if not openai and len(bps) > limit:
+            out.append(Finding("too-many-breakpoints", "CL402", "high", f"{len(bps)} cache breakpoints, the limit is {limit}: the API rejects this request (HTTP 400)"))
+        if "1h" in [bp.ttl for bp in bps]:  # only a 1h breakpoint can be out of order
+            seen_short = False
+            for bp in bps:
+                if _TTL_RANK.get(bp.ttl, 0) == 0:
+                    seen_short = True
+                elif seen_short and bp.ttl == "1h":
+                    out.append(Finding("ttl-order-violation", "CL403", "high", f"a ttl=1h breakpoint at {fp.label(bp.segment)} comes after a 5m one: longer TTLs must come first (HTTP 400)"))
+                    break
+        blocks = [bp.block for bp in bps]
+        if facts is not None and not openai:
+            # A longer prefix has at least as many tokens: only the earliest breakpoint can fall short.
+            first = bps[blocks.index(min(blocks))]
+            tokens = _tokens(fp, first)
+            if tokens < facts.min_tokens_low:
+                out.append(
+                    Finding(
+                        "breakpoint-below-minimum",
+                        "CL404",
+                        "info",
+                        f"the breakpoint at {fp.label(first.segment)} covers ~{tokens:,} tokens, below the {facts.min_tokens_low:,}-token "
+                        f"minimum for {fp.model} ({facts.where}): it caches nothing",
+                    )
                 )
-            )
-    if prev is not None and bps and prev.breakpoints:
-        last, prev_last = max(b.block for b in bps), max(b.block for b in prev.breakpoints)
-        lookback = facts.lookback_blocks if facts is not None and facts.lookback_blocks else 20
-        if last < prev_last:
-            out.append(Finding("breakpoint-moved-earlier", None, "medium", f"the last breakpoint moved from block {prev_last} to block {last}: the entry written last turn is not read"))
-        elif fp.provider != "openai" and not any(prev_last < b.block <= prev_last + lookback for b in bps) and last - prev_last >= lookback:
-            out.append(
-                Finding(
-                    "lookback-overflow",
-                    None,
-                    "medium",
-                    f"{last - prev_last} blocks since the previous request's last breakpoint, the lookback is {lookback}: "
-                    "the read will miss; add a breakpoint closer to the previous one",
+        if prev is not None and prev.breakpoints:
+            last, prev_last = max(blocks), max([b.block for b in prev.breakpoints])
+            lookback = facts.lookback_blocks if facts is not None and facts.lookback_blocks else 20
+            if last < prev_last:
+                out.append(Finding("breakpoint-moved-earlier", None, "medium", f"the last breakpoint moved from block {prev_last} to block {last}: the entry written last turn is not read"))
+            elif not openai and last - prev_last >= lookback and not any(prev_last < b <= prev_last + lookback for b in blocks):
+                out.append(
+                    Finding(
+                        "lookback-overflow",
+                        None,
+                        "medium",
+                        f"{last - prev_last} blocks since the previous request's last breakpoint, the lookback is {lookback}: "
+                        "the read will miss; add a breakpoint closer to the previous one",
+                    )
                 )
-            )
-    if prev is not None and gap is not None and (prev.breakpoints or fp.provider == "openai"):
+    # No cache TTL is shorter than 5 minutes.
+    if prev is not None and gap is not None and gap > _MIN_TTL and (prev.breakpoints or openai):
         ttl = _ttl_seconds(prev, facts)
         if gap > ttl:
             out.append(
@@ -105,7 +115,7 @@ def request_checks(fp: Fingerprint, prev: Fingerprint | None, facts: ModelFacts 
                     + (" (use ttl 1h or pre-warm)" if ttl < 3600 <= gap * 12 else ""),
                 )
             )
-    if not bps and facts is not None and fp.provider != "openai" and prev is not None and fp.total_bytes // BYTES_PER_TOKEN > facts.min_tokens_high:
+    if not bps and facts is not None and not openai and prev is not None and fp.total_bytes // BYTES_PER_TOKEN > facts.min_tokens_high:
         out.append(
             Finding("missing-breakpoint", "CL405", "info", f"no cache breakpoint on a repeated ~{fp.total_bytes // BYTES_PER_TOKEN:,}-token prompt: every call pays full price")
         )

@@ -122,6 +122,9 @@ class Change:
 
 def classify(prev: Fingerprint, cur: Fingerprint) -> Change | None:
     """None for an identical or append-only request, else the first change in user terms."""
+    n = len(prev.chain)
+    if n <= len(cur.chain) and (n == 0 or cur.chain[n - 1] == prev.chain[n - 1]):
+        return None  # the usual turn, decided by one comparison: equal chains at n-1 mean equal up to it
     i = first_difference(prev.chain, cur.chain)
     if i >= len(prev) or i >= len(cur):
         # The previous request is a prefix of this one (append-only growth), or this one is a

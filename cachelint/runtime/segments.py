@@ -18,9 +18,9 @@ import struct
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from cachelint.runtime.serialize import Hasher, dumps, hash_bytes, loads
+from cachelint.runtime.serialize import Hasher, dumps, dumps_fast, hash_bytes, loads, strict_dumps
 
 TOOLS, SYSTEM, MESSAGES, PARAMS = "tools", "system", "messages", "params"
 _SEED = {TOOLS: 1, SYSTEM: 2, MESSAGES: 3, PARAMS: 4}
@@ -36,6 +36,17 @@ _ANTHROPIC_PARAMS = (("model",), ("speed",), ("tool_choice", "thinking", "output
 _CONVERSE_PARAMS = (("modelId",), (), ("toolChoice", "additionalModelRequestFields", "performanceConfig"))
 _CHAT_PARAMS = (("model", "prompt_cache_key"), ("tool_choice", "response_format"), ())
 _RESPONSES_PARAMS = (("model", "prompt_cache_key"), ("tool_choice", "text"), ())
+
+# Every top-level key the segments before the messages are made from, per API: the key of the
+# head cache below.
+_HEAD_KEYS = {
+    "messages": ("model", "speed", "tool_choice", "thinking", "output_config", "output_format", "mcp_servers", "tools", "system"),
+    "converse": ("modelId", "toolConfig", "system", "additionalModelRequestFields", "performanceConfig"),
+    "chat": ("model", "prompt_cache_key", "tools", "tool_choice", "response_format"),
+    "responses": ("model", "prompt_cache_key", "tools", "tool_choice", "text", "instructions"),
+}
+# Where the system prompt is among those (the long texts of an identity key, below).
+_HEAD_SYSTEM = {"messages": 8, "converse": 2, "responses": 5}
 
 
 @dataclass(frozen=True)
@@ -129,11 +140,14 @@ def _chunk_hashes(segment_hash: int, b: bytes) -> tuple[int, ...]:
     return found
 
 
-# Most of a request repeats an earlier one: the same tool list, and the previous turn's history
-# plus a few new messages. Serializing a whole section is one C call, while processing it segment
-# by segment costs microseconds per segment in Python, so repeated parts are recognized by their
-# bytes and their processed form is copied instead of rebuilt:
-# - a tool list, by the hash of its serialization;
+# Most of a request repeats an earlier one: the same tools, system prompt and parameters, and the
+# previous turn's history plus a few new messages. Serializing a whole section is one C call, while
+# processing it segment by segment costs microseconds per segment in Python, so repeated parts are
+# recognized by their bytes and their processed form is copied instead of rebuilt:
+# - everything before the messages (the head), by the hash of the serialized head values, when
+#   they are plain JSON types (strict_dumps): one serialization instead of one per part, and no
+#   marker stripping;
+# - a tool list, by the hash of its serialization (a changed system prompt keeps its tools);
 # - the leading messages, by comparing the serialized message list with that of a recent request
 #   that began with the same message: equal bytes up to one of that request's last two message
 #   boundaries mean equal messages up to there, so their segments are copied from it.
@@ -158,19 +172,91 @@ class _Section:
     n_blocks: int
 
 
-@dataclass(frozen=True)
-class _MessageRun:
-    """A fingerprinted message list, kept as the starting point of a later request's."""
+# A system prompt is usually one long string that the application keeps and sends on every call;
+# the SDKs rebuild the dicts and lists of a request but pass the strings on as they are. A str is
+# immutable, so while a reference is held, the same object (`is`, compared by id()) means the same
+# text: such a head can be recognized without serializing or hashing its long texts. The long
+# texts of the system blocks are left out of the bytes of this identity key and their ids put in
+# instead; every place that keeps an identity key also keeps those strings alive (`held`), so an
+# id stands for that one object as long as the key is kept.
+_BIG_TEXT = 4096
 
-    fp: Fingerprint
-    block0: int  # cache blocks before the messages in fp
-    count: int  # messages (at least two)
-    ends: tuple[int, int]  # offsets in the serialized list just after messages[-2] and messages[-1]
-    prefix_hashes: tuple[int, int]  # hashes of the serialized list up to those offsets
-    keep_text: bool
+
+class _Head:
+    """A head cache entry: the processed segments, and whether an identity key points to them."""
+
+    __slots__ = ("section", "held", "has_identity")
+
+    def __init__(self, section: _Section, held: tuple[str, ...] = ()) -> None:
+        self.section, self.held, self.has_identity = section, held, False
+
+
+class _HeadKeys:
+    """A request's head cache keys: by identity (None unless found in the cache, with the strings
+    it stands for held) and by content (None until computed, or when the values are not plain
+    JSON types)."""
+
+    __slots__ = ("identity", "content", "held")
+
+    def __init__(self, identity: Any, content: Any, held: tuple[str, ...]) -> None:
+        self.identity, self.content, self.held = identity, content, held
+
+    def same(self, other: _HeadKeys) -> bool:
+        return (self.identity is not None and self.identity == other.identity) or (self.content is not None and self.content == other.content)
+
+
+_NO_HEAD_KEYS = _HeadKeys(None, None, ())
+
+
+def _without_big_texts(value: Any) -> tuple[Any, tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """`value` (a system prompt: a str or a list of blocks) with its long texts replaced by None,
+    where they were with their ids, and the texts."""
+    if type(value) is str:
+        return (None, ((-1, id(value)),), (value,)) if len(value) >= _BIG_TEXT else (value, (), ())
+    if type(value) is not list:
+        return value, (), ()
+    out: list[Any] | None = None
+    subs: list[tuple[int, int]] = []
+    held: list[str] = []
+    for j, block in enumerate(value):
+        if type(block) is dict:
+            text = block.get("text")
+            if type(text) is str and len(text) >= _BIG_TEXT:
+                if out is None:
+                    out = list(value)
+                stand_in = dict(block)
+                stand_in["text"] = None
+                out[j] = stand_in
+                subs.append((j, id(text)))
+                held.append(text)
+    return (value, (), ()) if out is None else (out, tuple(subs), tuple(held))
+
+
+class _MessageRun:
+    """A fingerprinted message list, kept as the starting point of a later request's. Never
+    changed once stored (a plain class: one is built per request, and a frozen dataclass costs
+    several times as much to build)."""
+
+    __slots__ = ("fp", "head", "block0", "count", "ends", "prefix_hashes", "block_ends", "keep_text")
+
+    def __init__(
+        self,
+        fp: Fingerprint,
+        head: _HeadKeys,  # the head cache keys of fp's segments before the messages
+        block0: int,  # cache blocks before the messages in fp
+        count: int,  # messages (at least two)
+        ends: tuple[int, int],  # offsets in the serialized list just after messages[-2] and messages[-1]
+        prefix_hashes: tuple[int, int],  # hashes of the serialized list up to those offsets
+        block_ends: tuple[int, int],  # cache blocks in fp through messages[-2] and through messages[-1]
+        keep_text: bool,
+    ) -> None:
+        self.fp, self.head, self.block0, self.count = fp, head, block0, count
+        self.ends, self.prefix_hashes, self.block_ends, self.keep_text = ends, prefix_hashes, block_ends, keep_text
 
 
 _SECTIONS: dict[tuple[int, bool], _Section] = {}
+_HEADS_MAX = 64
+_HEADS: dict[tuple[Any, ...], _Head] = {}
 _RUNS: OrderedDict[int, list[_MessageRun]] = OrderedDict()
 _RUNS_LOCK = threading.Lock()
 _COMMA, _CLOSE = ord(","), ord("]")
@@ -179,20 +265,39 @@ _COMMA, _CLOSE = ord(","), ord("]")
 def _find_run(key: int, raw: bytes, keep_text: bool) -> tuple[_MessageRun | None, int, Any]:
     """A run whose first k messages serialize exactly like the first k of `raw`, k, and a Hasher
     fed with `raw` up to the end of those k messages (None when no run matches)."""
-    with _RUNS_LOCK:
-        runs = list(_RUNS.get(key, ()))
+    runs = _RUNS.get(key, ())  # a stored list is replaced, never changed: no lock needed to read it
     view = memoryview(raw)
     for run in runs:
         if run.keep_text != keep_text:
             continue
-        for k, end, expected in ((run.count, run.ends[1], run.prefix_hashes[1]), (run.count - 1, run.ends[0], run.prefix_hashes[0])):
-            # The byte after a message boundary is a comma or the closing bracket.
-            if end < len(raw) and raw[end] in (_COMMA, _CLOSE):
-                hasher = Hasher()
-                hasher.update(view[:end])
-                if hasher.intdigest() == expected:
-                    return run, k, hasher
+        # The byte after a message boundary is a comma or the closing bracket. Equal bytes up to
+        # the last boundary mean equal bytes up to the one before, so the one before is checked
+        # first and the hash goes on from there: each byte is hashed once, and a conversation that
+        # grew (its last message lost its breakpoint) costs no second pass.
+        (before_last, last), (expected_before, expected_last) = run.ends, run.prefix_hashes
+        if before_last >= len(raw) or raw[before_last] not in (_COMMA, _CLOSE):
+            continue
+        hasher = Hasher()
+        hasher.update(view[:before_last])
+        if hasher.intdigest() != expected_before:
+            continue
+        if last < len(raw) and raw[last] in (_COMMA, _CLOSE):
+            ahead = hasher.copy()
+            ahead.update(view[before_last:last])
+            if ahead.intdigest() == expected_last:
+                return run, run.count, ahead
+        return run, run.count - 1, hasher
     return None, 0, None
+
+
+def _run_key(messages: list[Any] | tuple[Any, ...]) -> int:
+    """Which runs a message list may continue: the hash of its first message after any leading
+    system/developer messages (an OpenAI chat's system prompt is shared by every conversation of
+    an app, and would cost a serialization of the whole prompt)."""
+    t, last = 0, len(messages) - 1
+    while t < last and type(messages[t]) is dict and messages[t].get("role") in ("system", "developer"):
+        t += 1
+    return hash_bytes(dumps(messages[t]))
 
 
 def _store_run(key: int, run: _MessageRun, replaces: _MessageRun | None) -> None:
@@ -220,6 +325,9 @@ class _Builder:
         # list, messages).
         self._reused: tuple[_MessageRun, int, Any] | None = None
         self._pending: tuple[int, bytes, list[Any] | tuple[Any, ...]] | None = None
+        self._head_keys = _NO_HEAD_KEYS  # this request's head cache keys
+        self._copied_prefix = False  # the head and the first messages were copied from a run
+        self._block0 = 0  # cache blocks before the messages
 
     # -- markers ------------------------------------------------------------------------------
 
@@ -233,7 +341,7 @@ class _Builder:
                 marker = block[key]
                 ttl = (marker.get("ttl") if isinstance(marker, dict) else None) or "default"
                 block = {k: v for k, v in block.items() if k != key}
-        if block.get("type") == "tool_result" and isinstance(block.get("content"), list):
+        if block.get("type") == "tool_result" and isinstance(block.get("content"), (list, tuple)):
             inner = [self._strip(b)[0] for b in block["content"]]
             block = {**block, "content": inner}
         return block, ttl
@@ -302,6 +410,82 @@ class _Builder:
         if section is not None:
             _remember_derived(_SECTIONS, key, section, _SECTIONS_MAX)
 
+    def _head_keys_of(self, body: dict[str, Any]) -> _HeadKeys:
+        """This request's head cache keys: the identity key when the cache has it, else the
+        content key (the hash of the serialized head values, when they are all plain JSON types)."""
+        api = self.fp.api
+        values = [body.get(k) for k in _HEAD_KEYS[api]]
+        # Bytes cannot tell an absent or None value from NaN (both `null`), the parts can.
+        present = tuple([v is None for v in values])
+        where = _HEAD_SYSTEM.get(api)
+        if where is not None:
+            system, subs, held = _without_big_texts(values[where])
+            if subs:
+                raw = strict_dumps([*values[:where], system, *values[where + 1 :]])
+                if raw is not None:
+                    identity = (api, self.keep_text, present, subs, len(raw), hash_bytes(raw))
+                    head = _HEADS.get(identity)
+                    if head is not None and head.held == held:  # the same objects, by `is`
+                        return _HeadKeys(identity, None, held)
+                    return self._content_keys(api, values, present, identity, held)
+        return self._content_keys(api, values, present, None, ())
+
+    def _content_keys(self, api: str, values: list[Any], present: tuple[bool, ...], identity: Any, held: tuple[str, ...]) -> _HeadKeys:
+        raw = strict_dumps(values)
+        if raw is None:
+            return _NO_HEAD_KEYS
+        content = (api, self.keep_text, present, len(raw), hash_bytes(raw))
+        head = _HEADS.get(content)
+        if identity is not None and head is not None and not head.has_identity:
+            # Seen before with other objects (or built with these): from now on these objects
+            # find it by identity. Once per entry, so that an application that rebuilds an equal
+            # prompt string for every call does not fill the cache with one entry per string.
+            head.has_identity = True
+            _remember_derived(_HEADS, identity, _Head(head.section, held), _HEADS_MAX)
+            return _HeadKeys(identity, content, held)
+        return _HeadKeys(None, content, ())
+
+    def _head(self, keys: _HeadKeys, build: Callable[[], None]) -> None:
+        """The segments before the messages: copied from the head cache, or built (and cached)."""
+        head = _HEADS.get(keys.identity if keys.identity is not None else keys.content)
+        if head is not None:
+            self._replay(head.section)
+            return
+        build()
+        if keys.content is not None:
+            section = self._capture(0, 0, 0)
+            if section is not None:
+                _remember_derived(_HEADS, keys.content, _Head(section), _HEADS_MAX)
+
+    def head_and_messages(self, body: dict[str, Any], build_head: Callable[[], None], messages: Any) -> None:
+        """Everything before the messages (built by `build_head`), then the messages. When an
+        earlier request had the same head and began with the same messages, all of that is copied
+        from it at once."""
+        head = self._head_keys = self._head_keys_of(body)
+        if isinstance(messages, (str, dict)):
+            messages = [messages]
+        if not isinstance(messages, (list, tuple)):
+            messages = None
+        run, k, hasher = None, 0, None
+        if messages is not None and len(messages) > 1:
+            raw = dumps(messages)
+            key = _run_key(messages)
+            run, k, hasher = _find_run(key, raw, self.keep_text)
+            self._pending = (key, raw, messages)
+        if run is not None and head.same(run.head):
+            self._copy_prefix(run, k)
+            self._copied_prefix = True
+        else:
+            self._head(head, build_head)
+            self.fp.msg_start = len(self.fp.hashes)
+            self._block0 = self.block_count
+            if run is not None:
+                self._copy_messages(run, k)
+        if run is not None:
+            self._reused = (run, k, hasher)
+        if messages is not None:
+            self._add_messages(messages, k)
+
     def _capture(self, seg0: int, block0: int, marks0: int) -> _Section | None:
         """The segments added since (seg0, block0, marks0), positions relative to those."""
         fp = self.fp
@@ -356,56 +540,47 @@ class _Builder:
                 self._mark(ttl)
             n += 1
 
-    def messages(self, messages: Any) -> None:
+    def _add_messages(self, messages: list[Any] | tuple[Any, ...], start: int) -> None:
+        """Append the segments of messages[start:].
+
+        The hot loop of the whole companion (hundreds of messages on a conversation's first
+        request): the common shape, a dict of "role" (a str) and "content" without breakpoint
+        markers, is handled inline with local names; anything else goes through _message().
+        """
         fp = self.fp
-        fp.msg_start = len(fp.hashes)
-        if isinstance(messages, (str, dict)):
-            messages = [messages]
-        if not isinstance(messages, (list, tuple)):
-            return
-        start = 0
-        if len(messages) > 1:
-            raw = dumps(messages)
-            key = hash_bytes(dumps(messages[0]))
-            run, start, hasher = _find_run(key, raw, self.keep_text)
-            if run is not None:
-                self._copy_messages(run, start)
-                self._reused = (run, start, hasher)
-            self._pending = (key, raw, messages)
-        # The hot loop of the whole companion (hundreds of messages per request on a first call):
-        # the common shape {"role", "content"} without markers is handled inline with local
-        # names; anything else goes through _message().
         keys, hashes, sizes, blocks, texts, chunks = fp.keys, fp.hashes, fp.sizes, fp.blocks, fp.texts, fp.chunks
         seed = _SEED[MESSAGES]
         for n in range(start, len(messages)):
             message = messages[n]
-            if type(message) is not dict or len(message) != 2 or type(message.get("role")) is not str or "content" not in message:
-                self._message(n, message)
-                continue
-            content = message["content"]
-            n_blocks = 1
-            if type(content) is list:
-                n_blocks = len(content) or 1
-                marked = False
-                for x in content:
-                    if type(x) is dict and ("cache_control" in x or "cachePoint" in x or "prompt_cache_breakpoint" in x or x.get("type") == "tool_result"):
-                        marked = True
-                        break
-                if marked:
-                    self._message(n, message)
-                    continue
-            role = message["role"]
-            b = dumps(content)
-            i = len(hashes)
-            keys.append((MESSAGES, n, role))
-            hashes.append(hash_bytes(role.encode() + b, seed))
-            sizes.append(len(role) + len(b))
-            blocks.append(n_blocks)
-            if texts is not None:
-                texts[i] = [b]
-            if len(b) > _CHUNKED_ABOVE:
-                chunks[(i, 0)] = _chunk_hashes(hashes[-1], b)
-            self.block_count += n_blocks
+            if type(message) is dict and len(message) == 2:
+                role = message.get("role")
+                if type(role) is str and "content" in message:
+                    content = message["content"]
+                    k = 1
+                    marked = False
+                    if type(content) is list:
+                        k = len(content) or 1
+                        for x in content:
+                            if type(x) is dict and ("cache_control" in x or "cachePoint" in x or "prompt_cache_breakpoint" in x or x.get("type") == "tool_result"):
+                                marked = True
+                                break
+                    if not marked:
+                        try:
+                            b = dumps_fast(content)
+                        except TypeError:
+                            b = dumps(content)
+                        h = hash_bytes(role.encode() + b, seed)
+                        if texts is not None:
+                            texts[len(hashes)] = [b]
+                        if len(b) > _CHUNKED_ABOVE:
+                            chunks[(len(hashes), 0)] = _chunk_hashes(h, b)
+                        keys.append((MESSAGES, n, role))
+                        hashes.append(h)
+                        sizes.append(len(role) + len(b))
+                        blocks.append(k)
+                        self.block_count += k
+                        continue
+            self._message(n, message)
 
     def _message(self, n: int, message: Any) -> None:
         # Runs for every message of every request: one serialization of the content, no per-block
@@ -464,7 +639,23 @@ class _Builder:
         for bp in src.breakpoints:
             if s0 <= bp.segment < end and not bp.auto:
                 fp.breakpoints.append(Breakpoint(bp.segment + shift, bp.block + block_shift, bp.ttl))
-        self.block_count += sum(src.blocks[s0:end])
+        self.block_count += run.block_ends[k - run.count + 1] - run.block0
+
+    def _copy_prefix(self, run: _MessageRun, k: int) -> None:
+        """Start from `run`'s first segments, through its k-th message: the head is the same (equal
+        head keys) and so are those messages (equal bytes), so every list is one slice of the
+        run's, the chain included."""
+        fp, src = self.fp, run.fp
+        n = src.msg_start + k
+        fp.keys, fp.hashes, fp.sizes, fp.blocks, fp.chain = src.keys[:n], src.hashes[:n], src.sizes[:n], src.blocks[:n], src.chain[:n]
+        fp.msg_start = src.msg_start
+        fp.fields = dict(src.fields)  # tools only, all in the head
+        fp.chunks = dict(src.chunks) if n == len(src.hashes) else {key: c for key, c in src.chunks.items() if key[0] < n}
+        fp.breakpoints = [bp for bp in src.breakpoints if bp.segment < n and not bp.auto]
+        if src.texts is not None:
+            fp.texts = {i: t for i, t in src.texts.items() if i < n}
+        self._block0 = run.block0
+        self.block_count = run.block_ends[k - run.count + 1]
 
     def _strip_content(self, content: list[Any], marks: list[str]) -> list[Any]:
         out = []
@@ -487,13 +678,11 @@ class _Builder:
         hashes, chain = fp.hashes, fp.chain
         start = fp.msg_start
         reused = self._reused
-        if reused is not None and hashes[:start] == reused[0].fp.hashes[: reused[0].fp.msg_start]:
+        if not chain and reused is not None and hashes[:start] == reused[0].fp.hashes[: reused[0].fp.msg_start]:
             # Same segments before the messages, so the same chain through the copied ones.
             chain.extend(reused[0].fp.chain[: start + reused[1]])
         c = chain[-1] if chain else 0
-        for h in hashes[len(chain) :]:
-            c = hash_bytes(_PACK(c, h))
-            chain.append(c)
+        chain += [c := hash_bytes(_PACK(c, h)) for h in hashes[len(chain) :]]
         # The messages-only chain skips leading system/developer messages (OpenAI chat keeps its
         # system prompt there), so a changed system prompt still finds its conversation.
         while start < len(fp.keys) and fp.keys[start][2] in ("system", "developer"):
@@ -506,9 +695,7 @@ class _Builder:
             # ones are the same as in the run, and so is the chain over the copied rest.
             msg_chain.extend(reused[0].fp.msg_chain[: reused[1] - (start - fp.msg_start)])
             c = msg_chain[-1]
-        for h in hashes[start + len(msg_chain) :]:
-            c = hash_bytes(_PACK(c, h))
-            msg_chain.append(c)
+        msg_chain += [c := hash_bytes(_PACK(c, h)) for h in hashes[start + len(msg_chain) :]]
         if self._pending is not None:
             self._keep_run(*self._pending)
         return fp
@@ -518,7 +705,14 @@ class _Builder:
         fp = self.fp
         reused = self._reused
         if reused is not None and reused[1] == reused[0].count == len(messages):
-            _touch_run(key)  # the same messages again: the stored run still describes them
+            # The same messages again: the stored run still describes them. When this request
+            # had the same head and knows it by identity while the run does not yet (its request
+            # came before the identity key was registered), a copy that does replaces it.
+            run = reused[0]
+            if self._copied_prefix and run.head.identity is None and self._head_keys.identity is not None:
+                _store_run(key, _MessageRun(run.fp, self._head_keys, run.block0, run.count, run.ends, run.prefix_hashes, run.block_ends, run.keep_text), run)
+            else:
+                _touch_run(key)
             return
         last = dumps(messages[-1])
         end = len(raw) - 1
@@ -534,7 +728,8 @@ class _Builder:
         hasher.update(view[fed:cut])
         before_last = hasher.intdigest()
         hasher.update(view[cut:end])
-        run = _MessageRun(fp, sum(fp.blocks[: fp.msg_start]), len(messages), (cut, end), (before_last, hasher.intdigest()), self.keep_text)
+        blocks = self.block_count
+        run = _MessageRun(fp, self._head_keys, self._block0, len(messages), (cut, end), (before_last, hasher.intdigest()), (blocks - fp.blocks[-1], blocks), self.keep_text)
         _store_run(key, run, reused[0] if reused is not None else None)
 
 
@@ -590,9 +785,10 @@ def fingerprint(
     """Segment and hash one request body (Anthropic, Bedrock Converse/InvokeModel, OpenAI)."""
     if not isinstance(body, dict):
         raise TypeError(f"a request body must be a dict, got {type(body).__name__}")
-    detected_provider, detected_api = detect_api(body, provider)
-    provider = provider or detected_provider
-    api = api or detected_api
+    if provider is None or api is None:  # adapters know both
+        detected_provider, detected_api = detect_api(body, provider)
+        provider = provider or detected_provider
+        api = api or detected_api
     if api == "invoke":
         inner = body.get("body")
         parsed = loads(inner) if isinstance(inner, (bytes, bytearray, str)) else inner
@@ -601,46 +797,57 @@ def fingerprint(
         return fingerprint(parsed, provider, api="messages", model=body.get("modelId") or model, keep_text=keep_text)
     if api == "converse":
         b = _Builder(provider, api, model or body.get("modelId"), keep_text)
-        first, _, after_system = _CONVERSE_PARAMS
-        b.params(body, first)
-        tool_config = body.get("toolConfig") if isinstance(body.get("toolConfig"), dict) else {}
-        b.tools(tool_config.get("tools"))
-        b.system(body.get("system"))
-        b.params(body, ())
-        if "toolChoice" in tool_config:
-            b.param("toolChoice", tool_config["toolChoice"])
-        b.params(body, tuple(n for n in after_system if n != "toolChoice"))
-        b.messages(body.get("messages"))
+
+        def converse_head() -> None:
+            first, _, after_system = _CONVERSE_PARAMS
+            b.params(body, first)
+            tool_config = body.get("toolConfig") if isinstance(body.get("toolConfig"), dict) else {}
+            b.tools(tool_config.get("tools"))
+            b.system(body.get("system"))
+            if "toolChoice" in tool_config:
+                b.param("toolChoice", tool_config["toolChoice"])
+            b.params(body, tuple(n for n in after_system if n != "toolChoice"))
+
+        b.head_and_messages(body, converse_head, body.get("messages"))
         b.fp.names = {TOOLS: "toolConfig.tools", SYSTEM: "system", MESSAGES: "messages"}
         return b.finish()
     if api == "chat":
         b = _Builder(provider, api, model or body.get("model"), keep_text)
-        first, after_tools, _ = _CHAT_PARAMS
-        b.params(body, first)
-        b.tools(body.get("tools"))
-        b.params(body, after_tools)
-        b.messages(body.get("messages"))
+
+        def chat_head() -> None:
+            first, after_tools, _ = _CHAT_PARAMS
+            b.params(body, first)
+            b.tools(body.get("tools"))
+            b.params(body, after_tools)
+
+        b.head_and_messages(body, chat_head, body.get("messages"))
         return b.finish()
     if api == "responses":
         b = _Builder(provider, api, model or body.get("model"), keep_text)
-        first, after_tools, _ = _RESPONSES_PARAMS
-        b.params(body, first)
-        b.tools(body.get("tools"))
-        b.params(body, after_tools)
-        b.system(body.get("instructions"))
-        b.messages(body.get("input"))
+
+        def responses_head() -> None:
+            first, after_tools, _ = _RESPONSES_PARAMS
+            b.params(body, first)
+            b.tools(body.get("tools"))
+            b.params(body, after_tools)
+            b.system(body.get("instructions"))
+
+        b.head_and_messages(body, responses_head, body.get("input"))
         b.fp.names = {TOOLS: "tools", SYSTEM: "instructions", MESSAGES: "input"}
         b.fp.server_history = bool(body.get("previous_response_id") or body.get("conversation"))
         return b.finish()
     # Anthropic Messages, also the body inside Bedrock InvokeModel and on Vertex.
     b = _Builder(provider, "messages", model or body.get("model"), keep_text)
-    first, after_tools, after_system = _ANTHROPIC_PARAMS
-    b.params(body, first)
-    b.tools(body.get("tools"))
-    b.params(body, after_tools)
-    b.system(body.get("system"))
-    b.params(body, after_system)
-    b.messages(body.get("messages"))
+
+    def messages_head() -> None:
+        first, after_tools, after_system = _ANTHROPIC_PARAMS
+        b.params(body, first)
+        b.tools(body.get("tools"))
+        b.params(body, after_tools)
+        b.system(body.get("system"))
+        b.params(body, after_system)
+
+    b.head_and_messages(body, messages_head, body.get("messages"))
     top = body.get("cache_control")
     if isinstance(top, dict):
         # Automatic caching puts the breakpoint on the last cacheable block.

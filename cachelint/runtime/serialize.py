@@ -9,6 +9,7 @@ hashes are only compared within one process or one log, where a single serialize
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Callable
 
@@ -59,12 +60,33 @@ try:
         except TypeError:
             return _json_dumps(value)
 
+    # dumps() without its Python frame, for loops that serialize one value after another: a C
+    # callable that raises TypeError where dumps() would take a slower way (then call dumps()).
+    dumps_fast: Callable[[Any], bytes] = functools.partial(_orjson_dumps, default=_default)
+
+    _STRICT = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+
+    def strict_dumps(value: Any) -> bytes | None:
+        """JSON bytes of `value` if it holds nothing but plain JSON types (dict, list, tuple, str,
+        int, float, bool, None: no subclasses, models, sets), else None. Equal bytes then mean
+        values that every `isinstance`/`type` test in segments.py treats alike, so they can key a
+        cache of processed segments."""
+        try:
+            return _orjson_dumps(value, option=_STRICT)
+        except TypeError:
+            return None
+
     loads: Callable[[bytes | str], Any] = orjson.loads
     SERIALIZER = "orjson"
 except ImportError:  # pragma: no cover - exercised only without orjson
     dumps = _json_dumps
     loads = json.loads
     SERIALIZER = "json"
+
+    def strict_dumps(value: Any) -> bytes | None:
+        return None  # no cache keys without orjson: every request is processed in full
+
+    dumps_fast = _json_dumps
 
 
 def hex64(value: int) -> str:

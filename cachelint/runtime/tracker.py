@@ -39,7 +39,7 @@ from typing import Any, Callable
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 from cachelint.runtime import checks as checks_mod
 from cachelint.runtime import otel
-from cachelint.runtime.accounting import Cost, Usage, cost_of, miss_premium, usage_from
+from cachelint.runtime.accounting import Cost, Usage, input_cost, miss_premium, usage_from
 from cachelint.runtime.context import current_conversation
 from cachelint.runtime.drift import DriftReport, build_report, classify
 from cachelint.runtime.errors import InternalErrors
@@ -76,7 +76,7 @@ class ConversationStats:
 
 
 class _Conversation:
-    __slots__ = ("id", "last", "turn", "last_time", "last_usage", "stats", "boundary_keys", "message_keys", "first_keys")
+    __slots__ = ("id", "last", "turn", "last_time", "last_usage", "stats", "totals", "boundary_keys", "message_keys", "first_keys")
 
     def __init__(self, key: str) -> None:
         self.id = key
@@ -85,13 +85,19 @@ class _Conversation:
         self.last_time: float | None = None
         self.last_usage: Usage | None = None
         self.stats = ConversationStats(key)
-        self.boundary_keys: set[int] = set()
-        self.message_keys: set[int] = set()
-        self.first_keys: set[int] = set()
+        # Usage totals, summed in place on every call; `stats.usage` is built from them when read.
+        self.totals = [0, 0, 0, 0, 0]
+        # This conversation's keys in the tracker's three indexes. Lists, not sets: a new
+        # conversation brings hundreds of keys, and only a rewritten history needs set arithmetic.
+        self.boundary_keys: list[int] = []
+        self.message_keys: list[int] = []
+        self.first_keys: list[int] = []
 
 
 class Call:
     """One request in flight; `finish()` records its usage exactly once."""
+
+    __slots__ = ("id", "tracker", "fingerprint", "conversation", "turn", "drift", "findings", "prev_usage", "gap", "op", "attempt", "sink", "usage", "finished", "_lock")
 
     def __init__(
         self,
@@ -248,7 +254,7 @@ class PrefixTracker:
                 convs = list(self._conversations.values())
             else:
                 convs = [self._conversations[conversation]] if conversation in self._conversations else []
-            return [_copy_stats(c.stats) for c in convs]
+            return [_copy_stats(c) for c in convs]
 
     def conversations(self) -> list[str]:
         with self._lock:
@@ -279,15 +285,21 @@ class PrefixTracker:
     def _match(self, fp: Fingerprint) -> str | None:
         # Boundaries from the first turn on: a system message that opens an OpenAI chat is head
         # content shared by every conversation of an app, like Anthropic's system section.
+        # Each walk is preceded by a membership test in C (isdisjoint), so that a request of a new
+        # conversation, which matches nothing, costs no Python loop over its hundreds of boundaries.
         start = fp.turn_start
-        for k in range(len(fp) - 1, start - 1, -1):
-            hit = self._by_boundary.get(fp.chain[k])
-            if hit is not None:
-                return hit
-        for k in range(len(fp.msg_chain) - 1, -1, -1):
-            hit = self._by_messages.get(fp.msg_chain[k])
-            if hit is not None and (k >= 1 or self._one_head_section_kept(hit, fp)):
-                return hit
+        chain = fp.chain
+        if not self._by_boundary.keys().isdisjoint(chain[start:]):
+            for k in range(len(fp) - 1, start - 1, -1):
+                hit = self._by_boundary.get(chain[k])
+                if hit is not None:
+                    return hit
+        msg_chain = fp.msg_chain
+        if not self._by_messages.keys().isdisjoint(msg_chain):
+            for k in range(len(msg_chain) - 1, -1, -1):
+                hit = self._by_messages.get(msg_chain[k])
+                if hit is not None and (k >= 1 or self._one_head_section_kept(hit, fp)):
+                    return hit
         if start < len(fp):
             hit = self._by_message.get(fp.hashes[start])
             if hit is not None:
@@ -313,26 +325,27 @@ class PrefixTracker:
         start = fp.turn_start
         if last is not None and len(last) <= len(fp) and last.turn_start == start and last.chain and fp.chain[len(last) - 1] == last.head:
             # Append-only growth (the usual turn): every old key is still valid; add the new ones.
+            if len(last) == len(fp) and len(last.msg_chain) == len(fp.msg_chain):
+                return  # the same request again: nothing new
             n, m = max(len(last), start), len(last.msg_chain)
             additions = ((self._by_boundary, conv.boundary_keys, fp.chain[n:]), (self._by_messages, conv.message_keys, fp.msg_chain[m:]), (self._by_message, conv.first_keys, fp.hashes[n:]))
             for index, keys, new in additions:
-                for key in new:
-                    index[key] = conv.id
-                keys.update(new)
+                index.update(dict.fromkeys(new, conv.id))
+                keys.extend(new)
             return
-        boundary = set(fp.chain[start:])
-        messages = set(fp.msg_chain)
-        first = set(fp.hashes[start:])
+        boundary = fp.chain[start:]
+        messages = list(fp.msg_chain)
+        first = fp.hashes[start:]
         for index, old, new in (
             (self._by_boundary, conv.boundary_keys, boundary),
             (self._by_messages, conv.message_keys, messages),
             (self._by_message, conv.first_keys, first),
         ):
-            for key in old - new:
-                if index.get(key) == conv.id:
-                    del index[key]
-            for key in new:
-                index[key] = conv.id
+            if old:
+                for key in set(old).difference(new):
+                    if index.get(key) == conv.id:
+                        del index[key]
+            index.update(dict.fromkeys(new, conv.id))  # in C: hundreds of keys for a new conversation
         conv.boundary_keys, conv.message_keys, conv.first_keys = boundary, messages, first
 
     def _forget(self, conv: _Conversation) -> None:
@@ -361,7 +374,7 @@ class PrefixTracker:
         export = otel.active()
         if sink is None and not export:
             return  # nobody reads the record: do not build it
-        record = self._record(call, usage, cost, findings, error)
+        record = self._record(call, usage, None if cost is None else Cost(*cost), findings, error)
         if sink is not None:
             try:
                 sink.write(record)
@@ -370,46 +383,51 @@ class PrefixTracker:
         if export:
             otel.emit(record)
 
-    def _account(self, call: Call, usage: Usage | None, error: BaseException | str | None) -> tuple[Cost | None, list[checks_mod.Finding]]:
-        """Add the call to its conversation's totals; its cost and every finding about it."""
+    def _account(self, call: Call, usage: Usage | None, error: BaseException | str | None) -> tuple[tuple[float, float, float] | None, list[checks_mod.Finding]]:
+        """Add the call to its conversation's totals; its cost (actual, no_cache, lost: a Cost
+        is built only for a record) and every finding about it."""
         fp = call.fingerprint
         facts = self.facts(fp)
-        findings = list(call.findings)
-        cost = None
+        extra: list[checks_mod.Finding] = []
+        prices = None
+        lost = 0.0
+        if usage is not None:
+            prev_usage = call.prev_usage
+            extra = checks_mod.usage_checks(fp, usage, prev_usage, call.drift is not None, call.gap, facts)
+            prices = input_cost(usage, facts)
+            if extra and prev_usage is not None and any(f.name in ("ttl-gap", "write-never-read", "unexplained-miss") for f in extra):
+                premium = miss_premium(facts, "1h" if usage.write_1h else "5m")
+                if premium is not None:
+                    lost = min(usage.write or usage.uncached, prev_usage.read + prev_usage.write) * premium
         with self._lock:
             conv = self._conversations.get(call.conversation)
-            stats = conv.stats if conv is not None else None
-            if stats is not None:
+            if conv is not None:
+                stats = conv.stats
                 stats.calls += 1
                 if error is not None:
                     stats.errors += 1
-            if usage is not None:
-                extra = checks_mod.usage_checks(fp, usage, call.prev_usage, call.drift is not None, call.gap, facts)
-                findings.extend(extra)
-                cost = cost_of(usage, facts)
-                lost = 0.0
-                if extra and call.prev_usage is not None and any(f.name in ("ttl-gap", "write-never-read", "unexplained-miss") for f in extra):
-                    premium = miss_premium(facts, "1h" if usage.write_1h else "5m")
-                    if premium is not None:
-                        lost = min(usage.write or usage.uncached, call.prev_usage.read + call.prev_usage.write) * premium
-                if stats is not None:
-                    stats.usage = stats.usage + usage
-                    if cost is not None:
+                if usage is not None:
+                    totals = conv.totals
+                    totals[0] += usage.uncached
+                    totals[1] += usage.read
+                    totals[2] += usage.write_5m
+                    totals[3] += usage.write_1h
+                    totals[4] += usage.output
+                    if prices is not None:
                         stats.priced = True
-                        stats.cost += cost.actual
-                        stats.cost_no_cache += cost.no_cache
+                        stats.cost += prices[0]
+                        stats.cost_no_cache += prices[1]
                     stats.lost_to_misses += lost
                     for f in extra:
                         stats.findings[f.name] = stats.findings.get(f.name, 0) + 1
-                if conv is not None:
                     conv.last_usage = usage
-                if cost is not None:
-                    drift_lost = (call.drift.cost_lost or 0.0) if call.drift else 0.0
-                    cost = Cost(cost.actual, cost.no_cache, lost + drift_lost)
-        for f in findings:
+        cost = None if prices is None else (prices[0], prices[1], lost + ((call.drift.cost_lost or 0.0) if call.drift else 0.0))
+        if not extra:
+            return cost, call.findings
+        for f in extra:
             if f not in call.findings:
                 logger.info("cachelint: %s [%s] %s", call.conversation, f.name, f.message)
-        return cost, findings
+        return cost, call.findings + extra
 
     def _record(self, call: Call, usage: Usage | None, cost: Cost | None, findings: list[checks_mod.Finding], error: Any) -> dict[str, Any]:
         fp = call.fingerprint
@@ -444,14 +462,15 @@ class PrefixTracker:
         }
 
 
-def _copy_stats(s: ConversationStats) -> ConversationStats:
+def _copy_stats(conv: _Conversation) -> ConversationStats:
+    s = conv.stats
     return ConversationStats(
         conversation=s.conversation,
         provider=s.provider,
         model=s.model,
         calls=s.calls,
         errors=s.errors,
-        usage=s.usage,
+        usage=Usage(*conv.totals),
         cost=s.cost,
         cost_no_cache=s.cost_no_cache,
         lost_to_drift=s.lost_to_drift,

@@ -199,6 +199,26 @@ def test_anthropic_bedrock_client_and_its_event_stream():
     assert records[-1]["usage"] == EXPECTED_USAGE and records[-1]["drift"] is None
 
 
+@pytest.mark.parametrize("platform", ["bedrock", "vertex"])
+def test_platform_clients_are_fingerprinted_as_anthropic_messages(platform):
+    """Middleware sees the SDK's Messages body on every platform (Bedrock and Vertex reshape it
+    only afterwards): its tools and model are segments, so a changed tool is drift there too."""
+    transport = httpx2.MockTransport(Recorder())
+    if platform == "bedrock":
+        raw = anthropic.AnthropicBedrock(aws_access_key="a", aws_secret_key="b", aws_region="us-east-1", http_client=anthropic.DefaultHttpxClient(transport=transport))
+    else:
+        raw = anthropic.AnthropicVertex(region="us-east5", project_id="p", access_token="t", http_client=anthropic.DefaultHttpxClient(transport=transport))
+    records: list = []
+    client = cachelint.watch(raw, log=records.append, tracker=PrefixTracker(), on_drift="ignore")
+    body = anthropic_body(1)
+    client.messages.create(**body)
+    changed = grow(body)
+    changed["tools"][1]["description"] = "Fetch a URL, following redirects"
+    client.messages.create(**changed)
+    assert records[-1]["api"] == "messages" and records[-1]["provider"] == platform
+    assert records[-1]["drift"]["kind"] == "tool_changed" and records[-1]["drift"]["where"].startswith('tools[1] ("fetch_url")')
+
+
 def test_anthropic_vertex_client():
     records: list = []
     raw = anthropic.AnthropicVertex(region="us-east5", project_id="p", access_token="t", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(Recorder())))

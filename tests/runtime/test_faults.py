@@ -64,7 +64,7 @@ FAULTS = [
     ("request checks", (checks, "request_checks"), 0),
     ("the clock", None, 0),
     ("usage normalization", (tracker_mod, "usage_from"), 2),
-    ("accounting", (tracker_mod, "cost_of"), 2),
+    ("accounting", (tracker_mod, "input_cost"), 2),
     ("usage checks", (checks, "usage_checks"), 2),
     ("the OpenTelemetry probe", (otel, "active"), 0),
     ("building the log line", (PrefixTracker, "_record"), 0),
@@ -104,7 +104,7 @@ def test_a_failing_drift_listener_and_log_callable(caplog):
 
 def test_async_client_with_failing_parts(monkeypatch):
     monkeypatch.setattr(tracker_mod, "classify", boom)
-    monkeypatch.setattr(tracker_mod, "cost_of", boom)
+    monkeypatch.setattr(tracker_mod, "input_cost", boom)
     records: list[dict[str, Any]] = []
     client = make(records, async_=True)
 
@@ -214,14 +214,14 @@ def test_a_full_disk_drops_lines_without_failing_calls():
 def test_faults_under_load(tmp_path, monkeypatch):
     """8 threads; accounting fails on every fifth call and the log directory is deleted mid-run:
     every call returns its own reply, and every line left in the log is whole and right."""
-    real_cost_of = tracker_mod.cost_of
+    real_input_cost = tracker_mod.input_cost
 
-    def flaky_cost_of(usage: Any, facts: Any) -> Any:
+    def flaky_input_cost(usage: Any, facts: Any) -> Any:
         if usage.output % 5 == 0:  # the mock provider puts the call id in output_tokens
             raise RuntimeError("injected fault")
-        return real_cost_of(usage, facts)
+        return real_input_cost(usage, facts)
 
-    monkeypatch.setattr(tracker_mod, "cost_of", flaky_cost_of)
+    monkeypatch.setattr(tracker_mod, "input_cost", flaky_input_cost)
     log = tmp_path / "logs" / "calls.jsonl"
     sink = JsonLinesSink(log)
     sink.retry_seconds = 0.0  # a write racing the deletion may fail; the next one tries again

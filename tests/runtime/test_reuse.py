@@ -24,6 +24,7 @@ def cold(body: dict[str, Any], monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -
     """The fingerprint of `body` with empty caches (the caches are restored afterwards)."""
     with monkeypatch.context() as m:
         m.setattr(segments, "_SECTIONS", {})
+        m.setattr(segments, "_HEADS", {})
         m.setattr(segments, "_RUNS", OrderedDict())
         return fingerprint(body, **kwargs)
 
@@ -74,9 +75,12 @@ steps = st.lists(
     chat=st.booleans(),
     keep_text=st.booleans(),
     start=st.integers(1, 6),
+    long_system=st.booleans(),
 )
-def test_any_history_fingerprints_like_a_cold_start(monkeypatch, steps, shape, chat, keep_text, start):
-    n_tools, system = 3, "You are helpful. " * 40
+def test_any_history_fingerprints_like_a_cold_start(monkeypatch, steps, shape, chat, keep_text, start, long_system):
+    # A long system prompt is recognized by the identity of its string while it stays the same
+    # object (segments._BIG_TEXT); a changed one is a new object.
+    n_tools, system = 3, "You are helpful. " * (400 if long_system else 40)
     messages = [message(i, shape=shape if i % 3 == 1 else "blocks") for i in range(start)]
     messages[-1] = message(start - 1, marker=True)
     for op, arg in steps:
@@ -175,3 +179,49 @@ def test_the_serializer_falls_back_for_what_orjson_refuses():
         inner.append([])
         inner = inner[0]
     assert dumps(deep) == b"[" * 301 + b"]" * 301
+
+
+def test_a_long_system_prompt_is_recognized_by_identity_and_by_content(monkeypatch):
+    """The same string object, an equal new string, and a changed one: each fingerprints like a
+    cold start, and the equal new string still finds the cached head by its content."""
+    prompt = "Be careful. " * 1000
+    messages = [message(0), message(1), message(2, marker=True)]
+    bodies = [
+        body_of(2, prompt, copy.deepcopy(messages), chat=False),
+        body_of(2, prompt, copy.deepcopy(messages), chat=False),  # the same object
+        body_of(2, "".join(["Be careful. "] * 1000), copy.deepcopy(messages), chat=False),  # equal, not the same
+        body_of(2, prompt[:-1] + "!", copy.deepcopy(messages), chat=False),  # changed
+        body_of(2, prompt, copy.deepcopy(messages), chat=False),
+    ]
+    assert bodies[2]["system"][0]["text"] == prompt and bodies[2]["system"][0]["text"] is not prompt
+    for body in bodies:
+        assert fingerprint(body) == cold(body, monkeypatch)
+    hashes = [fingerprint(b).hashes for b in bodies]
+    assert hashes[0] == hashes[1] == hashes[2] == hashes[4] != hashes[3]
+
+
+def test_chats_sharing_a_system_prompt_each_keep_their_run(monkeypatch):
+    """OpenAI chats of one app open with the same system message; runs are found by the first
+    message after it, so more conversations than runs per key still copy their history."""
+    found: list[int] = []
+    real = segments._find_run
+
+    def spy(key, raw, keep_text):
+        run, k, hasher = real(key, raw, keep_text)
+        found.append(k)
+        return run, k, hasher
+
+    monkeypatch.setattr(segments, "_find_run", spy)
+    monkeypatch.setattr(segments, "_RUNS", OrderedDict())
+    histories = [[{"role": "user", "content": f"conversation {c} opens"}, {"role": "assistant", "content": "ok"}] for c in range(segments._RUNS_PER_KEY + 2)]
+    copied = []
+    for _ in range(2):
+        for history in histories:
+            history += [{"role": "user", "content": f"more {len(history)}"}, {"role": "assistant", "content": "fine"}]
+            body = body_of(2, "Shared system prompt. " * 50, copy.deepcopy(history), chat=True)
+            warm = fingerprint(body)
+            copied.append(found[-1])
+            assert warm == cold(body, monkeypatch)
+    # The first pass starts every conversation cold; the second copies each one's history (the
+    # system message and all but the two new messages).
+    assert copied == [0] * len(histories) + [len(h) - 1 for h in histories]

@@ -63,19 +63,21 @@ def watch_anthropic(client: Any, watcher: Watcher) -> Any:
 
 def _begin(watcher: Watcher, request: Any) -> Call | None:
     try:
-        path = str(request.url).split("?", 1)[0]
+        url = str(request.url)
+        path = url.split("?", 1)[0]
         if str(request.method).lower() != "post" or not path.endswith("/messages"):
             return None  # count_tokens, batches, models: not a cached prefix
         body = request.json
         # beta.messages sends its `betas` as the anthropic-beta header (older SDKs: ?beta=true).
-        headers = request.headers if isinstance(request.headers, dict) else {}
-        beta = isinstance(headers.get("anthropic-beta"), str) or "beta=true" in str(request.url)
+        headers = request.headers
+        beta = (isinstance(headers, dict) and isinstance(headers.get("anthropic-beta"), str)) or "beta=true" in url
         op = ("beta." if beta else "") + ("messages.stream" if request.stream else "messages.create")
         attempt = int(getattr(request, "retries_taken", 0) or 0)
     except Exception:
         watcher.errors("cachelint: cannot read the request; it goes out unwatched")
         return None
-    return watcher.begin(body, op=op, attempt=attempt)
+    # The SDK's own body shape on every platform (Bedrock and Vertex reshape it after middleware).
+    return watcher.begin(body, op=op, api="messages", attempt=attempt)
 
 
 def _after(call: Call, response: Any) -> None:

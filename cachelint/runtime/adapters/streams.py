@@ -157,19 +157,36 @@ async def tap_aiter(inner: AsyncIterator[bytes], scanner: Scanner, done: Callabl
 
 def tap_httpx_response(response: Any, done: Callable[[dict[str, Any]], None]) -> bool:
     """Replace an unread httpx2 response stream with a pass-through; False if already read."""
-    import httpx2
-
     try:
         content = response.content
-    except httpx2.ResponseNotRead:
+    except Exception as exc:
+        import httpx2
+
+        if not isinstance(exc, httpx2.ResponseNotRead):
+            raise
         content = None
-    scanner = scanner_for(response.headers.get("content-type", ""))
+    if content is not None and content[:1] == b"{" and len(content) <= _MAX_JSON_BODY:
+        # A JSON body already read (a non-streamed call, the usual case): what JSONScanner does
+        # for it, without building one or reading the headers. Neither a server-sent event
+        # stream (a field name first) nor an AWS event stream (a length, a zero byte first below
+        # 16 MiB) starts with "{".
+        usage: dict[str, Any] = {}
+        try:
+            usage_in_event(loads(content), usage)
+        except Exception:
+            logger.debug("cachelint: cannot read usage from the response", exc_info=True)
+        done(usage)
+        return True
+    content_type = response.headers.get("content-type", "")
+    scanner = scanner_for(content_type)
     if content is not None:
-        # Already read (a non-streamed call, or a transport that buffers): scan it at once.
+        # Already read (a stream a transport buffered): scan it at once.
         scanner.feed(content)
         scanner.end()
         done(scanner.usage)
         return True
+    import httpx2
+
     inner = response.stream
     sync_tap, async_tap = _taps()
     if isinstance(inner, httpx2.AsyncByteStream):
