@@ -50,15 +50,16 @@ class Rule:
     url: str
     describe: str = "`{source}`"
 
-    def point(self, filename: str, line: int, column: int, message: str) -> Diagnostic:
-        """A finding of this rule at one position (engine problems, suppressions, unreadable files)."""
+    def point(self, filename: str, line: int, column: int, message: str, end: Location | None = None) -> Diagnostic:
+        """A finding of this rule at one position, or up to `end` (engine problems, suppressions,
+        unreadable files, config-file entries)."""
         return Diagnostic(
             code=self.code,
             name=self.name,
             message=message,
             filename=filename,
             location=Location(line, column),
-            end_location=Location(line, column),
+            end_location=end or Location(line, column),
             severity=self.severity,
             help=self.fix,
             url=self.url,

@@ -87,7 +87,7 @@ class Unreadable(Exception):
 
 def check_config(data: bytes, filename: str, kind: str, catalogue: Catalogue, enabled: frozenset[str]) -> FileResult:
     """CL410 findings (and CL002/CL003) of one config file of `kind` (see `config_kind`); never raises for bad input."""
-    from cachelint.engine import _apply_suppressions
+    from cachelint.engine import apply_suppressions
     from cachelint.switches import load_switches
 
     rules = {code: rule for code, rule in catalogue.by_code().items() if code in enabled}
@@ -105,9 +105,9 @@ def check_config(data: bytes, filename: str, kind: str, catalogue: Catalogue, en
     for entry in entries:
         switch = switches.get(entry.name)
         if rule is not None and switch is not None and switch.is_on(entry.value):
-            found.append(_finding(rule, filename, entry, switch.message(entry.value, WHERE[kind])))
+            found.append(rule.point(filename, entry.start.row, entry.start.column, switch.message(entry.value, WHERE[kind]), end=entry.end))
     known = frozenset(catalogue.by_code())
-    return FileResult(filename, _apply_suppressions(found, _suppressions(comments), {}, rules, known, filename), text)
+    return FileResult(filename, apply_suppressions(found, _suppressions(comments), {}, rules, known, filename), text)
 
 
 def _read(kind: str, text: str) -> tuple[list[Entry], list[tuple[int, int, str, bool]]]:
@@ -117,20 +117,6 @@ def _read(kind: str, text: str) -> tuple[list[Entry], list[tuple[int, int, str, 
     if kind in ENV_KEYS:
         return _yaml_entries(text, ENV_KEYS[kind]), _yaml_comments(text)
     return _dotenv(text)
-
-
-def _finding(rule: Rule, filename: str, entry: Entry, message: str) -> Diagnostic:
-    return Diagnostic(
-        code=rule.code,
-        name=rule.name,
-        message=message,
-        filename=filename,
-        location=entry.start,
-        end_location=entry.end,
-        severity=rule.severity,
-        help=rule.fix,
-        url=rule.url,
-    )
 
 
 def _unreadable(rules: dict[str, Rule], filename: str, problem: Unreadable) -> list[Diagnostic]:
@@ -363,21 +349,6 @@ def _yaml_comment_column(line: str) -> int | None:
 # ---------------------------------------------------------------------- suppressions
 def _suppressions(comments: list[tuple[int, int, str, bool]]) -> Comments:
     """`# noqa: CL410` and `# cachelint: ignore[CL410]` comments, read as the engine reads Python's."""
-    from cachelint.engine.suppressions import IGNORE_RE, NOQA_RE, Comments, Suppression
+    from cachelint.engine.suppressions import Comments, directives
 
-    out: list[Suppression] = []
-    for row, column, text, own_line in comments:
-        for match in IGNORE_RE.finditer(text):
-            raw = match.group("codes")
-            codes = frozenset(c.strip().upper() for c in raw.split(",") if c.strip()) if raw is not None else None
-            out.append(Suppression(row, column + match.start() + 1, codes or None, own_line, bare_noqa=False))
-        for match in NOQA_RE.finditer(text):
-            raw = match.group("codes")
-            if raw is None:
-                out.append(Suppression(row, column + match.start() + 1, None, own_line, bare_noqa=True))
-                continue
-            # `# noqa: E501` belongs to another tool: it neither suppresses nor is judged here.
-            ours = frozenset(c.upper() for c in re.split(r"[,\s]+", raw) if c.upper().startswith("CL"))
-            if ours:
-                out.append(Suppression(row, column + match.start() + 1, ours, own_line, bare_noqa=False))
-    return Comments(out, {})
+    return Comments([d for row, column, text, own_line in comments for d in directives(row, column, text, own_line)], {})

@@ -67,7 +67,7 @@ def check_source(
         if problem is not None:
             return FileResult(filename, _problem(problem, filename, rules), text)
         comments, _ = _comments_only(text)
-        return FileResult(filename, _with_fixes(text, _apply_suppressions([], comments, {}, rules, known, filename), rules), text)
+        return FileResult(filename, _with_fixes(text, apply_suppressions([], comments, {}, rules, known, filename), rules), text)
     # Only files that can reach a sink pay for libcst (imported here, not at start-up).
     from cachelint.engine.analyse import analyse_text
 
@@ -77,7 +77,7 @@ def check_source(
     own = [d for d in analysed if d.filename == filename]
     foreign = [d for d in analysed if d.filename != filename]
     comments, statement_starts = _suppression_info(text) if own else _comments_only(text)
-    return FileResult(filename, _with_fixes(text, _apply_suppressions(own, comments, statement_starts, rules, known, filename), rules), text, foreign)
+    return FileResult(filename, _with_fixes(text, apply_suppressions(own, comments, statement_starts, rules, known, filename), rules), text, foreign)
 
 
 def _with_fixes(text: str, diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
@@ -154,7 +154,7 @@ def _problem(problem: ParseProblem, filename: str, rules: dict[str, Rule]) -> li
     return [rule.point(filename, problem.line, problem.column, problem.message)] if rule is not None else []
 
 
-def _apply_suppressions(
+def apply_suppressions(
     diagnostics: list[Diagnostic],
     comments: Comments,
     statement_starts: dict[int, int],
@@ -162,6 +162,7 @@ def _apply_suppressions(
     known: frozenset[str],
     filename: str,
 ) -> list[Diagnostic]:
+    """Drop the findings a comment suppresses, and add CL002 for suppressions that matched nothing."""
     suppressions = comments.suppressions
     kept: list[Diagnostic] = []
     for diag in diagnostics:

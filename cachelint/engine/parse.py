@@ -126,7 +126,9 @@ def _python_check(text: str) -> tuple[ParseProblem | None, bool]:
     if python_accepts(text):
         # Most files: the symbol-table pass is cheaper than building the AST, and it accepts
         # only what the AST pass accepts. Anything it refuses gets the AST pass's own verdict
-        # below, so the findings are the same as with the AST pass alone.
+        # below, so the findings are the same as with the AST pass alone. Both passes count
+        # Python frames towards their nesting limit: they must run at the same call depth, so the
+        # AST pass stays inline here rather than in a helper of its own.
         return None, False
     try:
         compile(text, "<cachelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)

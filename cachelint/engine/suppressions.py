@@ -74,21 +74,27 @@ def find_comments(text: str) -> Comments:
             continue
         row, col = tok.start
         own_line = lines[row - 1][:col].strip() == "" if row - 1 < len(lines) else False
-        for match in IGNORE_RE.finditer(tok.string):
-            raw = match.group("codes")
-            codes = frozenset(c.strip().upper() for c in raw.split(",") if c.strip()) if raw is not None else None
-            out.append(Suppression(row, col + match.start() + 1, codes or None, own_line, bare_noqa=False))
-        for match in NOQA_RE.finditer(tok.string):
-            raw = match.group("codes")
-            if raw is None:
-                out.append(Suppression(row, col + match.start() + 1, None, own_line, bare_noqa=True))
-                continue
-            codes = frozenset(c.upper() for c in re.split(r"[,\s]+", raw) if c)
-            ours = frozenset(c for c in codes if c.startswith("CL"))
-            # `# noqa: E501` belongs to another tool: it neither suppresses nor is judged here.
-            if ours:
-                out.append(Suppression(row, col + match.start() + 1, ours, own_line, bare_noqa=False))
+        out.extend(directives(row, col, tok.string, own_line))
     return Comments(out, string_end)
+
+
+def directives(row: int, column: int, comment: str, own_line: bool) -> list[Suppression]:
+    """The suppressions in one comment (`comment` starts with `#`, at 0-based `column` of `row`)."""
+    out: list[Suppression] = []
+    for match in IGNORE_RE.finditer(comment):
+        raw = match.group("codes")
+        codes = frozenset(c.strip().upper() for c in raw.split(",") if c.strip()) if raw is not None else None
+        out.append(Suppression(row, column + match.start() + 1, codes or None, own_line, bare_noqa=False))
+    for match in NOQA_RE.finditer(comment):
+        raw = match.group("codes")
+        if raw is None:
+            out.append(Suppression(row, column + match.start() + 1, None, own_line, bare_noqa=True))
+            continue
+        ours = frozenset(c.upper() for c in re.split(r"[,\s]+", raw) if c.upper().startswith("CL"))
+        # `# noqa: E501` belongs to another tool: it neither suppresses nor is judged here.
+        if ours:
+            out.append(Suppression(row, column + match.start() + 1, ours, own_line, bare_noqa=False))
+    return out
 
 
 def _cover(string_end: dict[int, int], first: int, last: int) -> None:

@@ -103,18 +103,25 @@ def test_any_history_fingerprints_like_a_cold_start(monkeypatch, steps, shape, c
         assert warm == cold(body, monkeypatch, keep_text=keep_text)
 
 
-def test_growth_copies_the_previous_messages(monkeypatch):
-    """The cases the copying is for really copy: a repeat, and growth with a moved breakpoint."""
-    found: list[int] = []
+@pytest.fixture
+def found(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many earlier messages each fingerprint copied from a previous request, call by call
+    (with no runs remembered from other tests)."""
+    copied: list[int] = []
     real = segments._find_run
 
     def spy(key, raw, keep_text):
         run, k, hasher = real(key, raw, keep_text)
-        found.append(k)
+        copied.append(k)
         return run, k, hasher
 
     monkeypatch.setattr(segments, "_find_run", spy)
     monkeypatch.setattr(segments, "_RUNS", OrderedDict())
+    return copied
+
+
+def test_growth_copies_the_previous_messages(found: list[int], monkeypatch):
+    """The cases the copying is for really copy: a repeat, and growth with a moved breakpoint."""
     messages = [message(i) for i in range(30)] + [message(30, marker=True)]
     body = body_of(4, "Be brief.", messages, chat=False)
     fingerprint(body)
@@ -200,19 +207,9 @@ def test_a_long_system_prompt_is_recognized_by_identity_and_by_content(monkeypat
     assert hashes[0] == hashes[1] == hashes[2] == hashes[4] != hashes[3]
 
 
-def test_chats_sharing_a_system_prompt_each_keep_their_run(monkeypatch):
+def test_chats_sharing_a_system_prompt_each_keep_their_run(found: list[int], monkeypatch):
     """OpenAI chats of one app open with the same system message; runs are found by the first
     message after it, so more conversations than runs per key still copy their history."""
-    found: list[int] = []
-    real = segments._find_run
-
-    def spy(key, raw, keep_text):
-        run, k, hasher = real(key, raw, keep_text)
-        found.append(k)
-        return run, k, hasher
-
-    monkeypatch.setattr(segments, "_find_run", spy)
-    monkeypatch.setattr(segments, "_RUNS", OrderedDict())
     histories = [[{"role": "user", "content": f"conversation {c} opens"}, {"role": "assistant", "content": "ok"}] for c in range(segments._RUNS_PER_KEY + 2)]
     copied = []
     for _ in range(2):
