@@ -213,7 +213,7 @@ def _remove_codes(line: str, row: int, comment_col: int, col: int, codes: set[st
 
 
 # --------------------------------------------------------------------------- CL201, CL202, CL204
-def expression_fixes(module: cst.Module, positions: Positions, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
+def expression_fixes(module: cst.Module, source: str, positions: Positions, diagnostics: list[Diagnostic]) -> dict[int, Fix]:
     """Fixes for CL201/CL202/CL204, from the module the engine already parsed (no second parse)."""
     import libcst as cst
 
@@ -224,7 +224,7 @@ def expression_fixes(module: cst.Module, positions: Positions, diagnostics: list
     for node, span in positions.items():
         if isinstance(node, cst.BaseExpression):
             by_span.setdefault(span, node)
-    if _shadows_sorted(module):
+    if _shadows_sorted(source):
         return {}
     names = _NameUses(module, parents)
     out: dict[int, Fix] = {}
@@ -243,9 +243,9 @@ def expression_fixes(module: cst.Module, positions: Positions, diagnostics: list
     return out
 
 
-def _shadows_sorted(module) -> bool:
+def _shadows_sorted(source: str) -> bool:
     """A module that defines or assigns its own `sorted` would get the wrong function."""
-    return bool(re.search(r"^\s*(def\s+sorted\b|sorted\s*=|import\s.*\bsorted\b|from\s.*\bimport\s.*\bsorted\b)", module.code, re.MULTILINE))
+    return bool(re.search(r"^\s*(def\s+sorted\b|sorted\s*=|import\s.*\bsorted\b|from\s.*\bimport\s.*\bsorted\b)", source, re.MULTILINE))
 
 
 def _sorted_fix(module, node, code: str, parents, positions, names: "_NameUses") -> Fix | None:

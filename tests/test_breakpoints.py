@@ -25,8 +25,9 @@ FAMILIES = ("CL4", "CL5")
 def structural(code: str, filename: str = "snippet.py", providers: ProviderFacts | None = None) -> list[Diagnostic]:
     """CL4xx and CL5xx diagnostics of a dedented snippet (every rule of both families enabled)."""
     rules = {c: r for c, r in load_catalogue().by_code().items() if c.startswith(FAMILIES)}
-    module = parse(textwrap.dedent(code))
-    analysis = _analysis(module, load_knowledge(), ModuleContext())
+    text = textwrap.dedent(code)
+    module = parse(text)
+    analysis = _analysis(module, text, load_knowledge(), ModuleContext())
     analysis.run()
     index = ModuleIndex(module, analysis)
     facts = providers or load_provider_facts()

@@ -309,7 +309,7 @@ class _Checker:
     def check_missing(self, request: Request, layout: Layout, model: str | None, facts: ModelFacts | None) -> None:
         if layout.breakpoints or request.opaque or model is None or facts is None or not facts.known:
             return
-        text = self.index.module.code
+        text = self.index.analysis.source
         if "cache_control" in text or "cachePoint" in text or "cache_point" in text:
             return  # breakpoints are added elsewhere in this module
         if not self.repeated(request.call):
@@ -453,7 +453,7 @@ class _Checker:
         self._check_openai_ttls([t for t in ttls if t is not None], facts, related)
         mode = dict_element(settings, "mode")
         explicit = mode is not None and self.index.evaluate(mode.value) == "explicit"
-        if mode is not None and explicit and OPENAI_MARKER not in self.index.module.code:
+        if mode is not None and explicit and OPENAI_MARKER not in self.index.analysis.source:
             self.report(
                 "CL408",
                 mode,

@@ -34,7 +34,7 @@ def analyse_text(
         return module
     try:
         with memoized_children():
-            analysis = _analysis(module, knowledge, context)
+            analysis = _analysis(module, text, knowledge, context)
             found = volatile_diagnostics(analysis.run(), rules, filename)
             # Structural rules: where breakpoints sit (CL4xx) and how the conversation changes (CL5xx).
             if any(code[:3] in ("CL4", "CL5") for code in rules):
@@ -54,7 +54,7 @@ def _with_expression_fixes(found: list[Diagnostic], filename: str, rules: dict[s
     from cachelint.fixes import attach_fixes, expression_fixes
 
     own = [i for i, d in enumerate(found) if d.filename == filename]
-    fixes = expression_fixes(analysis.module, analysis.positions, [found[i] for i in own])
+    fixes = expression_fixes(analysis.module, analysis.source, analysis.positions, [found[i] for i in own])
     return attach_fixes(found, {own[j]: fix for j, fix in fixes.items()})
 
 
@@ -64,14 +64,14 @@ def summarize_text(text: str, filename: str, knowledge: Knowledge, context: Modu
         return None
     try:
         with memoized_children():
-            analysis = _analysis(module, knowledge, context)
+            analysis = _analysis(module, text, knowledge, context)
             analysis.run()
             return analysis.export(filename)
     except RecursionError:
         return None
 
 
-def _analysis(module: cst.Module, knowledge: Knowledge, context: ModuleContext) -> ModuleAnalysis:
+def _analysis(module: cst.Module, text: str, knowledge: Knowledge, context: ModuleContext) -> ModuleAnalysis:
     positions = Positions(module)
-    return ModuleAnalysis(module, knowledge, import_aliases(module), positions, context.name, context.is_package, context.project)
+    return ModuleAnalysis(module, text, knowledge, import_aliases(module), positions, context.name, context.is_package, context.project)
 

@@ -130,6 +130,7 @@ class ModuleAnalysis:
     def __init__(
         self,
         module: cst.Module,
+        source: str,
         knowledge: Knowledge,
         aliases: dict[str, str],
         positions: Positions,
@@ -138,6 +139,8 @@ class ModuleAnalysis:
         project: ProjectIndex | None = None,
     ) -> None:
         self.module = module
+        # The text the module was parsed from: `module.code` would generate it again, at the cost of a walk.
+        self.source = source
         self.positions = positions
         self.module_name = module_name
         self.is_package = is_package
