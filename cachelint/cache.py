@@ -107,6 +107,7 @@ class ResultCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.entries = directory / FORMAT
+        self._entries_text = str(self.entries)
         self.writable = True
         self._prepared = False
         self._counter = 0
@@ -135,7 +136,8 @@ class ResultCache:
     def _read(self, key: CacheKey) -> dict[str, Any] | None:
         hexdigest = key.hexdigest()
         try:
-            entry = json.loads(self._path(hexdigest).read_bytes())
+            with open(self._path(hexdigest), "rb") as handle:
+                entry = json.loads(handle.read())
         except (OSError, ValueError):
             return None
         return entry if isinstance(entry, dict) and entry.get("key") == hexdigest else None
@@ -146,12 +148,13 @@ class ResultCache:
         hexdigest = key.hexdigest()
         text = json.dumps({"key": hexdigest, **payload}, separators=(",", ":"))
         path = self._path(hexdigest)
+        folder, name = os.path.split(path)
         self._counter += 1
         # Unique per process and write; O_EXCL makes a collision fail instead of sharing a file.
-        temp = path.parent / f".{path.name}.{os.getpid()}.{self._counter}.tmp"
+        temp = os.path.join(folder, f".{name}.{os.getpid()}.{self._counter}.tmp")
         try:
             self._prepare()
-            path.parent.mkdir(exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -163,8 +166,9 @@ class ResultCache:
         except OSError as exc:
             self._disable(exc)
 
-    def _path(self, hexdigest: str) -> Path:
-        return self.entries / hexdigest[:2] / f"{hexdigest[2:]}.json"
+    def _path(self, hexdigest: str) -> str:
+        # Plain strings: pathlib's joins cost more than the read on a warm run of a large tree.
+        return os.path.join(self._entries_text, hexdigest[:2], f"{hexdigest[2:]}.json")
 
     def _prepare(self) -> None:
         """Create the directory with its tag and .gitignore, once per run, before the first write."""
@@ -214,7 +218,7 @@ def _write_atomic(target: Path, text: str) -> None:
         raise
 
 
-def _remove_quietly(path: Path) -> None:
+def _remove_quietly(path: str | Path) -> None:
     try:
         os.unlink(path)
     except OSError:

@@ -68,9 +68,10 @@ class Settings:
                 enabled -= codes
         return frozenset(enabled)
 
-    def is_excluded(self, path: Path) -> bool:
-        """Whether this file or directory itself matches an exclusion (the walk prunes below it)."""
-        rel = relative_posix(path, self.root)
+    def is_excluded(self, path: Path, real: str | None = None) -> bool:
+        """Whether this file or directory itself matches an exclusion (the walk prunes below it);
+        `real` is its path with symlinks resolved, when the caller knows it."""
+        rel = relative_posix(path, self.root, real)
         return glob_match_any(rel, self.exclude)
 
     def is_excluded_with_parents(self, path: Path) -> bool:
@@ -305,12 +306,17 @@ def _toml_error_line(message: str, text: str) -> int | None:
     return max(1, len(text.splitlines())) if "end of document" in message else None
 
 
-def relative_posix(path: Path, root: Path) -> str:
+def relative_posix(path: Path, root: Path, real: str | None = None) -> str:
+    """`path` relative to `root` once symlinks are resolved (`real`, if known), else `path` as given."""
     # realpath, unlike Path.resolve, never raises on a symlink loop.
-    try:
-        return Path(os.path.realpath(path)).relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    resolved = real if real is not None else os.path.realpath(path)
+    base = str(root)
+    if resolved == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if resolved.startswith(prefix):
+        return resolved[len(prefix) :].replace(os.sep, "/")
+    return path.as_posix()
 
 
 def glob_match(rel: str, pattern: str) -> bool:

@@ -124,8 +124,11 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
             continue
         settings = resolver.for_path(directory)
         subdirs: list[Path] = []
+        real_directory = os.path.realpath(directory)
         for entry in entries:
             path = Path(entry.path)
+            # An entry that is not a link resolves inside its resolved folder (one realpath per folder).
+            real = None if entry.is_symlink() else os.path.join(real_directory, entry.name)
             try:
                 # Directory symlinks are not followed (as git and Ruff do), so a link loop cannot recurse.
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -133,10 +136,10 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
             except OSError:
                 is_dir, is_file = False, False
             if is_dir:
-                if not _excluded(path, settings, gitignore, True):
+                if not _excluded(path, settings, gitignore, True, real):
                     subdirs.append(path)
                 continue
-            if not (entry.name.endswith(CHECKED_SUFFIXES) or _reads_config(path, settings)) or _excluded(path, settings, gitignore, False):
+            if not (entry.name.endswith(CHECKED_SUFFIXES) or _reads_config(path, settings)) or _excluded(path, settings, gitignore, False, real):
                 continue
             display = _display(path, root, display_root)
             if not is_file:
@@ -175,8 +178,8 @@ def _reads_config(path: Path, settings: Settings) -> bool:
     return config_kind(path) is not None and not CONFIG_RULES.isdisjoint(settings.enabled_for(path))
 
 
-def _excluded(path: Path, settings: Settings, gitignore: GitIgnore, is_dir: bool) -> bool:
-    if settings.is_excluded(path):
+def _excluded(path: Path, settings: Settings, gitignore: GitIgnore, is_dir: bool, real: str | None) -> bool:
+    if settings.is_excluded(path, real):
         return True
     return settings.respect_gitignore and gitignore.ignored(path, is_dir)
 

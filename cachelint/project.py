@@ -9,6 +9,8 @@ files the cache cannot answer.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -17,7 +19,7 @@ import xxhash
 
 from cachelint.engine import ModuleContext, summarize_source
 from cachelint.engine.prefilter import may_contain_sink, may_produce_volatile
-from cachelint.engine.project import ProjectIndex, imported_modules, module_name
+from cachelint.engine.project import ProjectIndex, imported_modules
 from cachelint.knowledge import Knowledge
 
 IMPORT_DEPTH = 2
@@ -41,9 +43,11 @@ class Scan:
         return {"has_sink": self.has_sink, "may_produce": self.may_produce, "imports": sorted(self.imports)}
 
 
-def scan_file(display: str, path: Path, data: bytes, content: str, knowledge: Knowledge, remembered: dict[str, Any] | None = None) -> Scan:
-    """Scan a file's bytes (`content` is their hash), or take what a cached scan of the same bytes `remembered`."""
-    name = module_name(path)
+def scan_file(
+    display: str, path: Path, name: str, data: bytes, content: str, knowledge: Knowledge, remembered: dict[str, Any] | None = None
+) -> Scan:
+    """Scan a file's bytes (`content` is their hash; `name` is its module name), or take what a
+    cached scan of the same bytes `remembered`."""
     is_package = path.name == "__init__.py"
     facts = _valid_facts(remembered) or (
         may_contain_sink(data, knowledge),
@@ -54,9 +58,9 @@ def scan_file(display: str, path: Path, data: bytes, content: str, knowledge: Kn
     return Scan(display, path, name, is_package, content, has_sink, may_produce, imports)
 
 
-def scan_key_name(path: Path) -> str:
-    """A scan's cache key names the module, because relative imports resolve against it."""
-    return f"scan:{module_name(path)}:{path.name == '__init__.py'}"
+def scan_key_name(path: Path, name: str) -> str:
+    """A scan's cache key names the module (`name`), because relative imports resolve against it."""
+    return f"scan:{name}:{path.name == '__init__.py'}"
 
 
 def _valid_facts(facts: dict[str, Any] | None) -> tuple[bool, bool, frozenset[str]] | None:
@@ -152,7 +156,7 @@ def _near(importer: Scan, imported: Scan) -> bool:
     """
     if "." in importer.module and importer.module.split(".")[0] == imported.module.split(".")[0]:
         return True
-    return importer.path.parent == imported.path.parent
+    return os.path.dirname(importer.path) == os.path.dirname(imported.path)
 
 
 def _project_module(candidate: str, by_module: dict[str, str]) -> str | None:

@@ -21,6 +21,7 @@ from cachelint.discovery import Candidate
 from cachelint.engine import ModuleContext, check_source, merge_foreign
 from cachelint.knowledge import Knowledge
 from cachelint.notebooks import BrokenNotebook, is_notebook, notebook_text, to_cells
+from cachelint.engine.project import ModuleNames
 from cachelint.project import Scan, plan, scan_file, scan_key_name, summarise
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
@@ -85,6 +86,7 @@ def check_candidates(
     contexts = _ContextKeys()
     scans: dict[int, Scan] = {}
     configs: dict[int, str] = {}  # env and settings files: content hash; they are not Python modules
+    module_names = ModuleNames()
     for index, candidate in enumerate(candidates):
         enabled = candidate.settings.enabled_for(candidate.path)
         if candidate.problem is not None:
@@ -101,12 +103,13 @@ def check_candidates(
             configs[index] = content
             continue
         if cache is None:
-            scans[index] = scan_file(candidate.display, candidate.path, data, content, knowledge)
+            scans[index] = scan_file(candidate.display, candidate.path, module_names(candidate.path), data, content, knowledge)
             continue
         # A warm run reads every file's bytes anyway; the scan of unchanged bytes comes from the cache.
-        scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(candidate.path), ())
+        name = module_names(candidate.path)
+        scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(candidate.path, name), ())
         remembered = cache.get_scan(scan_key)
-        scans[index] = scan_file(candidate.display, candidate.path, data, content, knowledge, remembered)
+        scans[index] = scan_file(candidate.display, candidate.path, name, data, content, knowledge, remembered)
         if remembered is None:
             cache.put_scan(scan_key, scans[index].facts())
     project = plan(list(scans.values()))

@@ -61,14 +61,24 @@ class ProjectIndex:
         return self.modules.get(qualname)
 
 
-def module_name(path: Path) -> str:
-    """The dotted name a file is imported by: its package chain (folders with __init__.py) plus its stem."""
-    parts = [] if path.stem == "__init__" else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").exists() and directory.parent != directory:
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    return ".".join(parts) if parts else path.parent.name
+class ModuleNames:
+    """The dotted name a file is imported by: its package chain (folders with __init__.py) plus its
+    stem. One instance serves one run: each folder's package chain is looked up once."""
+
+    def __init__(self) -> None:
+        self._packages: dict[Path, tuple[str, ...]] = {}
+
+    def __call__(self, path: Path) -> str:
+        parts = self._package(path.parent) + (() if path.stem == "__init__" else (path.stem,))
+        return ".".join(parts) if parts else path.parent.name
+
+    def _package(self, directory: Path) -> tuple[str, ...]:
+        known = self._packages.get(directory)
+        if known is None:
+            inside = directory.parent != directory and (directory / "__init__.py").exists()
+            known = self._package(directory.parent) + (directory.name,) if inside else ()
+            self._packages[directory] = known
+        return known
 
 
 def absolute(target: str, importer: str, is_package: bool) -> str:
