@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,18 @@ class Propagator:
     format_arg: int | None = None
 
 
+_UNKNOWN: Any = object()
+
+
+@dataclass(frozen=True)
+class SinkLookup:
+    """Where a call can match a sink: the first sink naming it, and by a method's last part the
+    sinks (in order) whose method ends so, with the method's parts."""
+
+    by_call: dict[str, int]
+    by_method: dict[str, list[tuple[int, tuple[str, ...]]]]
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """Everything the engine needs to know about libraries; frozen so it can key caches."""
@@ -146,12 +159,29 @@ class Knowledge:
     unordered_dicts: tuple[UnorderedDict, ...] = ()
     breakpoint_keys: tuple[str, ...] = ()
     files: tuple[str, ...] = field(default=())
+    # source_for's answers: every call in every analysed file asks, and the scan is linear.
+    _sources_by_call: dict[str, Source | None] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def source_for(self, qualname: str) -> Source | None:
-        for source in self.sources:
-            if source.matches(qualname):
-                return source
-        return None
+        known = self._sources_by_call.get(qualname, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+        found = next((source for source in self.sources if source.matches(qualname)), None)
+        self._sources_by_call[qualname] = found
+        return found
+
+    @cached_property
+    def sink_lookup(self) -> SinkLookup:
+        """The sinks indexed by call name and by the last part of their methods."""
+        by_call: dict[str, int] = {}
+        by_method: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for position, sink in enumerate(self.sinks):
+            for call in sink.calls:
+                by_call.setdefault(call, position)
+            for method in sink.methods:
+                parts = tuple(method.split("."))
+                by_method.setdefault(parts[-1], []).append((position, parts))
+        return SinkLookup(by_call, by_method)
 
     def name_source_for(self, name: str) -> Source | None:
         for source in self.sources:

@@ -82,6 +82,13 @@ class Plan:
     imports: dict[str, set[str]] = field(default_factory=dict)  # display -> checked modules it imports
     summarise: list[str] = field(default_factory=list)  # displays, dependencies first
     force: set[str] = field(default_factory=set)
+    _order: dict[str, int] | None = field(default=None, repr=False)
+
+    def _summary_order(self) -> dict[str, int]:
+        # Each file's closure is sorted by this order; scanning `summarise` for each file was quadratic.
+        if self._order is None:
+            self._order = {d: i for i, d in enumerate(self.summarise)}
+        return self._order
 
     def closure(self, display: str) -> list[str]:
         """The checked modules a file's analysis may read (imports, IMPORT_DEPTH levels), in summary order."""
@@ -96,7 +103,7 @@ class Plan:
                         seen.add(other)
                         following.append(other)
             frontier = following
-        return [d for d in self.summarise if d in seen]
+        return sorted(seen & self._summary_order().keys(), key=self._summary_order().__getitem__)
 
     def digest(self, display: str) -> str:
         """Cache key material for everything outside the file its analysis reads."""

@@ -1092,20 +1092,19 @@ class ModuleAnalysis:
 
     # ----------------------------------------------------------------- sinks
     def match_sink(self, node: cst.Call, qualname: str | None) -> Sink | None:
-        chain: list[str] | None = None
-        for sink in self.k.sinks:
-            if qualname is not None and qualname in sink.calls:
-                return sink
-            if sink.methods:
-                if chain is None:
-                    if not isinstance(node.func, cst.Attribute):
-                        continue
-                    chain = receiver_chain(node.func)
-                for method in sink.methods:
-                    parts = method.split(".")
-                    if len(chain) >= len(parts) and chain[-len(parts) :] == parts and self.has_required(node, sink):
-                        return sink
-        return None
+        """The first sink (in rule order) that names this call or one of whose methods ends its receiver chain."""
+        lookup = self.k.sink_lookup
+        first = lookup.by_call.get(qualname, len(self.k.sinks)) if qualname is not None else len(self.k.sinks)
+        if isinstance(node.func, cst.Attribute):
+            chain = receiver_chain(node.func)
+            for position, parts in lookup.by_method.get(chain[-1], ()):
+                if position >= first:
+                    break
+                sink = self.k.sinks[position]
+                if len(chain) >= len(parts) and tuple(chain[-len(parts) :]) == parts and self.has_required(node, sink):
+                    first = position
+                    break
+        return self.k.sinks[first] if first < len(self.k.sinks) else None
 
     @staticmethod
     def has_required(node: cst.Call, sink: Sink) -> bool:
