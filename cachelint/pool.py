@@ -8,13 +8,14 @@ the parent, which stops them and re-raises.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 from collections.abc import Iterator
 
 from cachelint.catalogue import Catalogue
 from cachelint.knowledge import Knowledge
-from cachelint.runner import Outcome, Task, analyse_file
+from cachelint.runner import FEWER_COLLECTIONS, Outcome, Task, analyse_file
 
 # Files per message: large enough to amortise the pipe round trip, small enough that the
 # workers stay evenly busy and an interrupted run stops quickly.
@@ -53,6 +54,7 @@ def run_in_pool(tasks: list[Task], knowledge: list[Knowledge], catalogue: Catalo
 def _initialize(knowledge: list[Knowledge], catalogue: Catalogue) -> None:
     global _knowledge, _catalogue
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(*FEWER_COLLECTIONS)  # a spawned worker does not inherit the parent's setting
     _knowledge, _catalogue = knowledge, catalogue
 
 

@@ -141,3 +141,33 @@ def test_ctrl_c_exits_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip() == "cachelint: interrupted"
+
+
+def test_collector_thresholds_are_raised_for_the_run_and_restored(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen: list[tuple[int, int, int]] = []
+    real = cachelint.runner.analyse_file
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cachelint.runner, "analyse_file", spy)
+    before = gc.get_threshold()
+    run([REPO / "examples"], config, jobs=1)
+    assert seen and set(seen) == {cachelint.runner.FEWER_COLLECTIONS}
+    assert gc.get_threshold() == before
+
+
+def test_a_worker_raises_its_own_collector_thresholds() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        cachelint.pool._initialize([], load_catalogue())
+        assert gc.get_threshold() == cachelint.runner.FEWER_COLLECTIONS
+    finally:
+        gc.set_threshold(*before)
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -116,6 +116,10 @@ class _Checker:
         self.providers = providers
         self.out: list[Diagnostic] = []
         self._seen: set[tuple[str, int]] = set()
+        # Once per module, not per request: on a large module the scans added up to seconds.
+        source = index.analysis.source
+        self._marks_elsewhere = "cache_control" in source or "cachePoint" in source or "cache_point" in source
+        self._sets_openai_marker = OPENAI_MARKER in source
 
     def report(self, code: str, node: cst.CSTNode, message: str, segment: str | None, related: tuple[Related, ...] = (), severity: str | None = None) -> None:
         rule = self.rules.get(code)
@@ -309,8 +313,7 @@ class _Checker:
     def check_missing(self, request: Request, layout: Layout, model: str | None, facts: ModelFacts | None) -> None:
         if layout.breakpoints or request.opaque or model is None or facts is None or not facts.known:
             return
-        text = self.index.analysis.source
-        if "cache_control" in text or "cachePoint" in text or "cache_point" in text:
+        if self._marks_elsewhere:
             return  # breakpoints are added elsewhere in this module
         if not self.repeated(request.call):
             return
@@ -453,7 +456,7 @@ class _Checker:
         self._check_openai_ttls([t for t in ttls if t is not None], facts, related)
         mode = dict_element(settings, "mode")
         explicit = mode is not None and self.index.evaluate(mode.value) == "explicit"
-        if mode is not None and explicit and OPENAI_MARKER not in self.index.analysis.source:
+        if mode is not None and explicit and not self._sets_openai_marker:
             self.report(
                 "CL408",
                 mode,
