@@ -122,9 +122,9 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
 
 @pytest.fixture
 def project(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> Path:
-    """A fresh git repository with the `cachelint` hook installed as its pre-commit hook."""
+    """A fresh git repository with the `cachelint` and `cachelint-config` hooks installed."""
     repo_path, sha = hook_repo
-    config = {"repos": [{"repo": str(repo_path), "rev": sha, "hooks": [{"id": "cachelint"}]}]}
+    config = {"repos": [{"repo": str(repo_path), "rev": sha, "hooks": [{"id": "cachelint"}, {"id": "cachelint-config"}]}]}
     (tmp_path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     _git(tmp_path, env, "init", "--quiet")
     _git(tmp_path, env, "add", ".pre-commit-config.yaml")
@@ -146,6 +146,15 @@ def test_commit_with_a_cache_buster_is_blocked(project: Path, env: dict[str, str
 
 
 @needs_hook_run
+def test_commit_of_an_env_file_that_switches_caching_off_is_blocked(project: Path, env: dict[str, str]) -> None:
+    (project / ".env").write_text("ANTHROPIC_MODEL=claude-sonnet-4-5\nDISABLE_PROMPT_CACHING=1\n")
+    _git(project, env, "add", ".env")
+    commit = _run(["git", "commit", "--message", "add env"], project, env)
+    assert commit.returncode != 0, f"the hook let the switch through:\n{commit.stdout}"
+    assert ".env:2:1: CL410" in commit.stdout, commit.stdout
+
+
+@needs_hook_run
 def test_commit_of_a_clean_file_passes(project: Path, env: dict[str, str]) -> None:
     (project / "agent.py").write_text(CLEAN)
     _git(project, env, "add", "agent.py")
@@ -162,8 +171,35 @@ def test_hook_manifest_is_valid_for_pre_commit() -> None:
     hooks = {hook["id"]: hook for hook in load_manifest(str(REPO_ROOT / ".pre-commit-hooks.yaml"))}
     assert hooks["cachelint"]["entry"] == "cachelint check --force-exclude"
     assert hooks["cachelint-fix"]["entry"] == "cachelint check --fix --force-exclude"
+    assert hooks["cachelint-config"]["entry"] == "cachelint check --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "pyi", "jupyter"]
         assert hook["require_serial"] is True
         assert hook["minimum_pre_commit_version"] == "2.9.2"
+    assert hooks["cachelint"]["types_or"] == hooks["cachelint-fix"]["types_or"] == ["python", "pyi", "jupyter"]
+    assert hooks["cachelint-config"]["types"] == ["text"]
+
+
+CONFIG_LIKE_PATHS = [
+    ".env", "app/.env", ".env.local", "deploy/.env.production", "prod.env", "svc/staging.env",
+    ".claude/settings.json", "repo/.claude/settings.local.json", "managed-settings.json", "etc/managed-settings.json",
+    "compose.yaml", "docker-compose.yml", "ops/docker-compose.override.yaml", "compose.prod.yml",
+    ".github/workflows/ci.yml", "sub/.github/workflows/release.yaml",
+    # Look-alikes that are not config files cachelint reads.
+    "env", ".envrc", "settings.json", "claude/settings.json", ".claude/settings.json.bak", "my-compose.yml",
+    "compose.json", "workflows/ci.yml", ".github/ci.yml", ".github/workflows/sub/ci.yml", "agent.py",
+    "notebook.ipynb", "environment.yml", "a.env.py",
+]
+
+
+@needs_pre_commit
+@pytest.mark.parametrize("path", CONFIG_LIKE_PATHS)
+def test_config_hook_selects_exactly_the_config_files_cachelint_reads(path: str) -> None:
+    import re
+
+    from pre_commit.clientlib import load_manifest
+
+    from cachelint.checks.configfiles import config_kind
+
+    hook = next(h for h in load_manifest(str(REPO_ROOT / ".pre-commit-hooks.yaml")) if h["id"] == "cachelint-config")
+    assert bool(re.search(hook["files"], path)) == (config_kind(Path(path)) is not None)
