@@ -14,7 +14,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import SCOPES, children, walk, walk_scope
+from cachelint.engine.nodes import SCOPES, children, string_value, walk, walk_scope
 
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify
@@ -287,7 +287,7 @@ class ModuleIndex:
         if isinstance(expr, cst.Name):
             return {"True": True, "False": False, "None": None}[expr.value]
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            value = expr.evaluated_value
+            value = string_value(expr) if isinstance(expr, cst.SimpleString) else expr.evaluated_value
             return value if isinstance(value, str) else UNKNOWN
         if isinstance(expr, cst.FormattedString):
             parts = []
@@ -378,7 +378,7 @@ class ModuleIndex:
                 if isinstance(spread, cst.Dict):
                     for element in spread.elements:
                         if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                            key = element.key.evaluated_value
+                            key = string_value(element.key)
                             if isinstance(key, str):
                                 args[key] = element.value
                         else:
@@ -392,7 +392,7 @@ class ModuleIndex:
             if isinstance(body, cst.Dict):
                 for element in body.elements:
                     if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                        key = element.key.evaluated_value
+                        key = string_value(element.key)
                         if isinstance(key, str):
                             args.setdefault(key, element.value)
         return Request(call, sink, args, keywords, opaque)
@@ -529,7 +529,7 @@ def dict_value(node: cst.CSTNode | None, key: str) -> cst.BaseExpression | None:
         return None
     found = None
     for element in node.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and element.key.evaluated_value == key:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and string_value(element.key) == key:
             found = element.value
     return found
 
@@ -538,7 +538,7 @@ def dict_element(node: cst.CSTNode | None, key: str) -> cst.DictElement | None:
     if not isinstance(node, cst.Dict):
         return None
     for element in node.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and element.key.evaluated_value == key:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and string_value(element.key) == key:
             return element
     return None
 
@@ -547,7 +547,7 @@ def dict_keys(node: cst.Dict) -> set[str]:
     keys = set()
     for element in node.elements:
         if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-            value = element.key.evaluated_value
+            value = string_value(element.key)
             if isinstance(value, str):
                 keys.add(value)
     return keys

@@ -30,6 +30,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn
 from cachelint.diagnostics import Diagnostic, Location, Related
+from cachelint.engine.nodes import string_value
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 from cachelint.switches import load_switches
 
@@ -784,7 +785,7 @@ class _Checker:
         for node in self.index.dicts:
             for element in node.elements:
                 if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                    self._disabled(element, element.key.evaluated_value, element.value)
+                    self._disabled(element, string_value(element.key), element.value)
 
     def _disabled(self, node: cst.CSTNode, key: object, value: cst.BaseExpression) -> None:
         switch = load_switches().get(key) if isinstance(key, str) else None
@@ -1021,7 +1022,7 @@ def _cut_at_marker(value: object, bp: Breakpoint, index: ModuleIndex) -> object:
 def _key_of(target: cst.Subscript) -> str | None:
     slice_ = target.slice[0].slice if len(target.slice) == 1 else None
     if isinstance(slice_, cst.Index) and isinstance(slice_.value, cst.SimpleString):
-        value = slice_.value.evaluated_value
+        value = string_value(slice_.value)
         return value if isinstance(value, str) else None
     return None
 

@@ -30,6 +30,7 @@ from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn, grows, turn_names
 from cachelint.diagnostics import Diagnostic, Related
+from cachelint.engine.nodes import string_value
 from cachelint.providers import ProviderFacts, load_provider_facts
 
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
@@ -579,7 +580,7 @@ def _key_name(target: cst.BaseExpression) -> str | None:
     if isinstance(target, cst.Subscript):
         slice_ = target.slice[0].slice if len(target.slice) == 1 else None
         if isinstance(slice_, cst.Index) and isinstance(slice_.value, cst.SimpleString):
-            value = slice_.value.evaluated_value
+            value = string_value(slice_.value)
             return value if isinstance(value, str) else None
     if isinstance(target, cst.Attribute):
         return target.attr.value
