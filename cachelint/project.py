@@ -10,7 +10,6 @@ files the cache cannot answer.
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable

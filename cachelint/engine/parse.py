@@ -100,21 +100,22 @@ class _ParserThread:
     """One long-lived thread with a large stack that parses on behalf of its callers.
 
     Starting a thread with such a stack for every file cost about a millisecond, half as much
-    as parsing a typical file. Callers take turns; a forked child starts its own thread.
+    as parsing a typical file. Each request carries its own reply queue, so a caller that gave
+    up waiting (Ctrl-C) never leaves its answer to the next one. A forked child starts its own thread.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._texts: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self._outcomes: queue.SimpleQueue[cst.Module | BaseException] = queue.SimpleQueue()
+        self._requests: queue.SimpleQueue[tuple[str, queue.SimpleQueue[cst.Module | BaseException]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
     def run(self, text: str) -> cst.Module | BaseException:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._start()
-            self._texts.put(text)
-            return self._outcomes.get()
+        reply: queue.SimpleQueue[cst.Module | BaseException] = queue.SimpleQueue()
+        self._requests.put((text, reply))
+        return reply.get()
 
     def _start(self) -> None:
         previous = threading.stack_size(PARSER_STACK_BYTES)
@@ -129,18 +130,18 @@ class _ParserThread:
         import libcst as cst
 
         while True:
-            text = self._texts.get()
+            text, reply = self._requests.get()
             try:
-                self._outcomes.put(cst.parse_module(text))
+                reply.put(cst.parse_module(text))
             except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
-                self._outcomes.put(exc)
+                reply.put(exc)
 
 
 _PARSER = _ParserThread()
 
 
 def _forget_parser_thread() -> None:
-    # A forked child has no parser thread, and a lock or queue item the parent held at the fork is stale.
+    # A forked child has no parser thread, and a lock or a request the parent held at the fork is stale.
     global _PARSER
     _PARSER = _ParserThread()
 
