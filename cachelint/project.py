@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import xxhash
 
@@ -20,6 +20,9 @@ from cachelint.engine import ModuleContext, summarize_source
 from cachelint.engine.prefilter import may_contain_sink, may_produce_volatile
 from cachelint.engine.project import ProjectIndex, imported_modules
 from cachelint.knowledge import Knowledge
+
+if TYPE_CHECKING:
+    from cachelint.config import Settings
 
 IMPORT_DEPTH = 2
 
@@ -138,8 +141,9 @@ def plan(scans: list[Scan]) -> Plan:
     return result
 
 
-def summarise(the_plan: Plan, displays: list[str], read: Callable[[Path], bytes], knowledge_for: Callable[[str], Knowledge]) -> ProjectIndex:
-    """Pass 1: summaries of the given modules, dependencies first (unreadable ones are skipped)."""
+def summarise(the_plan: Plan, displays: list[str], read: Callable[[Path], bytes], settings_for: Callable[[str], Settings]) -> ProjectIndex:
+    """Pass 1: summaries of the given modules, dependencies first (unreadable ones, and those over
+    `max-file-size`, are skipped)."""
     index = ProjectIndex()
     for display in the_plan.summarise:
         if display not in displays:
@@ -148,7 +152,10 @@ def summarise(the_plan: Plan, displays: list[str], read: Callable[[Path], bytes]
             data = read(the_plan.scans[display].path)
         except OSError:
             continue
-        summary = summarize_source(data, display, knowledge_for(display), the_plan.context(display, index))
+        settings = settings_for(display)
+        if len(data) > settings.max_file_size:
+            continue
+        summary = summarize_source(data, display, settings.knowledge, the_plan.context(display, index))
         if summary is not None:
             index.add(summary)
     return index

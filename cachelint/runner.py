@@ -54,6 +54,7 @@ class Task:
     knowledge: int
     context: ModuleContext | None = None
     content: str | None = None  # hash of the bytes the project scan saw
+    max_size: int | None = None  # `max-file-size`
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def _check_candidates(
     analysed = {i for i in misses if i in scans and (scans[i].has_sink or scans[i].display in project.force)}
     needed = {d for index in analysed for d in project.closure(candidates[index].display)}
     settings_of = {c.display: c.settings for c in candidates}
-    index_of_project = summarise(project, sorted(needed), lambda path: path.read_bytes(), lambda d: settings_of[d].knowledge) if needed else None
+    index_of_project = summarise(project, sorted(needed), lambda path: path.read_bytes(), lambda d: settings_of[d]) if needed else None
 
     tasks: list[Task] = []
     for index in misses:
@@ -184,7 +185,8 @@ def _check_candidates(
         scan = scans.get(index)
         context = project.context(candidate.display, index_of_project if index in analysed else None) if scan else None
         enabled = candidate.settings.enabled_for(candidate.path)
-        tasks.append(Task(index, str(candidate.path), candidate.display, enabled, knowledge_ids[id(knowledge)], context, scan.content if scan else configs[index]))
+        content = scan.content if scan else configs[index]
+        tasks.append(Task(index, str(candidate.path), candidate.display, enabled, knowledge_ids[id(knowledge)], context, content, candidate.settings.max_file_size))
 
     workers = min(worker_count(jobs), len(tasks))
     if workers > 1 and len(tasks) >= POOL_MIN_FILES:
@@ -264,7 +266,7 @@ def analyse_file(task: Task, knowledge: Knowledge, catalogue: Catalogue, keep_so
         if kind is not None:
             checked = check_config(data, task.display, kind, catalogue, task.enabled)
         else:
-            checked = check_source(data, task.display, knowledge, catalogue, task.enabled, context)
+            checked = check_source(data, task.display, knowledge, catalogue, task.enabled, context, task.max_size)
         if notebook is not None:
             # The code frame would need the cell's text; notebooks are shown without one.
             return Outcome(task.index, to_cells(checked.diagnostics + checked.foreign, notebook, task.display), digest(data))

@@ -52,8 +52,10 @@ def check_source(
     catalogue: Catalogue,
     enabled: frozenset[str],
     context: ModuleContext | None = None,
+    max_size: int | None = None,
 ) -> FileResult:
-    """Check one file's bytes; never raises for bad input (it becomes CL001/CL003)."""
+    """Check one file's bytes; never raises for bad input (it becomes CL001/CL003). A file that
+    would be analysed and has more than `max_size` bytes gets CL001 instead."""
     context = context or ModuleContext()
     rules = {code: rule for code, rule in catalogue.by_code().items() if code in enabled}
     text = decode(data)
@@ -68,6 +70,8 @@ def check_source(
             return FileResult(filename, _problem(problem, filename, rules), text)
         comments, _ = _comments_only(text)
         return FileResult(filename, _with_fixes(text, apply_suppressions([], comments, {}, rules, known, filename), rules), text)
+    if max_size is not None and len(data) > max_size:
+        return FileResult(filename, _problem(too_large(len(data), max_size), filename, rules), text)
     # Only files that can reach a sink pay for libcst (imported here, not at start-up).
     from cachelint.engine.analyse import analyse_text
 
@@ -78,6 +82,16 @@ def check_source(
     foreign = [d for d in analysed if d.filename != filename]
     comments, statement_starts = _suppression_info(text) if own else _comments_only(text)
     return FileResult(filename, _with_fixes(text, apply_suppressions(own, comments, statement_starts, rules, known, filename), rules), text, foreign)
+
+
+def too_large(size: int, limit: int) -> ParseProblem:
+    return ParseProblem(
+        "CL001", 1, 1, f"file is {_kilobytes(size)}, more than `max-file-size` ({_kilobytes(limit)}); it was not analysed: raise `max-file-size` or exclude the file"
+    )
+
+
+def _kilobytes(size: int) -> str:
+    return f"{size / 1024:,.0f} KB"
 
 
 def _with_fixes(text: str, diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
