@@ -8,10 +8,11 @@ Run with the project's interpreter (`make bench`). It builds its corpora under a
            varied names and small mutations
 
 and installs the peers from PyPI into `bench/.venv`. Every command runs as a subprocess; wall time
-is the median of the repetitions, peak memory is the largest sum of RSS over the command's
-process tree, sampled every 20 ms from /proc (Linux), else the largest single process
-(getrusage). A peer that cannot be installed, fails, or exceeds --peer-timeout is reported, not
-fatal. Timing thresholds live here, never in the tests.
+is the median of the repetitions, peak memory is the largest sum of PSS (shared pages divided
+among the processes that share them) over the command's process tree, sampled every 20 ms from
+/proc (Linux), else the largest single process (getrusage). A peer that cannot be installed,
+fails, or exceeds --peer-timeout is reported, not fatal. Timing thresholds live here, never in the
+tests.
 """
 
 from __future__ import annotations
@@ -125,19 +126,34 @@ def count(tree: Path) -> tuple[int, int]:
 
 
 def _tree_rss_kb(root: int) -> int:
-    """Sum of RSS over a process and its descendants (Linux /proc)."""
+    """Memory of a process and its descendants (Linux /proc): the sum of their PSS.
+
+    Forked workers share the parent's pages; RSS counts a shared page once per process, PSS
+    divides it among them, so the sum is what the tree really holds. RSS where PSS is unknown.
+    """
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
         try:
-            with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+            total += _pss_kb(pid)
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as handle:
                     stack.extend(int(c) for c in handle.read().split())
         except (OSError, ValueError):
             continue
     return total
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as handle:
+        return int(handle.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
 
 
 def measure(command: list[str], timeout: float, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measure:
