@@ -135,12 +135,31 @@ def write_atomic(path: Path, expected: bytes, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            # On disk before the rename: after a crash the file holds the old bytes or the new
+            # ones, never an empty file (the rename can reach the disk before the data).
+            os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
+        _sync_directory(path.parent)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable; some systems cannot open a directory, and then it is skipped."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------- CL002

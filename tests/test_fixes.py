@@ -167,3 +167,20 @@ def test_cli_marks_only_safe_fixes_and_applies_unsafe_ones_on_request(tmp_path: 
     assert kept.exit_code == 1 and target.read_text() == source
     fixed_run, _ = invoke(tmp_path, "--fix", "--unsafe-fixes")
     assert fixed_run.exit_code == 0 and 'SKILLS = sorted({"b", "a"})' in target.read_text()
+
+
+def test_a_fixed_file_reaches_the_disk_before_it_replaces_the_original(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from cachelint import fixes
+
+    target = tmp_path / "agent.py"
+    target.write_bytes(b"old\n")
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(fixes.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(fixes.os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
+    write_atomic(target, b"old\n", b"new\n")
+    assert target.read_bytes() == b"new\n"
+    # The data before the rename, the directory (the rename itself) after it.
+    assert events == ["fsync", "replace", "fsync"]
