@@ -8,9 +8,12 @@ first call is cold). Both the anthropic client (`messages.create`) and the opena
 MockTransport answering with a canned reply, so the figures are client-side time only.
 
 Method: times are CPU time of the calling thread (time.thread_time): on a shared machine other
-processes' load only adds to wall time. Four clients on the same transport (unwatched, watched, one
-with a hook that does nothing, and one whose hook serializes and hashes the body once, the least a
-byte-exact check can do) take turns in an order that rotates, in two ways:
+processes' load only adds to wall time. Five clients on the same transport (unwatched; watched with
+on_drift="ignore", which like "warn" lets the anthropic client check a request just after sending
+it, from the bytes the SDK serialized; watched with on_drift="raise", which checks before sending;
+one with a hook that does nothing; and one whose hook serializes and hashes the body once, the
+least a byte-exact check of the request dicts can do) take turns in an order that rotates, in two
+ways:
 - in runs: each client makes a run of calls in turn (the request sent again 12 times; a whole
   growing conversation of 12 calls), so its caches are as warm as in a tight loop;
 - call by call: each call of one client is followed by the same call on the others, so every call
@@ -71,7 +74,7 @@ OPENAI_REPLY = json.dumps(
 ).encode()
 
 GROWTH_TURNS = 12
-LABELS = ("unwatched", "no-op hook", "serialize+hash", "watched")
+LABELS = ("unwatched", "no-op hook", "serialize+hash", "watched", "watched, raise")
 
 
 def anthropic_handler(request: httpx2.Request) -> httpx2.Response:
@@ -158,11 +161,13 @@ class SerializeAndHash(anthropic.Middleware):
 def anthropic_clients() -> dict[str, Callable[..., Any]]:
     plain = anthropic.Anthropic(api_key="k", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(anthropic_handler)))
     watched = cachelint.watch(plain, tracker=cachelint.PrefixTracker(), on_drift="ignore")
+    raising = cachelint.watch(plain, tracker=cachelint.PrefixTracker(), on_drift="raise")
     return {
         "unwatched": plain.messages.create,
         "no-op hook": plain.with_middleware(NoOp()).messages.create,
         "serialize+hash": plain.with_middleware(SerializeAndHash()).messages.create,
         "watched": watched.messages.create,
+        "watched, raise": raising.messages.create,
     }
 
 
@@ -189,11 +194,13 @@ def openai_clients() -> dict[str, Callable[..., Any]]:
 
     hashing.request = hashing_request  # type: ignore[method-assign]
     watched = cachelint.watch(client(), tracker=cachelint.PrefixTracker(), on_drift="ignore")
+    raising = cachelint.watch(client(), tracker=cachelint.PrefixTracker(), on_drift="raise")
     return {
         "unwatched": client().chat.completions.create,
         "no-op hook": noop.chat.completions.create,
         "serialize+hash": hashing.chat.completions.create,
         "watched": watched.chat.completions.create,
+        "watched, raise": raising.chat.completions.create,
     }
 
 
@@ -208,7 +215,9 @@ def report(name: str, times: dict[str, list[float]], hook: str) -> dict[str, flo
     added = [w / u - 1 for w, u in zip(times["watched"], base)]
     sdk = [h / u - 1 for h, u in zip(times["no-op hook"], base)]
     floor = [h / u - 1 for h, u in zip(times["serialize+hash"], base)]
+    raising = [r / u - 1 for r, u in zip(times["watched, raise"], base)]
     lo, mid, hi = quartiles(added)
+    raise_lo, raise_mid, raise_hi = quartiles(raising)
     fastest = min(times["watched"]) / min(base) - 1
     unwatched = statistics.median(base)
     print(f"  {name}")
@@ -216,8 +225,10 @@ def report(name: str, times: dict[str, list[float]], hook: str) -> dict[str, flo
     print(f"    watched client            {statistics.median(times['watched']) * 1000:8.3f} ms/call")
     print(f"    added by cachelint        {mid * unwatched * 1000:8.3f} ms/call  ({mid:+.1%} of unwatched, spread {lo:+.1%}..{hi:+.1%}; fastest calls {fastest:+.1%}; target <= 10%)")
     print(f"      of which the SDK hook   {statistics.median(sdk) * unwatched * 1000:8.3f} ms/call  ({statistics.median(sdk):+.1%}: {hook} that does nothing)")
+    print(f"    with on_drift=raise       {raise_mid * unwatched * 1000:8.3f} ms/call  ({raise_mid:+.1%}, spread {raise_lo:+.1%}..{raise_hi:+.1%}: checked before sending)")
     print(f"    for reference             {statistics.median(floor) * unwatched * 1000:8.3f} ms/call  ({statistics.median(floor):+.1%}: {hook} that serializes and hashes the body once)")
     out = {"median": mid, "p25": lo, "p75": hi, "fastest": fastest, "hook": statistics.median(sdk), "serialize_hash": statistics.median(floor)}
+    out.update(raise_median=raise_mid, raise_p25=raise_lo, raise_p75=raise_hi)
     return {**out, "unwatched_ms": unwatched * 1000}
 
 
@@ -279,6 +290,11 @@ def bench(provider: str, size: str, rounds: int) -> dict[str, dict[str, float]]:
     fp_t = min(cpu_per_call(lambda: fingerprint(request, provider), 20) for _ in range(rounds))
     hash_t = min(cpu_per_call(lambda: xxhash.xxh3_64_intdigest(raw), 200) for _ in range(rounds))
     print(f"  fingerprint alone (repeat)  {fp_t * 1000:8.3f} ms  (segment, serialize, hash, chain)")
+    if provider == "anthropic":  # what the watched client does after sending: reads the SDK's bytes
+        as_sent = {"max_tokens": request["max_tokens"], "messages": request["messages"], **request}  # the SDK's key order
+        sent = json.dumps(as_sent, ensure_ascii=False, separators=(",", ":")).encode()
+        sent_t = min(cpu_per_call(lambda: fingerprint(as_sent, provider, sent=sent), 20) for _ in range(rounds))
+        print(f"    from the sent bytes       {sent_t * 1000:8.3f} ms")
     print(f"  xxh3_64 of whole body       {hash_t * 1000:8.4f} ms")
     return out
 

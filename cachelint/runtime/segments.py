@@ -262,7 +262,7 @@ _RUNS_LOCK = threading.Lock()
 _COMMA, _CLOSE = ord(","), ord("]")
 
 
-def _find_run(key: int, raw: bytes, keep_text: bool) -> tuple[_MessageRun | None, int, Any]:
+def _find_run(key: int, raw: bytes | memoryview, keep_text: bool) -> tuple[_MessageRun | None, int, Any]:
     """A run whose first k messages serialize exactly like the first k of `raw`, k, and a Hasher
     fed with `raw` up to the end of those k messages (None when no run matches)."""
     runs = _RUNS.get(key, ())  # a stored list is replaced, never changed: no lock needed to read it
@@ -288,6 +288,34 @@ def _find_run(key: int, raw: bytes, keep_text: bool) -> tuple[_MessageRun | None
                 return run, run.count, ahead
         return run, run.count - 1, hasher
     return None, 0, None
+
+
+def _sent_list(sent: bytes, body: dict[str, Any]) -> int:
+    """Where `body`'s message list starts in `sent` (its opening bracket), when `sent` begins like
+    `body` serialized compactly with its key order kept (what the SDKs send); else -1."""
+    before: dict[str, Any] = {}
+    for name, value in body.items():
+        if name == "messages":
+            break
+        before[name] = value
+    else:
+        return -1
+    opening = dumps(before)[:-1] + (b',"messages":' if before else b'"messages":')
+    return len(opening) if sent.startswith(opening) else -1
+
+
+def _sent_list_end(sent: bytes, start: int, messages: list[Any] | tuple[Any, ...], run: _MessageRun, k: int) -> int:
+    """The length of the message list at `start` in `sent`, whose first k messages are `run`'s
+    (equal bytes): each later message must be there exactly as it serializes here, then the
+    closing bracket; 0 when they are not (the sender serialized something otherwise)."""
+    pos = start + run.ends[k - run.count + 1]  # just after the k-th message
+    for n in range(k, len(messages)):
+        b = dumps(messages[n])
+        # bytes.startswith compares in C at once; a memoryview slice compares item by item.
+        if sent[pos : pos + 1] != b"," or not sent.startswith(b, pos + 1):
+            return 0
+        pos += 1 + len(b)
+    return pos + 1 - start if sent[pos : pos + 1] == b"]" else 0
 
 
 def _run_key(messages: list[Any] | tuple[Any, ...]) -> int:
@@ -324,7 +352,7 @@ class _Builder:
         # their end), and what finish() needs to store this request's own run: (key, serialized
         # list, messages).
         self._reused: tuple[_MessageRun, int, Any] | None = None
-        self._pending: tuple[int, bytes, list[Any] | tuple[Any, ...]] | None = None
+        self._pending: tuple[int, bytes | memoryview, list[Any] | tuple[Any, ...]] | None = None
         self._head_keys = _NO_HEAD_KEYS  # this request's head cache keys
         self._copied_prefix = False  # the head and the first messages were copied from a run
         self._block0 = 0  # cache blocks before the messages
@@ -457,10 +485,10 @@ class _Builder:
             if section is not None:
                 _remember_derived(_HEADS, keys.content, _Head(section), _HEADS_MAX)
 
-    def head_and_messages(self, body: dict[str, Any], build_head: Callable[[], None], messages: Any) -> None:
+    def head_and_messages(self, body: dict[str, Any], build_head: Callable[[], None], messages: Any, sent: bytes | None = None) -> None:
         """Everything before the messages (built by `build_head`), then the messages. When an
         earlier request had the same head and began with the same messages, all of that is copied
-        from it at once."""
+        from it at once. `sent`: the request's bytes as the SDK sent them, if known."""
         head = self._head_keys = self._head_keys_of(body)
         if isinstance(messages, (str, dict)):
             messages = [messages]
@@ -468,9 +496,8 @@ class _Builder:
             messages = None
         run, k, hasher = None, 0, None
         if messages is not None and len(messages) > 1:
-            raw = dumps(messages)
             key = _run_key(messages)
-            run, k, hasher = _find_run(key, raw, self.keep_text)
+            raw, run, k, hasher = self._serialized_messages(key, body, messages, sent)
             self._pending = (key, raw, messages)
         if run is not None and head.same(run.head):
             self._copy_prefix(run, k)
@@ -485,6 +512,28 @@ class _Builder:
             self._reused = (run, k, hasher)
         if messages is not None:
             self._add_messages(messages, k)
+
+    def _serialized_messages(self, key: int, body: dict[str, Any], messages: list[Any] | tuple[Any, ...], sent: bytes | None) -> tuple[bytes | memoryview, _MessageRun | None, int, Any]:
+        """The serialized message list and what _find_run finds for it.
+
+        Serializing the whole list costs more than everything else on a repeated request (a
+        quarter of a megabyte at 100k tokens). When the bytes the SDK sent are known and continue
+        a run, the list is read from them instead: the run's messages are there when the bytes up
+        to their end hash as the run's did, and only the messages after those are serialized, to
+        check that they are there byte for byte. Anything else (no run, a sender that serialized
+        a value otherwise, a body reshaped after the hook) serializes the list here."""
+        if sent is not None and key in _RUNS:
+            start = _sent_list(sent, body)
+            if start >= 0:
+                listed = memoryview(sent)[start:]
+                run, k, hasher = _find_run(key, listed, self.keep_text)
+                if run is not None:
+                    end = _sent_list_end(sent, start, messages, run, k)
+                    if end:
+                        return listed[:end], run, k, hasher
+        raw = dumps(messages)
+        run, k, hasher = _find_run(key, raw, self.keep_text)
+        return raw, run, k, hasher
 
     def _capture(self, seg0: int, block0: int, marks0: int) -> _Section | None:
         """The segments added since (seg0, block0, marks0), positions relative to those."""
@@ -693,14 +742,14 @@ class _Builder:
         if reused is not None and reused[1] > start - fp.msg_start:
             # The copied messages include the first one after the skipped ones, so the skipped
             # ones are the same as in the run, and so is the chain over the copied rest.
-            msg_chain.extend(reused[0].fp.msg_chain[: reused[1] - (start - fp.msg_start)])
+            msg_chain = fp.msg_chain = reused[0].fp.msg_chain[: reused[1] - (start - fp.msg_start)]
             c = msg_chain[-1]
         msg_chain += [c := hash_bytes(_PACK(c, h)) for h in hashes[start + len(msg_chain) :]]
         if self._pending is not None:
             self._keep_run(*self._pending)
         return fp
 
-    def _keep_run(self, key: int, raw: bytes, messages: list[Any] | tuple[Any, ...]) -> None:
+    def _keep_run(self, key: int, raw: bytes | memoryview, messages: list[Any] | tuple[Any, ...]) -> None:
         """Keep this request's messages as the starting point for the next request's."""
         fp = self.fp
         reused = self._reused
@@ -717,7 +766,7 @@ class _Builder:
         last = dumps(messages[-1])
         end = len(raw) - 1
         cut = end - len(last) - 1
-        if cut <= 0 or raw[cut] != _COMMA or raw[cut + 1 : end] != last:
+        if cut <= 0 or raw[cut] != _COMMA or bytes(raw[cut + 1 : end]) != last:  # bytes(): see _sent_list_end
             return  # the list's bytes are not its elements' bytes (a serializer fallback): no run
         view = memoryview(raw)
         fed = reused[0].ends[reused[1] - reused[0].count + 1] if reused is not None else 0
@@ -781,8 +830,13 @@ def fingerprint(
     api: str | None = None,
     model: str | None = None,
     keep_text: bool = False,
+    sent: bytes | None = None,
 ) -> Fingerprint:
-    """Segment and hash one request body (Anthropic, Bedrock Converse/InvokeModel, OpenAI)."""
+    """Segment and hash one request body (Anthropic, Bedrock Converse/InvokeModel, OpenAI).
+
+    `sent`: the bytes an SDK sent for an Anthropic Messages `body` (its JSON serialization), when
+    known: messages that an earlier request had are then found in those bytes instead of being
+    serialized again. The result is the same as without them."""
     if not isinstance(body, dict):
         raise TypeError(f"a request body must be a dict, got {type(body).__name__}")
     if provider is None or api is None:  # adapters know both
@@ -847,7 +901,7 @@ def fingerprint(
         b.system(body.get("system"))
         b.params(body, after_system)
 
-    b.head_and_messages(body, messages_head, body.get("messages"))
+    b.head_and_messages(body, messages_head, body.get("messages"), sent)
     top = body.get("cache_control")
     if isinstance(top, dict):
         # Automatic caching puts the breakpoint on the last cacheable block.

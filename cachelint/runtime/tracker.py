@@ -50,6 +50,7 @@ from cachelint.runtime.serialize import HASH_NAME, SERIALIZER, hex64
 logger = logging.getLogger("cachelint")
 
 _FACTS_PROVIDER = {"anthropic": "anthropic", "vertex": "anthropic", "bedrock": "bedrock", "openai": "openai"}
+_NEAR = 8  # boundaries looked up one by one from the end before the whole chain is tested
 
 
 @dataclass
@@ -202,9 +203,11 @@ class PrefixTracker:
         attempt: int = 0,
         model: str | None = None,
         sink: JsonLinesSink | None = None,
+        sent: bytes | None = None,
     ) -> Call:
-        """Fingerprint and compare a request about to be sent; finish the returned Call later."""
-        fp = fingerprint(request, provider, api=api, model=model, keep_text=self.keep_text)
+        """Fingerprint and compare a request about to be sent (or just sent, as `sent`: its bytes
+        on the wire); finish the returned Call later."""
+        fp = fingerprint(request, provider, api=api, model=model, keep_text=self.keep_text, sent=sent)
         now = self._clock()
         explicit = conversation or current_conversation() or default_conversation
         with self._lock:
@@ -285,13 +288,22 @@ class PrefixTracker:
     def _match(self, fp: Fingerprint) -> str | None:
         # Boundaries from the first turn on: a system message that opens an OpenAI chat is head
         # content shared by every conversation of an app, like Anthropic's system section.
-        # Each walk is preceded by a membership test in C (isdisjoint), so that a request of a new
-        # conversation, which matches nothing, costs no Python loop over its hundreds of boundaries.
+        # The latest boundary that is known wins. A request that continues a conversation finds it
+        # within its last few boundaries (the same request again, a turn or two more), so those
+        # are looked up first; the rest is walked only after a membership test in C (isdisjoint),
+        # so that a request of a new conversation, which matches nothing, costs no Python loop
+        # over its hundreds of boundaries.
         start = fp.turn_start
         chain = fp.chain
-        if not self._by_boundary.keys().isdisjoint(chain[start:]):
-            for k in range(len(fp) - 1, start - 1, -1):
-                hit = self._by_boundary.get(chain[k])
+        by_boundary = self._by_boundary
+        near = max(len(fp) - _NEAR, start)
+        for k in range(len(fp) - 1, near - 1, -1):
+            hit = by_boundary.get(chain[k])
+            if hit is not None:
+                return hit
+        if near > start and not by_boundary.keys().isdisjoint(chain[start:near]):
+            for k in range(near - 1, start - 1, -1):
+                hit = by_boundary.get(chain[k])
                 if hit is not None:
                     return hit
         msg_chain = fp.msg_chain

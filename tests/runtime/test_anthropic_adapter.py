@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import logging
+from collections import OrderedDict
 
 import anthropic
 import httpx2
@@ -244,3 +245,87 @@ def test_retries_are_not_new_turns():
     client = cachelint.watch(raw, log=records.append, tracker=PrefixTracker())
     client.with_options(timeout=5).messages.create(**anthropic_body(1))
     assert [(r["attempt"], r["turn"], r["error"]) for r in records] == [(0, 1, "HTTP 529"), (1, 1, None)]
+
+
+def test_warn_mode_reads_the_sent_messages_instead_of_serializing_them(monkeypatch, caplog):
+    """When drift cannot raise, a request is checked once sent, from the SDK's own bytes: the
+    messages an earlier call had are not serialized again, and drift is still named."""
+    from cachelint.runtime import segments
+
+    lists: list[int] = []
+    real = segments.dumps
+
+    def spy(value):
+        if type(value) is list and len(value) > 1 and all(type(m) is dict and "role" in m for m in value):
+            lists.append(len(value))
+        return real(value)
+
+    monkeypatch.setattr(segments, "dumps", spy)
+    monkeypatch.setattr(segments, "_RUNS", OrderedDict())  # no runs of other tests' messages
+    client, recorder, records = make()
+    body = anthropic_body(3, system="A system prompt of this test only. " * 30)
+    client.messages.create(**kwargs(body))
+    client.messages.create(**kwargs(body))
+    grown = grow(body)
+    client.messages.create(**kwargs(grown))
+    changed = grow(grown)
+    changed["messages"][1]["content"][0]["text"] = "edited"
+    with caplog.at_level(logging.WARNING, logger="cachelint"):
+        client.messages.create(**kwargs(changed))
+    # Serialized here: the first call's list (nothing to continue) and the rewritten history's.
+    assert lists == [3, 7]
+    assert [r["turn"] for r in records] == [1, 2, 3, 4] and len(recorder.bodies) == 4
+    assert [r["drift"] and r["drift"]["where"] for r in records] == [None, None, None, "messages[1] rewritten"]
+    assert any("first change: messages[1] rewritten" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("on_drift", ["warn", "raise"])
+def test_a_request_that_cannot_be_sent_is_still_recorded_with_its_drift(on_drift):
+    """A connection failure reaches the caller unchanged, in either mode; the call is recorded
+    with the error, and its drift (found before sending in raise mode, after it otherwise)."""
+    inner = Recorder()
+
+    def failing(request):
+        if len(inner.bodies) >= 1:
+            raise httpx2.ConnectError("no route to host")
+        return inner(request)
+
+    client, _, records = make(failing, on_drift=on_drift)
+    body = anthropic_body(1)
+    client.messages.create(**kwargs(body))
+    with pytest.raises(anthropic.APIConnectionError):
+        client.messages.create(**kwargs(grow(body)))
+    changed = grow(body)
+    changed["system"][0]["text"] += " Today is Monday."
+    expected = cachelint.PrefixDriftError if on_drift == "raise" else anthropic.APIConnectionError
+    with pytest.raises(expected):
+        client.messages.create(**kwargs(changed))
+    assert [(r["turn"], r["error"]) for r in records] == [(1, None), (2, "APIConnectionError"), (3, "PrefixDriftError" if on_drift == "raise" else "APIConnectionError")]
+    assert records[1]["drift"] is None and records[2]["drift"]["where"] == "system[0]"
+
+
+def test_async_warn_mode_checks_after_sending_and_records_failures():
+    inner = Recorder()
+
+    def failing(request):
+        if len(inner.bodies) >= 2:
+            raise httpx2.ConnectError("no route to host")
+        return inner(request)
+
+    async def main():
+        client, _, records = make(failing, async_=True)
+        body = anthropic_body(1)
+        await client.messages.create(**kwargs(body))
+        changed = grow(body)
+        changed["tools"][1]["description"] = "Fetch a URL (v2)"
+        await client.messages.create(**kwargs(changed))
+        with pytest.raises(anthropic.APIConnectionError):
+            await client.messages.create(**kwargs(grow(changed)))
+        return records
+
+    records = asyncio.run(main())
+    assert [(r["turn"], r["error"], r["drift"] and r["drift"]["where"]) for r in records] == [
+        (1, None, None),
+        (2, None, 'tools[1] ("fetch_url") description'),
+        (3, "APIConnectionError", None),
+    ]

@@ -9,6 +9,7 @@ breakpoints, chunk hashes and kept text.
 from __future__ import annotations
 
 import copy
+import json
 from collections import OrderedDict
 from typing import Any
 
@@ -59,6 +60,13 @@ def body_of(n_tools: int, system: str, messages: list[dict[str, Any]], *, chat: 
     return {"model": "claude-sonnet-4-5", "tools": tools, "system": [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}], "messages": messages}
 
 
+def as_sent(body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """`body` in the anthropic SDK's key order (`max_tokens, messages, model, ...`) and the bytes
+    the SDK sends for it (stdlib json, compact, non-ASCII kept)."""
+    ordered = {"max_tokens": 1024, "messages": body["messages"], **{k: v for k, v in body.items() if k != "messages"}}
+    return ordered, json.dumps(ordered, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
 # One step of a conversation's life: grow (the breakpoint moves to the newest message), rewrite an
 # old message, drop the oldest, rewind, or change the head.
 steps = st.lists(
@@ -76,8 +84,9 @@ steps = st.lists(
     keep_text=st.booleans(),
     start=st.integers(1, 6),
     long_system=st.booleans(),
+    sent=st.booleans(),
 )
-def test_any_history_fingerprints_like_a_cold_start(monkeypatch, steps, shape, chat, keep_text, start, long_system):
+def test_any_history_fingerprints_like_a_cold_start(monkeypatch, steps, shape, chat, keep_text, start, long_system, sent):
     # A long system prompt is recognized by the identity of its string while it stays the same
     # object (segments._BIG_TEXT); a changed one is a new object.
     n_tools, system = 3, "You are helpful. " * (400 if long_system else 40)
@@ -99,7 +108,10 @@ def test_any_history_fingerprints_like_a_cold_start(monkeypatch, steps, shape, c
         elif op == "tools":
             n_tools = 1 + arg % 5
         body = body_of(n_tools, system, copy.deepcopy(messages), chat=chat)
-        warm = fingerprint(body, keep_text=keep_text)
+        wire = None
+        if sent and not chat:  # the anthropic adapter passes the bytes the SDK sent, when it has them
+            body, wire = as_sent(body)
+        warm = fingerprint(body, keep_text=keep_text, sent=wire)
         assert warm == cold(body, monkeypatch, keep_text=keep_text)
 
 
@@ -222,3 +234,60 @@ def test_chats_sharing_a_system_prompt_each_keep_their_run(found: list[int], mon
     # The first pass starts every conversation cold; the second copies each one's history (the
     # system message and all but the two new messages).
     assert copied == [0] * len(histories) + [len(h) - 1 for h in histories]
+
+
+@pytest.fixture
+def list_dumps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lengths of the lists of at least two messages that fingerprint() serializes itself."""
+    seen: list[int] = []
+    real = segments.dumps
+
+    def spy(value: Any) -> bytes:
+        if type(value) is list and len(value) > 1 and all(type(m) is dict and "role" in m for m in value):
+            seen.append(len(value))
+        return real(value)
+
+    monkeypatch.setattr(segments, "dumps", spy)
+    monkeypatch.setattr(segments, "_RUNS", OrderedDict())
+    return seen
+
+
+def test_messages_already_sent_are_read_from_the_sent_bytes(found: list[int], list_dumps: list[int], monkeypatch):
+    """Given the bytes the SDK sent, a repeated or grown request does not serialize its message
+    list again: the earlier messages are recognized in those bytes, the new ones checked there."""
+    messages = [message(i) for i in range(20)] + [message(20, marker=True)]
+    first, first_sent = as_sent(body_of(3, "Be brief. Être précis.", messages, chat=False))
+    fingerprint(first, sent=first_sent)  # cold: nothing to continue, the list is serialized here
+    again, again_sent = as_sent(copy.deepcopy(first))
+    fingerprint(again, sent=again_sent)
+    grown = copy.deepcopy(first)
+    grown["messages"][-1] = message(20)
+    grown["messages"] += [message(21), message(22, marker=True)]
+    grown, grown_sent = as_sent(grown)
+    fp = fingerprint(grown, sent=grown_sent)
+    assert found == [0, 21, 20] and list_dumps == [21]
+    assert fp == cold(grown, monkeypatch)
+
+
+def test_sent_bytes_that_are_not_the_body_serialized_here_are_not_used(found: list[int], list_dumps: list[int], monkeypatch):
+    """A new message whose bytes differ from cachelint's serialization (stdlib json writes 1e-7 as
+    1e-07, orjson as 1e-7), and bytes of another body shape (Bedrock adds keys first): the message
+    list is then serialized here, and the fingerprint is the one without `sent`."""
+    messages = [message(0), message(1), message(2, marker=True)]
+    first, first_sent = as_sent(body_of(2, "Be brief.", messages, chat=False))
+    fingerprint(first, sent=first_sent)
+    grown = copy.deepcopy(first)
+    grown["messages"] += [{"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "n", "input": {"x": 1e-7}}]}]
+    grown, grown_sent = as_sent(grown)
+    assert b"1e-07" in grown_sent
+    reshaped = {"anthropic_version": "bedrock-2023-05-31", **grown}
+    reshaped_sent = json.dumps(reshaped, ensure_ascii=False, separators=(",", ":")).encode()
+    # Bytes of another history: its first messages are not this one's, so they are not copied.
+    other = copy.deepcopy(grown)
+    other["messages"][1]["content"][0]["text"] = "rewritten"
+    _, other_sent = as_sent(other)
+    warm = [fingerprint(grown, sent=wire) for wire in (grown_sent, reshaped_sent, other_sent)]
+    # Each found the earlier messages (in the sent bytes first where it could), and serialized
+    # its list here.
+    assert found == [0, 3, 3, 4, 0, 4] and list_dumps == [3, 4, 4, 4]
+    assert warm == [cold(grown, monkeypatch)] * 3

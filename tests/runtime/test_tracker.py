@@ -58,6 +58,27 @@ def test_automatic_grouping_attributes_head_drift_to_its_conversation(body):
     assert t.conversations() == ["auto-1"]
 
 
+@pytest.mark.parametrize("added", [1, 3, 12])
+def test_automatic_grouping_finds_a_conversation_far_back_in_the_request(body, added):
+    """A request goes to the conversation whose latest request it shares the longest prefix with,
+    however far from its end that prefix stops (the last few boundaries are looked up first, the
+    rest after one test of the whole chain). Here a second agent sent the same messages after
+    another system prompt: only the whole prefix tells the two apart."""
+    t = PrefixTracker()
+    history = grow(body, 16)
+    other = copy.deepcopy(history)
+    other["system"][0]["text"] = "Another agent entirely. " * 100
+    t.observe(history, conversation="a")
+    t.observe(other, conversation="b")
+    branch = copy.deepcopy(history)
+    kept = len(branch["messages"]) - 2
+    branch["messages"] = branch["messages"][:kept]
+    branch["messages"] += [{"role": "user", "content": [{"type": "text", "text": f"a different turn {i}"}]} for i in range(added)]
+    report = t.observe(branch)
+    assert t.conversations() == ["b", "a"] and t.stats("a")[0].calls == 2
+    assert report is not None and report.segment == f"messages[{kept}]"
+
+
 def test_automatic_grouping_catches_a_sliding_window(body):
     t = PrefixTracker()
     a = grow(body, 5)

@@ -6,6 +6,11 @@ Vertex move the model into the URL), and what it raises reaches the caller befor
 sent, which makes it the one safe place for assertion mode. The middleware chain is fixed when a
 client is built, so `watch()` returns a new client (`with_middleware`) sharing the original's
 connection pool. It covers `messages.create`, `messages.stream` and `beta.messages.*`.
+
+When drift cannot raise (on_drift "warn" or "ignore", outside `expect_stable_prefix`), a request
+is checked just after it is sent rather than just before: the SDK has serialized the body by then,
+and most of those bytes need not be serialized again (segments.fingerprint's `sent`). The call is
+still recorded, and its drift reported, when sending fails.
 """
 
 from __future__ import annotations
@@ -35,33 +40,54 @@ def watch_anthropic(client: Any, watcher: Watcher) -> Any:
 
     class CachelintMiddleware(anthropic.Middleware):
         def handle(self, request: Any, call_next: Any) -> Any:
-            call = _begin(watcher, request)
-            if call is None:
-                return call_next(request)
+            if watcher.may_raise:
+                call = _begin(watcher, request)
+                if call is None:
+                    return call_next(request)
+                try:
+                    response = call_next(request)
+                except BaseException as exc:
+                    finish_quietly(call, error=exc)
+                    raise
+                _after(call, response)
+                return response
             try:
                 response = call_next(request)
             except BaseException as exc:
-                finish_quietly(call, error=exc)
+                finish_quietly(_begin(watcher, request), error=exc)
                 raise
-            _after(call, response)
+            call = _begin(watcher, request, response)
+            if call is not None:
+                _after(call, response)
             return response
 
         async def handle_async(self, request: Any, call_next: Any) -> Any:
-            call = _begin(watcher, request)
-            if call is None:
-                return await call_next(request)
+            if watcher.may_raise:
+                call = _begin(watcher, request)
+                if call is None:
+                    return await call_next(request)
+                try:
+                    response = await call_next(request)
+                except BaseException as exc:
+                    finish_quietly(call, error=exc)
+                    raise
+                _after(call, response)
+                return response
             try:
                 response = await call_next(request)
             except BaseException as exc:
-                finish_quietly(call, error=exc)
+                finish_quietly(_begin(watcher, request), error=exc)
                 raise
-            _after(call, response)
+            call = _begin(watcher, request, response)
+            if call is not None:
+                _after(call, response)
             return response
 
     return client.with_middleware(CachelintMiddleware())
 
 
-def _begin(watcher: Watcher, request: Any) -> Call | None:
+def _begin(watcher: Watcher, request: Any, response: Any = None) -> Call | None:
+    """Begin the call of `request`; `response`: its response when it has already been sent."""
     try:
         url = str(request.url)
         path = url.split("?", 1)[0]
@@ -77,7 +103,18 @@ def _begin(watcher: Watcher, request: Any) -> Call | None:
         watcher.errors("cachelint: cannot read the request; it goes out unwatched")
         return None
     # The SDK's own body shape on every platform (Bedrock and Vertex reshape it after middleware).
-    return watcher.begin(body, op=op, api="messages", attempt=attempt)
+    return watcher.begin(body, op=op, api="messages", attempt=attempt, sent=_sent(response))
+
+
+def _sent(response: Any) -> bytes | None:
+    """The body bytes the SDK sent for `response`, if it has them."""
+    if response is None:
+        return None
+    try:
+        content = response.http_response.request.content
+    except Exception:  # a streamed request body, or another response type
+        return None
+    return content if type(content) is bytes else None
 
 
 def _after(call: Call, response: Any) -> None:

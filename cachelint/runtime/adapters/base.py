@@ -41,9 +41,10 @@ class Watcher:
         self.provider = provider
         self.errors = InternalErrors()  # the companion's own failures: logged, counted, never raised
 
-    def begin(self, body: Any, *, op: str, api: str | None = None, attempt: int = 0, model: str | None = None) -> Call | None:
+    def begin(self, body: Any, *, op: str, api: str | None = None, attempt: int = 0, model: str | None = None, sent: bytes | None = None) -> Call | None:
         """A Call to finish later, or None when the body cannot be read (the request goes out
-        unwatched). Raises PrefixDriftError only in assertion mode, before anything is sent."""
+        unwatched). Raises PrefixDriftError only in assertion mode, before anything is sent.
+        `sent`: the request's bytes, when it has already gone out."""
         try:
             if not isinstance(body, dict):
                 return None
@@ -56,15 +57,21 @@ class Watcher:
                 attempt=attempt,
                 model=model,
                 sink=self.sink,
+                sent=sent,
             )
             self._announce(call)
         except Exception:
             self.errors("cachelint: internal error; this request goes out unwatched")
             return None
-        if call.drift is not None and (self.on_drift == "raise" or is_strict()):
+        if call.drift is not None and self.may_raise:
             call.finish(error="PrefixDriftError")
             raise PrefixDriftError(call.drift)
         return call
+
+    @property
+    def may_raise(self) -> bool:
+        """Whether drift raises now: then a request is checked before it is sent."""
+        return self.on_drift == "raise" or is_strict()
 
     def _announce(self, call: Call) -> None:
         for finding in call.findings:
