@@ -27,6 +27,23 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "system blocks appended, per-request block first": """
+        GUIDE = "Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. "
+
+        def run(user):
+            blocks = []
+            blocks.append({"type": "text", "text": f"User: {user}"})  # expect: CL301
+            blocks.append({"type": "text", "text": GUIDE, "cache_control": {"type": "ephemeral"}})
+            client.messages.create(model="m", max_tokens=1, system=blocks, messages=[])
+    """,
+    "system block appended to a literal holding the per-request block": """
+        GUIDE = "Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. "
+
+        def run(user):
+            blocks = [{"type": "text", "text": f"User: {user}"}]  # expect: CL301
+            blocks.append({"type": "text", "text": GUIDE})
+            client.messages.create(model="m", max_tokens=1, system=blocks, messages=[])
+    """,
     "direct kwarg": """
         def run(q):
             client.messages.create(model="m", max_tokens=1, system=str(datetime.now()), messages=[{"role": "user", "content": q}])  # expect: CL101
@@ -306,6 +323,24 @@ LOOKALIKES = {
         def run(q):
             n = len(str(uuid.uuid4()))
             client.messages.create(model="m", max_tokens=1, system=f"Ids have {n} characters.", messages=[])
+    """,
+    "system blocks appended, static block first": """
+        GUIDE = "Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. "
+
+        def run(user):
+            blocks = []
+            blocks.append({"type": "text", "text": GUIDE, "cache_control": {"type": "ephemeral"}})
+            blocks.append({"type": "text", "text": f"User: {user}"})
+            client.messages.create(model="m", max_tokens=1, system=blocks, messages=[])
+    """,
+    "system blocks appended, all static": """
+        GUIDE = "Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. "
+
+        def run(user):
+            blocks = []
+            blocks.append({"type": "text", "text": "You are the support assistant of Acme."})
+            blocks.append({"type": "text", "text": GUIDE, "cache_control": {"type": "ephemeral"}})
+            client.messages.create(model="m", max_tokens=1, system=blocks, messages=[{"role": "user", "content": user}])
     """,
     "history seeded once before the loop": """
         def run(questions):

@@ -154,6 +154,8 @@ class ModuleAnalysis:
         self.summaries: dict[str, Summary] = {}
         self.in_progress: set[str] = set()
         self.hits: set[SinkHit] = set()
+        # List elements with the expression each came from, for CL301 on lists built step by step.
+        self.element_nodes: dict[int, tuple[Value, cst.BaseExpression]] = {}
         self.clock_methods = dict(knowledge.clock_methods)
         self.clock_attributes = dict(knowledge.clock_attributes)
         # Framework run state (pydantic-ai `ctx.deps`): annotation -> (its attribute, the parts changed here).
@@ -691,6 +693,7 @@ class ModuleAnalysis:
                 else:
                     rest = join(rest, value.element())
             elif rest is None:
+                self.wrote(value, element.value)
                 elems.append(value)
             else:
                 rest = join(rest, value)
@@ -1074,6 +1077,14 @@ class ModuleAnalysis:
                 updated = Value(current.facts, elems=(inserted, *(current.elems or ())), rest=current.rest, type=current.type or "list")
             else:
                 updated = current.with_rest(args[1])
+        elif name in ("append", "extend") and len(args) == 1 and not frame.loops and current.elems is not None and current.rest is None:
+            if name == "append":
+                self.wrote(args[0], node.args[0].value)
+                updated = self.extend_in_order(current, (args[0],), node, frame)
+            elif args[0].elems is not None and args[0].rest is None:
+                updated = self.extend_in_order(current, args[0].elems, node, frame)
+            else:
+                updated = current.with_rest(args[0].element())
         elif name in ("extend", "extendleft"):
             updated = current.with_rest(args[0].element())
         elif name == "update":
@@ -1089,6 +1100,33 @@ class ModuleAnalysis:
         if updated.elems is None and updated.fields is None:
             updated = replace(updated, elems=())
         self.assign(target, updated, frame)
+
+    def extend_in_order(self, current: Value, items: tuple[Value, ...], node: cst.Call, frame: Frame) -> Value:
+        """`blocks.append(x)`, `blocks.extend([x, y])` in straight-line code on a list of known
+        elements: the items follow them, in order.
+
+        Blocks added one by one are laid out like a list literal: per-request text added ahead of
+        long static text is CL301, reported where that text was written.
+        """
+        elems = (*(current.elems or ()), *items)
+        facts: frozenset[Fact] = frozenset()
+        if len(elems) >= 2 and any(e.fields is not None for e in elems):
+            parts = [layout.Part(block_text(e), self.written_at(e)) for e in elems]
+            finding = layout.dynamic_before_static(parts)
+            if finding is not None and finding.dynamic.node is not None:
+                fact = next(iter(self.layout_facts(node, parts, frame)))
+                line, col, end_line, end_col = self.span(finding.dynamic.node)
+                facts = frozenset({replace(fact, line=line, column=col, end_line=end_line, end_column=end_col)})
+        return Value(current.facts | facts, elems=elems, type=current.type or "list")
+
+    def wrote(self, value: Value, node: cst.BaseExpression) -> None:
+        """Remember the expression a list element came from (the value is kept, so its id stays its own)."""
+        self.element_nodes[id(value)] = (value, node)
+
+    def written_at(self, value: Value) -> cst.BaseExpression | None:
+        """The text expression of the list element `value` came from, if known."""
+        kept, node = self.element_nodes.get(id(value), (None, None))
+        return block_text_node(node) if kept is value and node is not None else None
 
     # ----------------------------------------------------------------- sinks
     def match_sink(self, node: cst.Call, qualname: str | None) -> Sink | None:
