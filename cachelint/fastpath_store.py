@@ -164,7 +164,7 @@ def _empty_store() -> dict[str, Any]:
     return {
         "tool": tool_identity(),
         "code": tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in code),
-        "rules": tuple((str(p), p.read_bytes()) for p in rules),
+        "rules": tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in rules),
         "settings": {},
         "pyprojects": {},
         "gitignores": {},
