@@ -81,6 +81,8 @@ class Sink:
     requires: tuple[str, ...] = ()
     arguments: tuple[SinkArgument, ...] = ()
     run_state: RunState | None = None
+    # Methods of what the call returns (a prompt template) that fill its `{name}` placeholders.
+    fills: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -343,7 +345,7 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
 
 
 def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
-    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments", "run-state"}, {"id", "arguments"})
+    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments", "run-state", "fills"}, {"id", "arguments"})
     methods = _str_list(doc, path + ("methods",), e.get("methods", []))
     calls = _str_list(doc, path + ("calls",), e.get("calls", []))
     decorators = _str_list(doc, path + ("decorators",), e.get("decorators", []))
@@ -362,6 +364,7 @@ def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
         requires=_str_list(doc, path + ("requires",), e.get("requires", [])),
         arguments=arguments,
         run_state=_run_state(doc, path + ("run-state",), e["run-state"]) if "run-state" in e else None,
+        fills=_str_list(doc, path + ("fills",), e.get("fills", [])),
     )
 
 

@@ -27,6 +27,25 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "langchain chain filled at invoke": """
+        from langchain_anthropic import ChatAnthropic
+        from langchain_core.prompts import ChatPromptTemplate
+
+        prompt = ChatPromptTemplate.from_messages([("system", "You schedule visits. Now: {now}"), ("human", "{request}")])
+        chain = prompt | ChatAnthropic(model="claude-sonnet-4-5")
+
+        def run(request):
+            now = datetime.now().isoformat()  # expect: CL101
+            return chain.invoke({"now": now, "request": request})
+    """,
+    "langchain system template inside a chat prompt, filled by keyword": """
+        from langchain_core.prompts import ChatPromptTemplate, SystemMessagePromptTemplate
+
+        prompt = ChatPromptTemplate.from_messages([SystemMessagePromptTemplate.from_template("Session {session}."), ("human", "{q}")])
+
+        def run(q):
+            return prompt.format_messages(session=uuid.uuid4().hex, q=q)  # expect: CL102
+    """,
     "system blocks appended, per-request block first": """
         GUIDE = "Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. "
 
@@ -341,6 +360,16 @@ LOOKALIKES = {
             blocks.append({"type": "text", "text": "You are the support assistant of Acme."})
             blocks.append({"type": "text", "text": GUIDE, "cache_control": {"type": "ephemeral"}})
             client.messages.create(model="m", max_tokens=1, system=blocks, messages=[{"role": "user", "content": user}])
+    """,
+    "langchain placeholder in the human message filled at invoke": """
+        from langchain_anthropic import ChatAnthropic
+        from langchain_core.prompts import ChatPromptTemplate
+
+        prompt = ChatPromptTemplate.from_messages([("system", "You schedule visits for {clinic}."), ("human", "{request} (sent {sent})")])
+        chain = prompt | ChatAnthropic(model="claude-sonnet-4-5")
+
+        def run(request):
+            return chain.invoke({"clinic": "Northside", "request": request, "sent": datetime.now()})
     """,
     "history seeded once before the loop": """
         def run(questions):

@@ -798,6 +798,11 @@ class ModuleAnalysis:
             return replace(result, facts=result.facts | facts) if facts else result
         left = self.eval(node.left, frame)
         right = self.eval(node.right, frame)
+        if isinstance(node.operator, cst.BitOr):
+            # `prompt | model | parser`: the chain fills the prompt template's placeholders.
+            template = next((v for v in (left, right) if v.type and v.type.startswith(TEMPLATE)), None)
+            if template is not None:
+                return replace(template, facts=template.facts | all_facts(left) | all_facts(right))
         if isinstance(node.operator, cst.FloorDivide) and isinstance(node.right, cst.Integer):
             return refine_clock(flat(left), {"60": "minute", "3600": "hour", "86400": "day"}.get(node.right.value))
         if isinstance(node.operator, cst.Modulo) and left.const is not None:
@@ -857,7 +862,10 @@ class ModuleAnalysis:
                 return self.make_source(node, source, f".{func.attr.value}", frame, [flat(receiver), *args])
         sink = self.match_sink(node, qualname)
         if sink is not None:
-            self.check_sink(node, sink, frame)
+            placeholders = self.check_sink(node, sink, frame)
+            if sink.fills and placeholders:
+                # A prompt template: what fills its system placeholders later is sent as system text.
+                return Value(fields=tuple((name, Value(const=segment)) for name, segment in placeholders.items()), type=f"{TEMPLATE}{sink.id}")
             return EMPTY
         if qualname == "dict" and not self.is_local("dict"):
             return self.eval_dict_call(node, frame)
@@ -890,6 +898,10 @@ class ModuleAnalysis:
             cls = class_of(receiver)
             if cls is not None and cls in self.classes and func.attr.value in self.classes[cls].methods:
                 return self.apply_call(self.classes[cls].methods[func.attr.value], node, frame, receiver)
+            if receiver.type and receiver.type.startswith(TEMPLATE):
+                filled = self.fill_template(node, func.attr.value, receiver, frame)
+                if filled is not None:
+                    return filled
             return self.eval_method(node, func, receiver, frame)
         if callee is not None and callee.type:
             if callee.type.startswith("ext:"):
@@ -1153,7 +1165,10 @@ class ModuleAnalysis:
                 return True
         return False
 
-    def check_sink(self, node: cst.Call, sink: Sink, frame: Frame) -> None:
+    def check_sink(self, node: cst.Call, sink: Sink, frame: Frame) -> dict[str, str]:
+        """Record what reaches the request's prefix; returns the `{name}` placeholders of template
+        arguments that lie in system text, with their segment."""
+        placeholders: dict[str, str] = {}
         kwargs: dict[str, Value] = {}
         positional: list[Value] = []
         for arg in node.args:
@@ -1188,6 +1203,43 @@ class ModuleAnalysis:
                 expression = keyword_or_position(node, argument)
                 for text in template_texts(expression, argument.layout) if expression is not None else ():
                     self.check_template(text, replace(argument, segment="system", layout="whole"), site, frame)
+                    placeholders.update((name, "system") for name in self.placeholder_names(text, frame))
+                for element in value.elems or ():
+                    if element.type and element.type.startswith(TEMPLATE):  # a system message template inside a chat prompt
+                        placeholders.update((name, segment.const or "system") for name, segment in element.fields or ())
+        return placeholders
+
+    def placeholder_names(self, text: cst.BaseExpression, frame: Frame) -> list[str]:
+        """The `{name}` placeholders of a template text whose value is known."""
+        leaves = add_chain(text) if isinstance(text, cst.BinaryOperation) else [text]
+        names: list[str] = []
+        for leaf in leaves:
+            const = self.eval(leaf, frame).const
+            if isinstance(const, str):
+                names += [m.group(1) for m in layout.PLACEHOLDER.finditer(const) if m.group(1)]
+        return names
+
+    def fill_template(self, node: cst.Call, method: str, template: Value, frame: Frame) -> Value | None:
+        """`chain.invoke({"now": ...})`, `prompt.format_messages(now=...)`: a value given for a
+        placeholder in system text is sent in the system segment. None for other methods."""
+        sink = next((s for s in self.k.sinks if template.type == f"{TEMPLATE}{s.id}"), None)
+        if sink is None or method not in sink.fills:
+            return None
+        given: list[tuple[str, Value]] = []
+        for arg in node.args:
+            value = self.eval(arg.value, frame)
+            if arg.keyword is not None:
+                given.append((arg.keyword.value, value))
+            elif not arg.star or arg.star == "**":
+                given.extend(value.fields or ())
+        segments = dict((name, segment.const) for name, segment in template.fields or ())
+        chain = self.call_text(node)
+        for name, value in given:
+            segment = segments.get(name)
+            if isinstance(segment, str):
+                site = SinkSite(sink.id, sink.provider, chain, f"{{{name}}}", self.span(node))
+                self.sink_reached(value, SinkArgument(name=name, segment=segment), site, frame)
+        return EMPTY
 
     def check_template(self, text: cst.BaseExpression, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         """CL301: a template placeholder (filled per request) ahead of long static text."""
@@ -1252,6 +1304,8 @@ class ModuleAnalysis:
 
 
 PATH_COMPONENTS = frozenset({"name", "stem", "suffix", "suffixes"})
+# The type of a prompt template's value (with the sink id): its fields map placeholders to segments.
+TEMPLATE = "prompt-template:"
 # Layout rules apply to these segments only: a per-turn value in the messages is expected.
 LAYOUT_SEGMENTS = {"CL301": ("system", "tools"), "CL302": ("system",)}
 STRING_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "upper", "lower", "replace", "title", "encode", "decode", "format_map", "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "render", "substitute", "safe_substitute"})
