@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from cachelint.diagnostics import SEGMENTS, SEVERITIES
 from cachelint.rulefiles import rules_dir
-from cachelint.yamlfile import DataError, Doc, load_yaml_file
+from cachelint.yamlfile import Doc, load_yaml_file
 
 GRANULARITIES = ("microsecond", "second", "minute", "hour", "day", "week", "month", "year")
 LAYOUTS = ("whole", "history", "chat", "blocks")

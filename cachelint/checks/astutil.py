@@ -14,7 +14,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import SCOPES, children, string_value, walk, walk_scope
+from cachelint.engine.nodes import SCOPES, children, string_value, walk_scope
 
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify

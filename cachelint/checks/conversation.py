@@ -23,14 +23,13 @@ from cachelint.checks.astutil import (
     name_key,
     names_in,
     target_key,
-    walk,
     walk_scope,
 )
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn, grows, turn_names
 from cachelint.diagnostics import Diagnostic, Related
-from cachelint.engine.nodes import string_value
+from cachelint.engine.nodes import string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
 
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")

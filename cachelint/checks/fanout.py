@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from cachelint.catalogue import Rule
-from cachelint.checks.astutil import UNKNOWN, ModuleIndex, Request, dict_value, int_value, names_in, target_key, walk, walk_scope
+from cachelint.checks.astutil import UNKNOWN, ModuleIndex, Request, dict_value, int_value, names_in, target_key, walk_scope
 from cachelint.checks.breakpoints import SEGMENT_ORDER, Breakpoint, literal_tokens, prefix_tokens, request_layout
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.diagnostics import Diagnostic
+from cachelint.engine.nodes import walk
 from cachelint.providers import ModelFacts, ProviderFacts
 
 # Calls that run the coroutines they are given concurrently: spread as `*coros`, or as one iterable.
