@@ -27,6 +27,16 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "system reminder ahead of the user message": """
+        import openai
+        oai = openai.OpenAI()
+
+        def run(q):
+            return oai.chat.completions.create(model="gpt-4o", messages=[
+                {"role": "system", "content": f"Current time: {datetime.now()}"},  # expect: CL101
+                {"role": "user", "content": q},
+            ])
+    """,
     "langchain chain filled at invoke": """
         from langchain_anthropic import ChatAnthropic
         from langchain_core.prompts import ChatPromptTemplate
@@ -370,6 +380,27 @@ LOOKALIKES = {
 
         def run(request):
             return chain.invoke({"clinic": "Northside", "request": request, "sent": datetime.now()})
+    """,
+    "system reminder after the user message": """
+        import openai
+        oai = openai.OpenAI()
+
+        def run(q):
+            return oai.chat.completions.create(model="gpt-4o", messages=[
+                {"role": "user", "content": q},
+                {"role": "system", "content": f"Current time: {datetime.now()}"},
+            ])
+    """,
+    "tool notes built as system messages in a loop over a fixed list": """
+        import openai
+        oai = openai.OpenAI()
+        TOOLS = [("search", "Searches the web."), ("calc", "Does arithmetic.")]
+
+        def run(history, q):
+            messages = [{"role": "system", "content": "You are helpful."}]
+            for name, description in TOOLS:
+                messages.append({"role": "system", "content": f"[{name}]: {description}"})
+            return oai.chat.completions.create(model="gpt-4o", messages=messages + history + [{"role": "user", "content": q}])
     """,
     "history seeded once before the loop": """
         def run(questions):

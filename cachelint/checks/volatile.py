@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from cachelint.catalogue import Rule
 from cachelint.diagnostics import SEGMENTS, SEVERITIES, Diagnostic, Location, Related
-from cachelint.engine.dataflow import SinkHit
+from cachelint.engine.dataflow import SHAPE_PROVIDER, SinkHit
 from cachelint.engine.values import PER_CALL, PER_PROCESS, PER_SESSION
 
 CLOCK_SEVERITY = {
@@ -57,7 +57,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         segment = min((h.segment for h in group), key=SEGMENTS.index)
         scope = _most_frequent_scope(group)
         # Name the request call in the message when one is reached; a shape (a tool dict) is a fallback.
-        first = min(group, key=lambda h: (h.site.provider == "any", SEGMENTS.index(h.segment), h.site.span))
+        first = min(group, key=lambda h: (h.site.provider == SHAPE_PROVIDER, SEGMENTS.index(h.segment), h.site.span))
         per_call_family = code in ("CL101", "CL102")
         if not per_call_family:
             # Identity and order vary per process or host by nature; when they were computed does not matter.
@@ -70,7 +70,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         cost = _cost(scope, _finest(group)) if per_call_family else FAMILY_COST.get(code) or FAMILY_COST[code[:3]]
         # A request call is named; a prompt-shaped dict built far from the call is described.
         # Messages never name a line (the place is in `related`): fingerprints must survive edits above.
-        target = f"of `{site.text}`" if site.provider != "any" else f"through a {site.sink_id} dict"
+        target = f"of `{site.text}`" if site.provider != SHAPE_PROVIDER else f"through a {site.sink_id} dict"
         message = f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) {target}: {cost}; {rule.fix}"
         related = tuple(
             Related(
@@ -99,7 +99,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
 
 
 def _related_message(hit: SinkHit) -> str:
-    if hit.site.provider == "any":
+    if hit.site.provider == SHAPE_PROVIDER:
         return f"becomes the `{hit.site.argument}` of a {hit.site.sink_id} here, part of `{hit.segment}`"
     return f"enters `{hit.segment}` here, through `{hit.site.argument}=` of `{hit.site.text}`"
 

@@ -122,6 +122,7 @@ class Frame:
     guards: list[set[str]] = field(default_factory=list)
     counters: list[set[str]] = field(default_factory=list)
     statement: cst.CSTNode | None = None
+    after_turn: bool = False  # inside a list literal, after a user or assistant turn
 
 
 class ModuleAnalysis:
@@ -683,8 +684,11 @@ class ModuleAnalysis:
     def eval_List(self, node: cst.List | cst.Tuple, frame: Frame) -> Value:
         elems: list[Value] = []
         rest: Value | None = None
+        outer_after_turn = frame.after_turn
         for element in node.elements:
             value = self.eval(element.value, frame)
+            if value.has_field("role") and not is_system_turn(value):
+                frame.after_turn = True  # later system messages of this list follow a conversation turn
             if isinstance(element, cst.StarredElement):
                 if value.elems is not None and value.rest is None and rest is None:
                     elems.extend(value.elems)
@@ -705,6 +709,7 @@ class ModuleAnalysis:
                 # On the list for system blocks, and on the dynamic turn itself for message lists.
                 first = next(i for i, t in enumerate(texts) if layout.is_dynamic(t))
                 elems[first] = replace(elems[first], facts=elems[first].facts | frozenset(facts))
+        frame.after_turn = outer_after_turn
         return Value(frozenset(facts), elems=tuple(elems), rest=rest, type="list")
 
     eval_Tuple = eval_List
@@ -751,11 +756,13 @@ class ModuleAnalysis:
         for shape in self.k.shapes:
             if not all(value.has_field(k) and (allowed is None or value.field(k).const in allowed) for k, allowed in shape.when):
                 continue
+            if shape.segment == "system" and frame.after_turn:
+                continue  # written after a user or assistant turn of the same list: not the system prompt
             if shape.any_of and not any(value.has_field(k) for k in shape.any_of):
                 continue
             for name in shape.fields:
                 if value.has_field(name):
-                    site = SinkSite(shape.id, "any", f"{shape.id} dict", name, self.span(node))
+                    site = SinkSite(shape.id, SHAPE_PROVIDER, f"{shape.id} dict", name, self.span(node))
                     self.sink_reached(value.field(name), SinkArgument(name=name, segment=shape.segment), site, frame)
 
     def eval_comprehension(self, node: cst.BaseComp, frame: Frame, parts: list[cst.BaseExpression], type_: str) -> Value:
@@ -1292,7 +1299,9 @@ class ModuleAnalysis:
         for fact, segment in prefix_facts(value, argument, self.k.breakpoint_keys, batch):
             if not fact.reportable or (fact.rule in LAYOUT_SEGMENTS and segment not in LAYOUT_SEGMENTS[fact.rule] and fact.kind != layout.REPLAYED_HISTORY):
                 continue
-            if is_loop_state(fact) and not (fact.function == frame.key and set(fact.loops) <= set(frame.loops)):
+            # A loop variable changes per turn only where each pass sends a request: a message dict
+            # built in a loop over the tools (a shape, not a request) is built the same every turn.
+            if is_loop_state(fact) and (site.provider == SHAPE_PROVIDER or not (fact.function == frame.key and set(fact.loops) <= set(frame.loops))):
                 continue
             scope = fact.scope
             if scope != PER_PROCESS and fact.function == frame.key and is_strict_prefix(fact.loops, tuple(frame.loops)):
@@ -1304,6 +1313,8 @@ class ModuleAnalysis:
 
 
 PATH_COMPONENTS = frozenset({"name", "stem", "suffix", "suffixes"})
+# The provider of a shape sink's site: a dict shaped like a prompt segment, wherever it is built.
+SHAPE_PROVIDER = "any"
 # The type of a prompt template's value (with the sink id): its fields map placeholders to segments.
 TEMPLATE = "prompt-template:"
 # Layout rules apply to these segments only: a per-turn value in the messages is expected.
@@ -1356,7 +1367,9 @@ def prefix_facts(
             yield fact, segment
     if layout == "chat" and value.elems and value.rest is None:
         last = value.elems[-1]
-        if is_system_turn(last):
+        # Only system turns: they are the system prompt. A system turn after a user turn is the
+        # newest message (a reminder at the tail), outside the prefix.
+        if all(is_system_turn(e) for e in value.elems):
             for fact in all_facts(last):
                 yield fact, "system"
 
