@@ -80,8 +80,10 @@ class Sink:
     requires: tuple[str, ...] = ()
     arguments: tuple[SinkArgument, ...] = ()
     run_state: RunState | None = None
-    # Methods of what the call returns (a prompt template) that fill its `{name}` placeholders.
+    # Methods of what the call returns (a prompt template) that fill its `{name}` placeholders,
+    # and those of them that return the template, partly filled (`partial`).
     fills: tuple[str, ...] = ()
+    keeps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,7 +346,7 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
 
 
 def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
-    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments", "run-state", "fills"}, {"id", "arguments"})
+    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments", "run-state", "fills", "keeps"}, {"id", "arguments"})
     methods = _str_list(doc, path + ("methods",), e.get("methods", []))
     calls = _str_list(doc, path + ("calls",), e.get("calls", []))
     decorators = _str_list(doc, path + ("decorators",), e.get("decorators", []))
@@ -364,6 +366,7 @@ def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
         arguments=arguments,
         run_state=_run_state(doc, path + ("run-state",), e["run-state"]) if "run-state" in e else None,
         fills=_str_list(doc, path + ("fills",), e.get("fills", [])),
+        keeps=_str_list(doc, path + ("keeps",), e.get("keeps", [])),
     )
 
 

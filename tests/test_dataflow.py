@@ -481,6 +481,42 @@ def run(q):
     assert "once per process" in diag.message
 
 
+def test_a_prompt_built_at_import_is_fixed_for_the_process() -> None:
+    code = HEADER + """
+from langchain_core.messages import SystemMessage
+
+SYSTEM = SystemMessage(content=f"Started {datetime.now()}")
+"""
+    [diag] = check(code)
+    assert diag.code == "CL101" and diag.severity == "medium"
+    assert "once per process" in diag.message
+
+
+def test_a_module_level_loop_still_sends_per_iteration() -> None:
+    code = HEADER + """
+for q in ["a", "b"]:
+    client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[{"role": "user", "content": q}])
+"""
+    [diag] = check(code)
+    assert "once per process" not in diag.message
+
+
+@pytest.mark.parametrize(
+    ("given", "per_process"),
+    [("lambda: datetime.now().isoformat()", False), ("datetime.now().isoformat()", True)],
+)
+def test_langchain_partial_runs_a_lambda_at_every_format(given: str, per_process: bool) -> None:
+    code = HEADER + f"""
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+
+prompt = ChatPromptTemplate.from_messages([("system", "Be brief. Time: {{now}}"), MessagesPlaceholder("messages")]).partial(now={given})
+"""
+    [diag] = check(code)
+    assert diag.code == "CL101"
+    assert ("once per process" in diag.message) == per_process
+    assert "ChatPromptTemplate.from_messages(...).partial" in diag.message
+
+
 def test_value_frozen_before_the_conversation_loop_is_lower() -> None:
     code = HEADER + """
 def run(questions):

@@ -1232,21 +1232,30 @@ class ModuleAnalysis:
         sink = next((s for s in self.k.sinks if template.type == f"{TEMPLATE}{s.id}"), None)
         if sink is None or method not in sink.fills:
             return None
-        given: list[tuple[str, Value]] = []
+        given: list[tuple[str, Value, Frame]] = []
         for arg in node.args:
-            value = self.eval(arg.value, frame)
+            where = frame
+            if isinstance(arg.value, cst.Lambda):
+                # `partial(now=lambda: datetime.now())`: the function runs at every format, even
+                # when the template is built at import.
+                where = replace(frame, env={**frame.env, **dict.fromkeys(lambda_params(arg.value), EMPTY)}, is_module=False)
+                value = self.eval(arg.value.body, where)
+            else:
+                value = self.eval(arg.value, frame)
             if arg.keyword is not None:
-                given.append((arg.keyword.value, value))
+                given.append((arg.keyword.value, value, where))
             elif not arg.star or arg.star == "**":
-                given.extend(value.fields or ())
+                given.extend((key, field_value, where) for key, field_value in value.fields or ())
         segments = dict((name, segment.const) for name, segment in template.fields or ())
-        chain = self.call_text(node)
-        for name, value in given:
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        # `ChatPromptTemplate.from_messages(...).partial`, not `?.partial`.
+        chain = f"{self.call_text(receiver)}(...).{method}" if isinstance(receiver, cst.Call) else self.call_text(node)
+        for name, value, where in given:
             segment = segments.get(name)
             if isinstance(segment, str):
                 site = SinkSite(sink.id, sink.provider, chain, f"{{{name}}}", self.span(node))
-                self.sink_reached(value, SinkArgument(name=name, segment=segment), site, frame)
-        return EMPTY
+                self.sink_reached(value, SinkArgument(name=name, segment=segment), site, where)
+        return template if method in sink.keeps else EMPTY
 
     def check_template(self, text: cst.BaseExpression, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         """CL301: a template placeholder (filled per request) ahead of long static text."""
@@ -1304,7 +1313,9 @@ class ModuleAnalysis:
             if is_loop_state(fact) and (site.provider == SHAPE_PROVIDER or not (fact.function == frame.key and set(fact.loops) <= set(frame.loops))):
                 continue
             scope = fact.scope
-            if scope != PER_PROCESS and fact.function == frame.key and is_strict_prefix(fact.loops, tuple(frame.loops)):
+            if frame.is_module and not frame.loops:
+                scope = PER_PROCESS  # sent or built once, at import: the value is fixed for the process
+            elif scope != PER_PROCESS and fact.function == frame.key and is_strict_prefix(fact.loops, tuple(frame.loops)):
                 scope = PER_SESSION
             if scope == PER_SESSION and argument.layout in ("history", "chat") and segment == "messages":
                 # Computed once per conversation and replayed unchanged: the history stays stable.
@@ -1584,6 +1595,11 @@ def anchor_state(fact: Fact, span: Span) -> Fact:
 
 def is_loop_state(fact: Fact) -> bool:
     return fact.rule == "CL302" and fact.kind.startswith("loop variable")
+
+
+def lambda_params(node: cst.Lambda) -> list[str]:
+    params = node.params
+    return [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
 
 
 def target_names(target: cst.BaseExpression) -> set[str]:
