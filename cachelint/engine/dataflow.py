@@ -176,7 +176,7 @@ class ModuleAnalysis:
         for info in list(self.functions.values()):
             self.summary(info)
             self.check_decorator_sinks(info)
-        return sorted(self.hits, key=lambda h: (h.fact.line, h.fact.column, h.site.span))
+        return sorted(self.hits, key=hit_order)
 
     def _collect_changing_state(self) -> None:
         """State that changes between requests, found before any function is analysed: attributes of
@@ -601,7 +601,7 @@ class ModuleAnalysis:
                 latent = [f for f in all_facts(value) if f.latent and not f.part]
                 value = without(value, lambda f: f.latent)
                 if latent:
-                    facts.add(self.new_fact(part, "CL204", f"key order of {latent[0].kind}", "f-string", frame))
+                    facts.add(self.new_fact(part, "CL204", f"key order of {earliest(latent).kind}", "f-string", frame))
                 spec = format_spec_text(part)
                 if spec is not None:
                     value = refine_clock(value, strftime_granularity(spec))
@@ -990,7 +990,7 @@ class ModuleAnalysis:
         text = without(first, lambda f: f.latent)
         if safe:
             return Value(all_facts(text), type="str")
-        fact = self.new_fact(node, "CL204", f"key order of {latent[0].kind}", f"{shown}()", frame)
+        fact = self.new_fact(node, "CL204", f"key order of {earliest(latent).kind}", f"{shown}()", frame)
         return Value(all_facts(text) | {fact}, type="str")
 
     def apply_library_call(self, node: cst.Call, qualname: str, frame: Frame) -> Value | None:
@@ -1271,7 +1271,7 @@ class ModuleAnalysis:
         finding = layout.dynamic_before_static(parts)
         if finding is None or finding.dynamic.node is None:
             return
-        name = next(iter(f.param for f in finding.dynamic.value.facts if f.param), "value")
+        name = min((f.param for f in finding.dynamic.value.facts if f.param), default="value")
         fact = self.new_fact(finding.dynamic.node, "CL301", layout.what_follows(finding), f"{{{name}}}", frame, severity=layout.severity_for(finding))
         # The call can span many lines; the template text holding the placeholder is the place to fix.
         line, col, end_line, end_col = self.span(finding.dynamic.node)
@@ -1591,6 +1591,19 @@ def anchor_state(fact: Fact, span: Span) -> Fact:
         return fact
     line, col, end_line, end_col = span
     return replace(fact, line=line, column=col, end_line=end_line, end_column=end_col, anchored=True)
+
+
+def earliest(facts: list[Fact]) -> Fact:
+    """The first of several origins in the source: facts come from sets, which have no order that
+    is the same in every process."""
+    return min(facts, key=lambda f: (f.file, f.line, f.column, f.kind, f.source))
+
+
+def hit_order(hit: SinkHit) -> tuple:
+    """A total order of hits: `hits` is a set, and which of two hits at the same place is named
+    first must not depend on the process's hash seed (a parallel run must equal a serial one)."""
+    fact, site = hit.fact, hit.site
+    return (fact.line, fact.column, fact.end_line, fact.end_column, fact.rule, fact.kind, fact.source, fact.file, site.span, site.file, site.sink_id, site.argument, hit.segment, hit.scope)
 
 
 def is_loop_state(fact: Fact) -> bool:
