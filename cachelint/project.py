@@ -84,7 +84,7 @@ class Plan:
     imports: dict[str, set[str]] = field(default_factory=dict)  # display -> checked modules it imports
     summarise: list[str] = field(default_factory=list)  # displays, dependencies first
     force: set[str] = field(default_factory=set)
-    _order: dict[str, int] | None = field(default=None, repr=False)
+    _order: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def _summary_order(self) -> dict[str, int]:
         # Each file's closure is sorted by this order; scanning `summarise` for each file was quadratic.

@@ -1209,22 +1209,12 @@ class ModuleAnalysis:
             if argument.template:
                 expression = keyword_or_position(node, argument)
                 for text in template_texts(expression, argument.layout) if expression is not None else ():
-                    self.check_template(text, replace(argument, segment="system", layout="whole"), site, frame)
-                    placeholders.update((name, "system") for name in self.placeholder_names(text, frame))
+                    names = self.check_template(text, replace(argument, segment="system", layout="whole"), site, frame)
+                    placeholders.update((name, "system") for name in names)
                 for element in value.elems or ():
                     if element.type and element.type.startswith(TEMPLATE):  # a system message template inside a chat prompt
                         placeholders.update((name, segment.const or "system") for name, segment in element.fields or ())
         return placeholders
-
-    def placeholder_names(self, text: cst.BaseExpression, frame: Frame) -> list[str]:
-        """The `{name}` placeholders of a template text whose value is known."""
-        leaves = add_chain(text) if isinstance(text, cst.BinaryOperation) else [text]
-        names: list[str] = []
-        for leaf in leaves:
-            const = self.eval(leaf, frame).const
-            if isinstance(const, str):
-                names += [m.group(1) for m in layout.PLACEHOLDER.finditer(const) if m.group(1)]
-        return names
 
     def fill_template(self, node: cst.Call, method: str, template: Value, frame: Frame) -> Value | None:
         """`chain.invoke({"now": ...})`, `prompt.format_messages(now=...)`: a value given for a
@@ -1257,26 +1247,30 @@ class ModuleAnalysis:
                 self.sink_reached(value, SinkArgument(name=name, segment=segment), site, where)
         return template if method in sink.keeps else EMPTY
 
-    def check_template(self, text: cst.BaseExpression, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
-        """CL301: a template placeholder (filled per request) ahead of long static text."""
+    def check_template(self, text: cst.BaseExpression, argument: SinkArgument, site: SinkSite, frame: Frame) -> list[str]:
+        """CL301: a template placeholder (filled per request) ahead of long static text. Returns
+        the names of the text's placeholders (filled later, by `fill_template`)."""
         leaves = add_chain(text) if isinstance(text, cst.BinaryOperation) else [text]
         parts: list[layout.Part] = []
+        names: list[str] = []
         for leaf in leaves:
             value = self.eval(leaf, frame)
             if value.const is None:
                 parts.append(layout.Part(value, leaf))
                 continue
             named = {m.group(1): layout.Part(param_value(frame.key, m.group(1)), leaf) for m in layout.PLACEHOLDER.finditer(value.const) if m.group(1)}
+            names += named
             parts.extend(layout.template_parts(value.const, [], named))
         finding = layout.dynamic_before_static(parts)
         if finding is None or finding.dynamic.node is None:
-            return
+            return names
         name = min((f.param for f in finding.dynamic.value.facts if f.param), default="value")
         fact = self.new_fact(finding.dynamic.node, "CL301", layout.what_follows(finding), f"{{{name}}}", frame, severity=layout.severity_for(finding))
         # The call can span many lines; the template text holding the placeholder is the place to fix.
         line, col, end_line, end_col = self.span(finding.dynamic.node)
         fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col)
         self.check_sink_value(Value(frozenset({fact})), argument, site, frame)
+        return names
 
     def sink_reached(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         """`value` is sent as `argument` at `site`: record hits, and parameter flows for callers."""

@@ -717,6 +717,18 @@ class _Builder:
                 marks.append(ttl)
         return out
 
+    def head(self, body: dict[str, Any], params: tuple[tuple[str, ...], ...], system: str | None) -> None:
+        """The segments before the messages, in the order the provider reads them: the first
+        params, the tools, the params after them, then the system text (`system`'s key, if any)
+        and the params after it."""
+        first, after_tools, after_system = params
+        self.params(body, first)
+        self.tools(body.get("tools"))
+        self.params(body, after_tools)
+        if system is not None:
+            self.system(body.get(system))
+        self.params(body, after_system)
+
     def params(self, body: dict[str, Any], names: tuple[str, ...]) -> None:
         for name in names:
             if name in body and body[name] is not None:
@@ -867,41 +879,17 @@ def fingerprint(
         return b.finish()
     if api == "chat":
         b = _Builder(provider, api, model or body.get("model"), keep_text)
-
-        def chat_head() -> None:
-            first, after_tools, _ = _CHAT_PARAMS
-            b.params(body, first)
-            b.tools(body.get("tools"))
-            b.params(body, after_tools)
-
-        b.head_and_messages(body, chat_head, body.get("messages"))
+        b.head_and_messages(body, lambda: b.head(body, _CHAT_PARAMS, None), body.get("messages"))
         return b.finish()
     if api == "responses":
         b = _Builder(provider, api, model or body.get("model"), keep_text)
-
-        def responses_head() -> None:
-            first, after_tools, _ = _RESPONSES_PARAMS
-            b.params(body, first)
-            b.tools(body.get("tools"))
-            b.params(body, after_tools)
-            b.system(body.get("instructions"))
-
-        b.head_and_messages(body, responses_head, body.get("input"))
+        b.head_and_messages(body, lambda: b.head(body, _RESPONSES_PARAMS, "instructions"), body.get("input"))
         b.fp.names = {TOOLS: "tools", SYSTEM: "instructions", MESSAGES: "input"}
         b.fp.server_history = bool(body.get("previous_response_id") or body.get("conversation"))
         return b.finish()
     # Anthropic Messages, also the body inside Bedrock InvokeModel and on Vertex.
     b = _Builder(provider, "messages", model or body.get("model"), keep_text)
-
-    def messages_head() -> None:
-        first, after_tools, after_system = _ANTHROPIC_PARAMS
-        b.params(body, first)
-        b.tools(body.get("tools"))
-        b.params(body, after_tools)
-        b.system(body.get("system"))
-        b.params(body, after_system)
-
-    b.head_and_messages(body, messages_head, body.get("messages"), sent)
+    b.head_and_messages(body, lambda: b.head(body, _ANTHROPIC_PARAMS, "system"), body.get("messages"), sent)
     top = body.get("cache_control")
     if isinstance(top, dict):
         # Automatic caching puts the breakpoint on the last cacheable block.
