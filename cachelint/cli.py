@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from cachelint import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from cachelint.replay import Recorder
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -97,6 +102,7 @@ def check(
     from cachelint.runner import check_candidates
     from cachelint.yamlfile import DataError
 
+    recorder = _recorder()
     try:
         catalogue = load_catalogue()
         overrides = CliOverrides(
@@ -105,7 +111,7 @@ def check(
             ignore=_split(ignore),
         )
         resolver = SettingsResolver(catalogue, overrides, Path(config_file) if config_file else None)
-        candidates = discover(list(paths) or ["."], resolver, force_exclude=force_exclude)
+        candidates = discover(list(paths) or ["."], resolver, force_exclude=force_exclude, listed=recorder.listed if recorder else None)
         base = resolver.for_path(Path.cwd())
     except MissingPathError as exc:
         _fail(str(exc))
@@ -124,7 +130,7 @@ def check(
 
         cache = ResultCache(resolve_cache_dir(cache_dir, base.cache_dir, base.root, project_root(Path.cwd())))
     try:
-        result = check_candidates(candidates, catalogue, cache, jobs, keep_sources=fmt == "full" and not statistics)
+        result = check_candidates(candidates, catalogue, cache, jobs, keep_sources=fmt == "full" and not statistics, keep_contents=recorder is not None)
         if fix or diff:
             result = _fix(candidates, catalogue, cache, jobs, result, fmt == "full" and not statistics, unsafe_fixes, write=not diff)
         if add_noqa:
@@ -156,7 +162,21 @@ def check(
         click.echo(f"cachelint: error: {error}", err=True)
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+    code = EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN
+    if recorder is not None and cache is not None and cache.writable and result.contents is not None and not any(c.problem for c in candidates):
+        settings_files = {os.path.realpath(config_file)} if config_file else set()
+        recorder.write(str(cache.directory), list(paths) or ["."], result.contents, settings_files, text, code)
+    sys.exit(code)
+
+
+def _recorder() -> Recorder | None:
+    """What records this run for the start-up fast path to replay (cachelint.replay), if it may."""
+    from cachelint import replay
+
+    line = replay.command_line
+    if line is None or line[:1] != ("check",) or not replay.replayable(line[1:]):
+        return None
+    return replay.Recorder(line[1:])
 
 
 def _fix(candidates, catalogue, cache, jobs: int, result, keep_sources: bool, unsafe: bool, write: bool):

@@ -85,8 +85,13 @@ class GitIgnore:
         return root
 
 
-def discover(paths: list[str], resolver: SettingsResolver, force_exclude: bool = False) -> list[Candidate]:
-    """All files to check under `paths`, sorted by display name; raises MissingPathError."""
+def discover(
+    paths: list[str], resolver: SettingsResolver, force_exclude: bool = False, listed: dict[str, tuple[int, int]] | None = None
+) -> list[Candidate]:
+    """All files to check under `paths`, sorted by display name; raises MissingPathError.
+
+    `listed`, if given, receives each folder the walk lists, with its modification time and inode
+    just before it was listed (cachelint.replay)."""
     gitignore = GitIgnore()
     out: dict[str, Candidate] = {}
     for given in paths:
@@ -106,17 +111,20 @@ def discover(paths: list[str], resolver: SettingsResolver, force_exclude: bool =
                 continue
             out[given] = _file_candidate(absolute, given, settings)
             continue
-        for candidate in _walk(absolute, given, resolver, gitignore):
+        for candidate in _walk(absolute, given, resolver, gitignore, listed):
             out.setdefault(candidate.display, candidate)
     return sorted(out.values(), key=lambda c: c.display)
 
 
-def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: GitIgnore) -> list[Candidate]:
+def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: GitIgnore, listed: dict[str, tuple[int, int]] | None) -> list[Candidate]:
     found: list[Candidate] = []
     stack = [root]
     while stack:
         directory = stack.pop()
         try:
+            if listed is not None:
+                info = os.stat(directory)
+                listed[str(directory)] = (info.st_mtime_ns, info.st_ino)
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             settings = resolver.for_path(directory)

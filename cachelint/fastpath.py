@@ -66,8 +66,10 @@ def main() -> None:
         code = None
     if code is not None:
         sys.exit(code)
+    from cachelint import replay
     from cachelint.cli import main as full
 
+    replay.command_line = tuple(sys.argv[1:])
     full()
 
 
@@ -75,16 +77,43 @@ def answer(argv: list[str]) -> int | None:
     """Print the full path's output and return its exit code, or return None (printing nothing)."""
     if os.name != "posix" or argv[:1] != ["check"]:
         return None
+    store = load_store(store_path())
     options = parse_options(argv[1:])
-    store = load_store(store_path()) if options is not None else None
-    if options is None or store is None:
+    if options is not None and store is not None:
+        try:
+            count = Run(options, store).checked_count()
+        except (Undecided, OSError):
+            return replayed(argv[1:], store)
+        sys.stdout.write(f"All checks passed! ({count} file{'s' if count != 1 else ''} checked)\n")
+        return 0
+    return replayed(argv[1:], store)
+
+
+def replayed(args: list[str], store: dict | None) -> int | None:
+    """The recorded output of the same command when nothing it depends on changed (cachelint.replay)."""
+    from cachelint import replay
+
+    if not replay.replayable(args):
         return None
-    try:
-        count = Run(options, store).checked_count()
-    except (Undecided, OSError):
-        return None
-    sys.stdout.write(f"All checks passed! ({count} file{'s' if count != 1 else ''} checked)\n")
-    return 0
+    options = Options()
+    options.values = option_values(args, ("--cache-dir", "--config"))
+    cache_dir = explicit_cache_dir(options)
+    if cache_dir is None:
+        if store is None:
+            return None
+        try:
+            cache_dir = Run(options, store).cache_directory()
+        except (Undecided, OSError):
+            return None
+    return replay.replay(args, cache_dir, tool_identity())
+
+
+def explicit_cache_dir(options: Options) -> str | None:
+    """`--cache-dir`, else `CACHELINT_CACHE_DIR` (click reads the variable only when the option is
+    not given, and ignores it when empty)."""
+    if "--cache-dir" in options.values:
+        return options.values["--cache-dir"] or None
+    return os.environ.get("CACHELINT_CACHE_DIR") or None
 
 
 class Options:
@@ -123,6 +152,18 @@ def parse_options(args: list[str]) -> Options | None:
     if options.values.get("--output-format", "full") not in TEXT_FORMATS:
         return None
     return options
+
+
+def option_values(args: list[str], names: tuple[str, ...]) -> dict[str, str]:
+    """The last value of each option in `names` (as `--name value` or `--name=value`)."""
+    values: dict[str, str] = {}
+    for i, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if name in names and equals:
+            values[name] = value
+        elif arg in names and i + 1 < len(args):
+            values[arg] = args[i + 1]
+    return values
 
 
 def store_path() -> str:
@@ -331,16 +372,20 @@ class Run:
             self.patterns[key] = compiled(arguments)
         return self.patterns[key]
 
+    def cache_directory(self, base: tuple | None = None) -> str:
+        """The result cache folder the full path would open (cachelint.cache.resolve_cache_dir)."""
+        option = explicit_cache_dir(self.options)
+        if option is not None:
+            return option
+        if base is None:
+            base = self.settings_for(self.cwd)
+        if base[CACHE_DIR]:
+            return os.path.join(base[ROOT], base[CACHE_DIR])
+        return os.path.join(git_root(self.cwd), CACHE_DIR_NAME)
+
     def cache_writable(self, base: tuple) -> bool:
         """Whether the result cache the full path would open can be written (else it warns on stderr)."""
-        # click reads the variable only when the option is not given, and ignores it when empty.
-        option = self.options.values["--cache-dir"] if "--cache-dir" in self.options.values else os.environ.get("CACHELINT_CACHE_DIR")
-        if option:
-            directory = option
-        elif base[CACHE_DIR]:
-            directory = os.path.join(base[ROOT], base[CACHE_DIR])
-        else:
-            directory = os.path.join(git_root(self.cwd), CACHE_DIR_NAME)
+        directory = self.cache_directory(base)
         # The cache writes its tag files into the folder and its entries below `v1`: for each, the
         # nearest folder that exists must let cachelint create what is missing.
         for target in (directory, os.path.join(directory, "v1")):

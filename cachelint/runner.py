@@ -36,6 +36,9 @@ class RunResult:
     files: list[FileResult] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     cache_hits: int = 0
+    # The content hash of each file checked, by path, as the run read it; None when a file could
+    # not be read or changed while it was checked (cachelint.replay).
+    contents: dict[str, str] | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -78,14 +81,16 @@ def check_candidates(
     cache: ResultCache | None = None,
     jobs: int = 1,
     keep_sources: bool = True,
+    keep_contents: bool = False,
 ) -> RunResult:
     """Check every candidate as one project; an exception inside one file is recorded and the run goes on.
 
     `jobs` is the number of worker processes (0 = one per core); `keep_sources` asks for the
-    source text of files with findings, which only the code-frame format needs.
+    source text of files with findings, which only the code-frame format needs; `keep_contents`
+    for `RunResult.contents`.
     """
     with fewer_collections():
-        return _check_candidates(candidates, catalogue, cache, jobs, keep_sources)
+        return _check_candidates(candidates, catalogue, cache, jobs, keep_sources, keep_contents)
 
 
 # Collector thresholds while checking: young collections every 50,000 net allocations (Python's
@@ -110,11 +115,11 @@ def fewer_collections() -> Iterator[None]:
 
 
 def _check_candidates(
-    candidates: list[Candidate], catalogue: Catalogue, cache: ResultCache | None, jobs: int, keep_sources: bool
+    candidates: list[Candidate], catalogue: Catalogue, cache: ResultCache | None, jobs: int, keep_sources: bool, keep_contents: bool
 ) -> RunResult:
     found: list[list[Diagnostic] | None] = [None] * len(candidates)
     sources: dict[int, str] = {}
-    result = RunResult()
+    result = RunResult(contents={} if keep_contents else None)
     contexts = _ContextKeys()
     scans: dict[int, Scan] = {}
     configs: dict[int, str] = {}  # env and settings files: content hash; they are not Python modules
@@ -125,7 +130,10 @@ def _check_candidates(
             found[index] = unreadable(candidate.display, candidate.problem, catalogue, enabled)
             continue
         try:
-            data = _python_bytes(candidate.display, candidate.path.read_bytes())
+            raw = candidate.path.read_bytes()
+            data = _python_bytes(candidate.display, raw)
+            if data is not raw and result.contents is not None:
+                result.contents[str(candidate.path)] = digest(raw)  # a notebook: replay compares the file
         except OSError as exc:
             found[index] = unreadable(candidate.display, f"cannot read file: {exc.strerror or exc}; it was not analysed", catalogue, enabled)
             continue
@@ -197,6 +205,9 @@ def _check_candidates(
         outcomes = (analyse_file(task, knowledge_table[task.knowledge], catalogue, keep_sources) for task in tasks)
     for outcome in outcomes:
         found[outcome.index] = outcome.diagnostics
+        scanned = scans[outcome.index].content if outcome.index in scans else configs.get(outcome.index)
+        if outcome.content != scanned:
+            result.contents = None
         if outcome.source is not None:
             sources[outcome.index] = outcome.source
         if outcome.error is not None:
@@ -205,6 +216,13 @@ def _check_candidates(
             key = keys[outcome.index]
             cache.put(replace(key, content=outcome.content), outcome.diagnostics)
 
+    if result.contents is not None:
+        for index, candidate in enumerate(candidates):
+            content = scans[index].content if index in scans else configs.get(index)
+            if content is None:
+                result.contents = None
+                break
+            result.contents.setdefault(str(candidate.path), content)
     for index, candidate in enumerate(candidates):
         diagnostics = found[index] or []
         own = [d for d in diagnostics if d.filename == candidate.display]
