@@ -78,21 +78,16 @@ def digest(data: bytes) -> str:
 
 
 def tool_files() -> tuple[tuple[str, int, int], ...]:
-    """cachelint's modules (the runtime companion aside) and rule files: path, size, modification time."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    rules = os.path.join(os.path.dirname(package), "rules")
-    if not os.path.isdir(rules):
-        rules = os.path.join(package, "rules")  # an installed wheel keeps them inside the package
-    found = []
-    for top, suffix in ((package, ".py"), (rules, ".yaml")):
-        for folder, subfolders, names in os.walk(top):
-            subfolders[:] = sorted(d for d in subfolders if not (top == package and d in ("runtime", "__pycache__")))
-            for name in sorted(names):
-                if name.endswith(suffix):
-                    path = os.path.join(folder, name)
-                    info = os.stat(path)
-                    found.append((path, info.st_size, info.st_mtime_ns))
-    return tuple(found)
+    """cachelint's modules (the runtime companion aside) and rule files: path, size, modification
+    time (the files the start-up store is trusted for, cachelint.fastpath_store)."""
+    from pathlib import Path
+
+    from cachelint.rulefiles import rules_dir
+
+    package = Path(__file__).resolve().parent
+    code = sorted(p for p in package.rglob("*.py") if "runtime" not in p.relative_to(package).parts)
+    rules = sorted(rules_dir().rglob("*.yaml"))
+    return tuple((str(p), (info := p.stat()).st_size, info.st_mtime_ns) for p in (*code, *rules))
 
 
 def name_state(folder: str, name: str) -> object:
