@@ -5,9 +5,7 @@ The static checker is the `cachelint` command. The runtime companion is imported
 line and the pytest plugin stay cheap to start.
 """
 
-from __future__ import annotations
-
-# `typing` is imported for type checkers only: every `cachelint` command imports this module, and
+# `typing` (and `__future__`) are not imported: every `cachelint` command imports this module, and
 # the start-up fast path (cachelint.fastpath) cannot pay 12 ms, as much as Python's own start-up.
 # Type checkers treat a name TYPE_CHECKING as true wherever it comes from.
 TYPE_CHECKING = False
@@ -29,7 +27,7 @@ _RUNTIME_EXPORTS = (
 __all__ = ["__version__", *_RUNTIME_EXPORTS]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     if name in _RUNTIME_EXPORTS:
         from cachelint import runtime
 

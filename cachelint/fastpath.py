@@ -21,8 +21,6 @@ unchanged. Patterns are stored as the arguments of the regular expression engine
 because importing `re` alone costs as much as the rest of this module's work.
 """
 
-from __future__ import annotations
-
 import marshal
 import os
 import sys
@@ -108,7 +106,7 @@ def replayed(args: list[str], store: dict | None) -> int | None:
     return replay.replay(args, cache_dir, tool_identity())
 
 
-def explicit_cache_dir(options: Options) -> str | None:
+def explicit_cache_dir(options: "Options") -> str | None:
     """`--cache-dir`, else `CACHELINT_CACHE_DIR` (click reads the variable only when the option is
     not given, and ignores it when empty)."""
     if "--cache-dir" in options.values:
@@ -206,7 +204,7 @@ def read_bytes(path: str) -> bytes:
         return handle.read()
 
 
-def compiled(arguments: tuple) -> re.Pattern:
+def compiled(arguments: tuple) -> "re.Pattern":
     """A pattern from its recorded constructor arguments (what `re.compile` would build)."""
     return _sre.compile(*arguments)
 
@@ -366,7 +364,7 @@ class Run:
         present = set(self.pattern(vocabulary).findall(data))
         return any(words <= present and self.pattern(pattern).search(data) for words, pattern in spellings)
 
-    def pattern(self, arguments: tuple) -> re.Pattern:
+    def pattern(self, arguments: tuple) -> "re.Pattern":
         key = id(arguments)
         if key not in self.patterns:
             self.patterns[key] = compiled(arguments)

@@ -5,8 +5,6 @@ first, so they agree by construction. It imports only a module built into the in
 fast path pays nothing for it at start-up.
 """
 
-from __future__ import annotations
-
 # The C half of the `symtable` module; the Python half only wraps the result in classes (and
 # imports weakref), which neither caller needs.
 import _symtable
