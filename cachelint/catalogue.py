@@ -79,6 +79,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """Every rule, sorted by code."""
+
     rules: tuple[Rule, ...]
 
     def by_code(self) -> dict[str, Rule]:

@@ -12,7 +12,6 @@ a concurrent writer is recorded again by the next full run.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import re
@@ -108,6 +107,8 @@ class _Recorder:
 
     def shared(self, table: str, value: Any) -> str:
         """Store a bulky value once for every settings record that has it (most have the defaults)."""
+        import hashlib  # 3 ms to import: only runs that record new settings need it
+
         key = hashlib.sha256(marshal.dumps(value)).hexdigest()[:32]
         self.store[table].setdefault(key, value)
         return key

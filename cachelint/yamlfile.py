@@ -6,16 +6,17 @@ how "billion laughs" bombs expand), and files above a size limit are refused bef
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from cachelint import yamlcache
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_YAML_BYTES = 2 * 1024 * 1024
-# libyaml's composer builds the same nodes (with line marks) about 20x faster; rule files are read
-# on every run, so start-up depends on it. The pure-Python one is the fallback.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DataError(Exception):
@@ -51,10 +52,16 @@ class Doc:
 
 def load_yaml_text(text: str, filename: str) -> Doc:
     """Parse YAML text into plain data with line numbers; raise DataError on any problem."""
+    # PyYAML is imported here: a warm start serves every file from cachelint.yamlcache without it.
+    import yaml
+
     if len(text.encode("utf-8", "replace")) > MAX_YAML_BYTES:
         raise DataError(filename, None, f"file is larger than {MAX_YAML_BYTES // 1024} KiB")
+    # libyaml's composer builds the same nodes (with line marks) about 20x faster; the pure-Python
+    # one is the fallback.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise DataError(filename, line, f"invalid YAML: {exc.problem}") from None
@@ -74,17 +81,28 @@ def load_yaml_text(text: str, filename: str) -> Doc:
 
 
 def load_yaml_file(path: Path) -> Doc:
-    """Read and parse a YAML file; unreadable files raise DataError too."""
+    """Read and parse a YAML file; unreadable files raise DataError too.
+
+    What a successful load returned is kept for these exact bytes between runs (cachelint.yamlcache).
+    """
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
             raise DataError(str(path), None, f"file is larger than {MAX_YAML_BYTES // 1024} KiB")
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise DataError(str(path), None, "file is not valid UTF-8") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise DataError(str(path), None, f"cannot read file: {exc.strerror or exc}") from None
-    return load_yaml_text(text, str(path))
+    cached = yamlcache.lookup(data)
+    if cached is not None:
+        return Doc(str(path), *cached)
+    try:
+        # What `path.read_text(encoding="utf-8")` returns (universal newlines), from the bytes read once.
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+    except UnicodeDecodeError:
+        raise DataError(str(path), None, "file is not valid UTF-8") from None
+    doc = load_yaml_text(text, str(path))
+    yamlcache.remember(data, doc.data, doc.lines)
+    return doc
 
 
 def _to_data(
@@ -95,6 +113,8 @@ def _to_data(
     seen: set[int],
     constructor: yaml.constructor.SafeConstructor,
 ) -> Any:
+    import yaml  # already loaded by load_yaml_text (see there)
+
     if id(node) in seen:
         raise DataError(filename, node.start_mark.line + 1, "YAML anchors and aliases are not supported")
     seen.add(id(node))
@@ -118,7 +138,11 @@ def _to_data(
 
 
 def _scalar(node: yaml.Node, filename: str, constructor: yaml.constructor.SafeConstructor) -> Any:
+    import yaml
+
     try:
         return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise DataError(filename, node.start_mark.line + 1, f"invalid value: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # an explicit tag PyYAML cannot convert: `!!int nope`
+        raise DataError(filename, node.start_mark.line + 1, f"invalid value for {node.tag}: {exc}") from None

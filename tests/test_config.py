@@ -250,3 +250,11 @@ def test_exclude_patterns_match_as_ruff_does(rel: str, patterns: tuple[str, ...]
     from cachelint.config import glob_match_any
 
     assert glob_match_any(rel, patterns) is expected
+
+
+def test_a_tagged_value_yaml_cannot_convert_is_a_config_error(tmp_path: Path) -> None:
+    write(tmp_path / "cachelint.yaml", "select: [CL101]\nmax-file-size: !!int nope\n")
+    write(tmp_path / "x.py", BUSTER)
+    result = run(str(tmp_path))
+    assert result.exit_code == 2 and "cachelint.yaml:2: invalid value for tag:yaml.org,2002:int" in result.stderr
+    assert "internal error" not in result.stderr

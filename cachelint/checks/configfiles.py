@@ -11,7 +11,6 @@ Nothing here writes files: these findings carry no fix.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from pathlib import Path
@@ -38,10 +37,11 @@ WHERE = {
 }
 # The YAML key that holds a process environment, per kind.
 ENV_KEYS = {COMPOSE: "environment", WORKFLOW: "env"}
-COMPOSE_NAME = re.compile(r"(docker-)?compose(\.[\w-]+)*\.ya?ml")
+# Patterns are compiled at first use (`re` keeps them): most runs meet no config file at all.
+COMPOSE_NAME = r"(docker-)?compose(\.[\w-]+)*\.ya?ml"
 PYTHON_NAMES = (".py", ".pyi", ".ipynb")
-DOTENV_ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*")
-JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?\d[\d.eE+-]*|true|false|null')
+DOTENV_ASSIGN = r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*"
+JSON_TOKEN = r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?\d[\d.eE+-]*|true|false|null'
 
 
 def config_kind(path: Path) -> str | None:
@@ -54,7 +54,7 @@ def config_kind(path: Path) -> str | None:
     # A bare `settings.json` is anybody's (VS Code's, an app's); Claude Code's live in `.claude/`.
     if name == "managed-settings.json" or (name in ("settings.json", "settings.local.json") and path.parent.name == ".claude"):
         return CLAUDE_SETTINGS
-    if COMPOSE_NAME.fullmatch(name):
+    if re.fullmatch(COMPOSE_NAME, name):
         return COMPOSE
     if path.suffix in (".yml", ".yaml") and path.parent.name == "workflows" and path.parent.parent.name == ".github":
         return WORKFLOW
@@ -139,7 +139,7 @@ def _dotenv(text: str) -> tuple[list[Entry], list[tuple[int, int, str, bool]]]:
             column = len(line) - len(line.lstrip())
             comments.append((row, column, line[column:], True))
             continue
-        match = DOTENV_ASSIGN.match(line)
+        match = re.match(DOTENV_ASSIGN, line)
         if match is None:
             continue
         start = match.end()
@@ -216,7 +216,7 @@ def _json_member_spans(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     spans: dict[tuple[str, ...], tuple[int, int]] = {}
     containers: list[tuple[str, ...]] = []
     member: tuple[str, ...] | None = None  # the member whose value comes next
-    tokens = list(JSON_TOKEN.finditer(text))
+    tokens = list(re.finditer(JSON_TOKEN, text))
     for i, token in enumerate(tokens):
         value = token.group()
         if value in ("{", "["):
@@ -245,6 +245,8 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _location(starts: list[int], offset: int) -> Location:
+    import bisect
+
     row = bisect.bisect_right(starts, offset)
     return Location(row, offset - starts[row - 1] + 1)
 

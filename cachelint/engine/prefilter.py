@@ -22,6 +22,8 @@ _KEY = rb"""["']%s["']\s*:"""
 
 @dataclass(frozen=True)
 class Spelling:
+    """A way to write a sink: the words it needs, and the pattern that confirms it."""
+
     words: frozenset[bytes]
     pattern: re.Pattern[bytes]
 
