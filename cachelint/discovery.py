@@ -11,11 +11,13 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from cachelint.checks.configfiles import CONFIG_RULES, config_kind
 from cachelint.config import Settings, SettingsResolver
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Jupyter notebooks are checked cell by cell (see cachelint.notebooks).
@@ -65,6 +67,8 @@ class GitIgnore:
             spec = None
             try:
                 lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+                import pathspec  # 10 ms to import: only a work tree with a .gitignore needs it
+
                 spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 pass
