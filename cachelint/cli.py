@@ -36,8 +36,22 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+# The runtime companion's commands (cachelint.runtime.commands), loaded when one of them is asked for.
+RUNTIME_COMMANDS = ("diff", "probe", "report")
+
+
 class _Group(click.Group):
     """Exit 2 with a short message on a bug: Python's own exit code for a traceback, 1, means "findings"."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *RUNTIME_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in RUNTIME_COMMANDS:
+            from cachelint.runtime import commands
+
+            return getattr(commands, name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -294,14 +308,3 @@ def rule_command(code: str) -> None:
     if rule is None:
         _fail(f"unknown rule `{code}`; run `cachelint rules` for the list")
     click.echo(rule.docs_markdown())
-
-
-def _register_runtime_commands() -> None:
-    # The runtime module imports only click at load time, so `cachelint check` stays fast.
-    from cachelint.runtime.commands import diff, probe, report
-
-    for command in (report, diff, probe):
-        main.add_command(command)
-
-
-_register_runtime_commands()
