@@ -24,9 +24,11 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 CHECKED_SUFFIXES = (*PYTHON_SUFFIXES, ".ipynb")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
-    """A file to check, with the name to show for it and its settings; `problem` if unreadable."""
+    """A file to check, with the name to show for it and its settings; `problem` if unreadable.
+
+    Slots: a run holds one per file for its whole length."""
 
     path: Path
     display: str

@@ -10,6 +10,7 @@ files the cache cannot answer.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -27,9 +28,13 @@ if TYPE_CHECKING:
 IMPORT_DEPTH = 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Scan:
-    """What the project pass needs of a file, read from its bytes once; the bytes are not kept."""
+    """What the project pass needs of a file, read from its bytes once; the bytes are not kept.
+
+    A run keeps one per file until its end, so it is small: slots, and the import names are a
+    tuple of interned strings that `plan` empties once it has resolved them.
+    """
 
     display: str
     path: Path
@@ -38,7 +43,7 @@ class Scan:
     content: str  # xxh3-128 of the bytes
     has_sink: bool
     may_produce: bool
-    imports: frozenset[str]  # dotted names it may import (resolved against the project later)
+    imports: tuple[str, ...]  # dotted names it may import, sorted (resolved against the project by `plan`)
 
     def facts(self) -> dict[str, Any]:
         """What was read from the bytes, for the cache (the rest comes from the path)."""
@@ -54,7 +59,7 @@ def scan_file(
     facts = _valid_facts(remembered) or (
         may_contain_sink(data, knowledge),
         may_produce_volatile(data, knowledge),
-        frozenset(imported_modules(data, name, is_package)),
+        tuple(sorted(imported_modules(data, name, is_package))),
     )
     has_sink, may_produce, imports = facts
     return Scan(display, path, name, is_package, content, has_sink, may_produce, imports)
@@ -65,13 +70,13 @@ def scan_key_name(path: Path, name: str) -> str:
     return f"scan:{name}:{path.name == '__init__.py'}"
 
 
-def _valid_facts(facts: dict[str, Any] | None) -> tuple[bool, bool, frozenset[str]] | None:
+def _valid_facts(facts: dict[str, Any] | None) -> tuple[bool, bool, tuple[str, ...]] | None:
     if facts is None:
         return None
     has_sink, may_produce, imports = facts.get("has_sink"), facts.get("may_produce"), facts.get("imports")
     if not (isinstance(has_sink, bool) and isinstance(may_produce, bool) and isinstance(imports, list) and all(isinstance(i, str) for i in imports)):
         return None  # a damaged entry is a miss
-    return has_sink, may_produce, frozenset(imports)
+    return has_sink, may_produce, tuple(sorted({sys.intern(i) for i in imports}))
 
 
 @dataclass
@@ -81,7 +86,8 @@ class Plan:
 
     scans: dict[str, Scan] = field(default_factory=dict)
     by_module: dict[str, str] = field(default_factory=dict)  # dotted module name -> display
-    imports: dict[str, set[str]] = field(default_factory=dict)  # display -> checked modules it imports
+    # display -> the checked modules it imports, sorted; files that import none are left out.
+    imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
     summarise: list[str] = field(default_factory=list)  # displays, dependencies first
     force: set[str] = field(default_factory=set)
     _order: dict[str, int] | None = field(default=None, repr=False, compare=False)
@@ -120,13 +126,21 @@ class Plan:
 
 
 def plan(scans: list[Scan]) -> Plan:
-    """Decide which files need summaries and which are analysed, from the scans only (no parsing)."""
+    """Decide which files need summaries and which are analysed, from the scans only (no parsing).
+
+    Each scan's `imports` is emptied once resolved: nothing reads them afterwards, and they are
+    most of what a scan holds for the rest of the run.
+    """
     result = Plan(scans={s.display: s for s in scans})
     for scan in scans:
         result.by_module.setdefault(scan.module, scan.display)
     for scan in scans:
         imported = (_project_module(c, result.by_module) for c in scan.imports)
-        result.imports[scan.display] = {m for m in imported if m is not None and _near(scan, result.scans[result.by_module[m]])}
+        near = {m for m in imported if m is not None and _near(scan, result.scans[result.by_module[m]])}
+        if near:
+            result.imports[scan.display] = tuple(sorted(near))
+    for scan in scans:
+        scan.imports = ()
     sinks = {s.display for s in scans if s.has_sink}
     wanted: set[str] = set()
     frontier = set(sinks)
@@ -137,7 +151,7 @@ def plan(scans: list[Scan]) -> Plan:
         frontier = step
     result.summarise = _dependency_order(wanted | sinks, result)
     senders = {result.scans[d].module for d in sinks}
-    result.force = {d for d, imported in result.imports.items() if imported & senders} - sinks
+    result.force = {d for d, imported in result.imports.items() if not senders.isdisjoint(imported)} - sinks
     return result
 
 
@@ -177,7 +191,8 @@ def _project_module(candidate: str, by_module: dict[str, str]) -> str | None:
     if candidate in by_module:
         return candidate
     parent = candidate.rpartition(".")[0]
-    return parent if parent in by_module else None
+    # Interned, so the plan keeps the one string `by_module` holds rather than one per importer.
+    return sys.intern(parent) if parent in by_module else None
 
 
 def _dependency_order(wanted: set[str], the_plan: Plan) -> list[str]:
@@ -188,14 +203,14 @@ def _dependency_order(wanted: set[str], the_plan: Plan) -> list[str]:
         if root in state:
             continue
         state.add(root)
-        stack = [(root, iter(sorted(the_plan.imports.get(root, ()))))]
+        stack = [(root, iter(the_plan.imports.get(root, ())))]
         while stack:
             current, children = stack[-1]
             for module in children:
                 child = the_plan.by_module[module]
                 if child in wanted and child not in state:
                     state.add(child)
-                    stack.append((child, iter(sorted(the_plan.imports.get(child, ())))))
+                    stack.append((child, iter(the_plan.imports.get(child, ()))))
                     break
             else:
                 stack.pop()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import traceback
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -121,7 +122,9 @@ def _check_candidates(
     sources: dict[int, str] = {}
     result = RunResult(contents={} if keep_contents else None)
     contexts = _ContextKeys()
-    scans: dict[int, Scan] = {}
+    # Per-file state is kept by candidate index, in lists and small records: a large tree holds
+    # one of each per file for the whole run (a list slot costs 8 bytes, a dict entry about 100).
+    scans: list[Scan | None] = [None] * len(candidates)  # Python files that were read
     configs: dict[int, str] = {}  # env and settings files: content hash; they are not Python modules
     module_names = ModuleNames()
     for index, candidate in enumerate(candidates):
@@ -149,76 +152,90 @@ def _check_candidates(
         name = module_names(candidate.path)
         scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(candidate.path, name), ())
         remembered = cache.get_scan(scan_key)
-        scans[index] = scan_file(candidate.display, candidate.path, name, data, content, knowledge, remembered)
+        scans[index] = scan = scan_file(candidate.display, candidate.path, name, data, content, knowledge, remembered)
         if remembered is None:
-            cache.put_scan(scan_key, scans[index].facts())
-    project = plan(list(scans.values()))
+            cache.put_scan(scan_key, scan.facts())
+    project = plan([s for s in scans if s is not None])
 
     knowledge_table: list[Knowledge] = []
     knowledge_ids: dict[int, int] = {}
     keys: dict[int, CacheKey] = {}
-    misses: list[int] = []
-    for index in sorted([*scans, *configs]):
-        candidate = candidates[index]
-        enabled = candidate.settings.enabled_for(candidate.path)
+    codes: dict[frozenset[str], tuple[str, ...]] = {}  # one tuple per set of enabled rules, shared by the keys
+    misses: array[int] = array("q")  # indexes; 8 bytes each, where a list holds a 32-byte int object
+    for index, candidate in enumerate(candidates):
+        scan = scans[index]
+        if scan is None and index not in configs:
+            continue
         if cache is not None:
-            scan = scans.get(index)
+            enabled = candidate.settings.enabled_for(candidate.path)
             extra = (project.digest(scan.display), "force" if scan.display in project.force else "") if scan else ()
             content = scan.content if scan else configs[index]
-            keys[index] = CacheKey(contexts.of(candidate.settings), content, candidate.display, tuple(sorted(enabled)), extra)
+            codes.setdefault(enabled, tuple(sorted(enabled)))
+            keys[index] = CacheKey(contexts.of(candidate.settings), content, candidate.display, codes[enabled], extra)
             cached = cache.get(keys[index])
             if cached is not None:
                 found[index] = cached
                 result.cache_hits += 1
                 continue
         misses.append(index)
+        knowledge = candidate.settings.knowledge
+        if id(knowledge) not in knowledge_ids:
+            knowledge_ids[id(knowledge)] = len(knowledge_table)
+            knowledge_table.append(knowledge)
 
     # A file without a sink that calls nothing which sends a request gets only the syntax and
     # suppression check (`check_source`), which reads no summaries: they are built only for what
     # the other misses read across modules, and sent only with their tasks (pickled into each
     # task, they cost more than the check). A file edited since its scan is scanned again by
     # `analyse_file`; if it gained a sink, it is analysed without other modules' summaries.
-    analysed = {i for i in misses if i in scans and (scans[i].has_sink or scans[i].display in project.force)}
+    analysed: set[int] = set()
+    for index in misses:
+        scan = scans[index]
+        if scan is not None and (scan.has_sink or scan.display in project.force):
+            analysed.add(index)
     needed = {d for index in analysed for d in project.closure(candidates[index].display)}
-    settings_of = {c.display: c.settings for c in candidates}
+    settings_of = {c.display: c.settings for c in candidates if c.display in needed}
     index_of_project = summarise(project, sorted(needed), lambda path: path.read_bytes(), lambda d: settings_of[d]) if needed else None
 
-    tasks: list[Task] = []
-    for index in misses:
-        candidate = candidates[index]
-        knowledge = candidate.settings.knowledge
-        if id(knowledge) not in knowledge_ids:
-            knowledge_ids[id(knowledge)] = len(knowledge_table)
-            knowledge_table.append(knowledge)
-        scan = scans.get(index)
-        context = project.context(candidate.display, index_of_project if index in analysed else None) if scan else None
-        enabled = candidate.settings.enabled_for(candidate.path)
-        content = scan.content if scan else configs[index]
-        tasks.append(Task(index, str(candidate.path), candidate.display, enabled, knowledge_ids[id(knowledge)], context, content, candidate.settings.max_file_size))
+    def tasks() -> Iterator[Task]:
+        # One at a time (never a list of every task): the pool pickles them as they come.
+        for index in misses:
+            candidate = candidates[index]
+            scan = scans[index]
+            context = project.context(candidate.display, index_of_project if index in analysed else None) if scan else None
+            content = scan.content if scan else configs[index]
+            enabled = candidate.settings.enabled_for(candidate.path)
+            knowledge = knowledge_ids[id(candidate.settings.knowledge)]
+            yield Task(index, str(candidate.path), candidate.display, enabled, knowledge, context, content, candidate.settings.max_file_size)
 
-    workers = min(worker_count(jobs), len(tasks))
-    if workers > 1 and len(tasks) >= POOL_MIN_FILES:
+    workers = min(worker_count(jobs), len(misses))
+    outcomes: Iterable[Outcome]
+    if workers > 1 and len(misses) >= POOL_MIN_FILES:
         from cachelint.pool import run_in_pool
 
-        outcomes = run_in_pool(tasks, knowledge_table, catalogue, workers)
+        outcomes = run_in_pool(tasks(), len(misses), knowledge_table, catalogue, workers)
     else:
-        outcomes = (analyse_file(task, knowledge_table[task.knowledge], catalogue, keep_sources) for task in tasks)
-    for outcome in outcomes:
-        found[outcome.index] = outcome.diagnostics
-        scanned = scans[outcome.index].content if outcome.index in scans else configs.get(outcome.index)
-        if outcome.content != scanned:
-            result.contents = None
+        outcomes = (analyse_file(task, knowledge_table[task.knowledge], catalogue, keep_sources) for task in tasks())
+    errors: dict[int, str] = {}
+    for outcome in outcomes:  # the pool yields them as they complete
+        found[outcome.index] = outcome.diagnostics or None
+        if result.contents is not None:
+            scan = scans[outcome.index]
+            if outcome.content != (scan.content if scan else configs.get(outcome.index)):
+                result.contents = None
         if outcome.source is not None:
             sources[outcome.index] = outcome.source
         if outcome.error is not None:
-            result.internal_errors.append(outcome.error)
+            errors[outcome.index] = outcome.error
         elif cache is not None and outcome.content is not None:
             key = keys[outcome.index]
             cache.put(replace(key, content=outcome.content), outcome.diagnostics)
+    result.internal_errors = [errors[index] for index in sorted(errors)]
 
     if result.contents is not None:
         for index, candidate in enumerate(candidates):
-            content = scans[index].content if index in scans else configs.get(index)
+            scan = scans[index]
+            content = scan.content if scan else configs.get(index)
             if content is None:
                 result.contents = None
                 break

@@ -9,6 +9,7 @@ modules matter is decided from a byte-level import scan, so a large tree is not 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,8 @@ class ModuleNames:
 
     def __call__(self, path: Path) -> str:
         parts = self._package(path.parent) + (() if path.stem == "__init__" else (path.stem,))
-        return ".".join(parts) if parts else path.parent.name
+        # Interned: a run keeps one per file, and copies of a tree repeat the same names.
+        return sys.intern(".".join(parts) if parts else path.parent.name)
 
     def _package(self, directory: Path) -> tuple[str, ...]:
         known = self._packages.get(directory)
@@ -94,7 +96,11 @@ def absolute(target: str, importer: str, is_package: bool) -> str:
 
 
 def imported_modules(data: bytes, importer: str, is_package: bool) -> set[str]:
-    """Dotted names a file may import (modules and `module.name` candidates), from its bytes."""
+    """Dotted names a file may import (modules and `module.name` candidates), from its bytes.
+
+    The names are interned: a run keeps every file's until the project plan is made, and most
+    are the same few (`os`, `typing`, the project's own modules) in file after file.
+    """
     found: set[str] = set()
     for match in IMPORT_RE.finditer(data):
         source, names, plain = match.groups()
@@ -102,13 +108,13 @@ def imported_modules(data: bytes, importer: str, is_package: bool) -> set[str]:
             for item in plain.decode("utf-8", "replace").split(","):
                 name = item.strip().split(" ")[0]
                 if name:
-                    found.add(name)
+                    found.add(sys.intern(name))
             continue
         base = absolute(source.decode("utf-8", "replace"), importer, is_package)
         if base:
-            found.add(base)
+            found.add(sys.intern(base))
         for item in (names or b"").decode("utf-8", "replace").replace(")", "").split(","):
             name = item.strip().split(" ")[0]
             if name and name != "*":
-                found.add(f"{base}.{name}" if base else name)
+                found.add(sys.intern(f"{base}.{name}" if base else name))
     return found
