@@ -8,9 +8,11 @@ Run with the project's interpreter (`make bench`). It builds its corpora under a
            varied names and small mutations
 
 and installs the peers from PyPI into `bench/.venv`. Every command runs as a subprocess; wall time
-is the median of the repetitions, peak memory is the largest sum of PSS (shared pages divided
-among the processes that share them) over the command's process tree, sampled every 20 ms from
-/proc (Linux), else the largest single process (getrusage). A peer that cannot be installed,
+is the median of the repetitions, which do not sample memory (reading /proc every 20 ms takes CPU
+from the command on a two-core machine); peak memory comes from one more run, as the largest sum
+of PSS (shared pages divided among the processes that share them) over the command's process
+tree, sampled every 20 ms from /proc (Linux), else the largest single process (getrusage). Peers
+are measured the same way, with one timed run each. A peer that cannot be installed,
 fails, or exceeds --peer-timeout is reported, not fatal. Timing thresholds live here, never in the
 tests.
 """
@@ -156,8 +158,10 @@ def _pss_kb(pid: int) -> int:
         return int(handle.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
 
 
-def measure(command: list[str], timeout: float, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measure:
-    """Run once; wall time and peak tree RSS. A timeout kills the whole process group."""
+def measure(command: list[str], timeout: float, cwd: Path | None = None, env: dict[str, str] | None = None, memory: bool = True) -> Measure:
+    """Run once; wall time, and the peak memory of the process tree when `memory` (sampling it
+    takes CPU from the run on a small machine, so timed runs do not sample). A timeout kills the
+    whole process group."""
     peak = 0
     done = threading.Event()
     # Measure what users get: an installed package has its bytecode cached.
@@ -175,7 +179,7 @@ def measure(command: list[str], timeout: float, cwd: Path | None = None, env: di
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    if linux:
+    if linux and memory:
         sampler.start()
     try:
         _, stderr = proc.communicate(timeout=timeout)
@@ -186,7 +190,9 @@ def measure(command: list[str], timeout: float, cwd: Path | None = None, env: di
         return Measure(None, None, f"stopped after {timeout / 60:.0f} min")
     wall = time.perf_counter() - start
     done.set()
-    if linux:
+    if not memory:
+        peak = 0
+    elif linux:
         sampler.join()
     else:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -198,19 +204,22 @@ def measure(command: list[str], timeout: float, cwd: Path | None = None, env: di
         return Measure(None, None, f"exit {proc.returncode}: {last[0][:120]}", proc.returncode)
     if errors:
         # cachelint finished but the engine failed on some files: a valid timing, flagged.
-        return Measure(wall, peak / 1024, f"{errors} files with internal errors", proc.returncode)
-    return Measure(wall, peak / 1024, exit_code=proc.returncode)
+        return Measure(wall, peak / 1024 or None, f"{errors} files with internal errors", proc.returncode)
+    # A run shorter than the first sample shows no peak (None), not 0 MB.
+    return Measure(wall, peak / 1024 or None, exit_code=proc.returncode)
 
 
 def repeat(command: list[str], times: int, timeout: float, **kwargs) -> Measure:
-    """Median wall time and largest peak over `times` runs (stops at the first failure)."""
+    """Median wall time of `times` runs without memory sampling, and the peak memory of one more
+    run that samples it (stops at the first failure)."""
     runs = []
     for _ in range(times):
-        result = measure(command, timeout, **kwargs)
+        result = measure(command, timeout, memory=False, **kwargs)
         if result.wall is None:
             return result
         runs.append(result)
-    return Measure(statistics.median(r.wall for r in runs), max(r.peak_mb or 0 for r in runs), runs[0].note, runs[0].exit_code)
+    sampled = measure(command, timeout, **kwargs)
+    return Measure(statistics.median(r.wall for r in runs), sampled.peak_mb, runs[0].note, runs[0].exit_code)
 
 
 # -- peers ---------------------------------------------------------------------------------------
@@ -330,6 +339,10 @@ def main() -> int:
     cache_dir = work / "cache"
     results: dict[str, Measure] = {}
 
+    no_sink, with_sink = one_file_samples(stdlib, agent)
+    # Untimed: writes the snapshot's bytecode, which an installed package has already.
+    measure([*check, "--no-cache", str(with_sink)], 60, cwd=work, memory=False)
+
     print("\n== cachelint ==")
     for name, tree in (("stdlib", stdlib), ("agent", agent)):
         results[f"{name} cold"] = repeat([*check, "--no-cache", str(tree)], args.repeat, args.peer_timeout, cwd=work)
@@ -339,7 +352,6 @@ def main() -> int:
         for label in ("cold", "cold+write", "warm"):
             print(f"{name:7} {label:11} {results[f'{name} {label}'].show()}")
 
-    no_sink, with_sink = one_file_samples(stdlib, agent)
     # One file is started as pre-commit starts it, through the console script: `python -m` adds
     # runpy's imports (about 5 ms), shown on its own line. The first run records what the
     # start-up fast path reads (cachelint.fastpath), as any earlier run on the machine would have.
@@ -378,7 +390,7 @@ def main() -> int:
             if peer in problems:
                 results[key] = Measure(None, None, problems[peer])
             else:
-                results[key] = measure(peer_command(peer, tree, jobs), args.peer_timeout, cwd=work)
+                results[key] = repeat(peer_command(peer, tree, jobs), 1, args.peer_timeout, cwd=work)
             version = "" if peer in problems else f" {peer_version(peer)}"
             mine = results[f"{name} cold"]
             speedup = ratio(mine, results[key])
