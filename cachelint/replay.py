@@ -61,13 +61,13 @@ def replayable(args: list[str] | tuple[str, ...]) -> bool:
 
 
 def record_path(cache_dir: str, args: tuple[str, ...], cwd: str, env: str | None) -> str:
-    """Where the record of this command lives in the cache folder `cache_dir`."""
-    name = 0
-    for part in (*args, "\0", cwd, "\0", env or ""):
-        for byte in part.encode("utf-8", "surrogateescape") + b"\0":
-            name = (name * 131 + byte) % (1 << 61)
+    """Where the record of this command lives in the cache folder `cache_dir` (the record itself
+    names the command, so a shared name only costs a replay)."""
+    import xxhash
+
+    key = "\0".join((*args, "", cwd, "", env or "")).encode("utf-8", "surrogateescape")
     # The folder as given on either side ("cache/", "./cache"), made absolute the same way.
-    return os.path.join(os.path.abspath(cache_dir), RUNS_DIR, f"{name:x}.marshal")
+    return os.path.join(os.path.abspath(cache_dir), RUNS_DIR, f"{xxhash.xxh3_64_hexdigest(key)}.marshal")
 
 
 def digest(data: bytes) -> str:
