@@ -19,6 +19,9 @@ store that the full path records (`cachelint.fastpath_store`), valid only while 
 rule and config file it came from, and the size and mtime of cachelint's own modules, are
 unchanged. Patterns are stored as the arguments of the regular expression engine's constructor,
 because importing `re` alone costs as much as the rest of this module's work.
+
+When that proof does not apply (a folder, a file with findings), the recorded output of the same
+command is printed if nothing it depended on changed (`cachelint.replay`).
 """
 
 import marshal
