@@ -28,12 +28,17 @@ CHECKED_SUFFIXES = (*PYTHON_SUFFIXES, ".ipynb")
 class Candidate:
     """A file to check, with the name to show for it and its settings; `problem` if unreadable.
 
-    Slots: a run holds one per file for its whole length."""
+    A run holds one per file for its whole length, so it keeps the path as a string (a `Path`
+    with its cached parts is about 500 bytes more) and has slots."""
 
-    path: Path
+    file: str
     display: str
     settings: Settings
     problem: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 class MissingPathError(Exception):
@@ -134,7 +139,7 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             settings = resolver.for_path(directory)
-            found.append(Candidate(directory, _display(directory, root, display_root), settings, f"cannot list directory: {exc.strerror}; its files were not checked"))
+            found.append(Candidate(str(directory), _display(directory, root, display_root), settings, f"cannot list directory: {exc.strerror}; its files were not checked"))
             continue
         settings = resolver.for_path(directory)
         subdirs: list[Path] = []
@@ -157,7 +162,7 @@ def _walk(root: Path, display_root: str, resolver: SettingsResolver, gitignore: 
                 continue
             display = _display(path, root, display_root)
             if not is_file:
-                found.append(Candidate(path, display, settings, _link_problem(path)))
+                found.append(Candidate(str(path), display, settings, _link_problem(path)))
                 continue
             found.append(_file_candidate(path, display, settings))
         stack.extend(reversed(subdirs))
@@ -168,11 +173,11 @@ def _file_candidate(path: Path, display: str, settings: Settings) -> Candidate:
     try:
         mode = path.stat().st_mode
     except OSError:
-        return Candidate(path, display, settings, _link_problem(path))
+        return Candidate(str(path), display, settings, _link_problem(path))
     if not stat.S_ISREG(mode):
         # A FIFO or a device named on the command line: reading it would block or never end.
-        return Candidate(path, display, settings, "not a regular file; it was not analysed")
-    return Candidate(path, display, settings)
+        return Candidate(str(path), display, settings, "not a regular file; it was not analysed")
+    return Candidate(str(path), display, settings)
 
 
 def _link_problem(path: Path) -> str:

@@ -32,12 +32,12 @@ IMPORT_DEPTH = 2
 class Scan:
     """What the project pass needs of a file, read from its bytes once; the bytes are not kept.
 
-    A run keeps one per file until its end, so it is small: slots, and the import names are a
-    tuple of interned strings that `plan` empties once it has resolved them.
+    A run keeps one per file until its end, so it is small: slots, the path as a string, and the
+    import names as a tuple of interned strings that `plan` empties once it has resolved them.
     """
 
     display: str
-    path: Path
+    path: str
     module: str
     is_package: bool
     content: str  # xxh3-128 of the bytes
@@ -62,7 +62,7 @@ def scan_file(
         tuple(sorted(imported_modules(data, name, is_package))),
     )
     has_sink, may_produce, imports = facts
-    return Scan(display, path, name, is_package, content, has_sink, may_produce, imports)
+    return Scan(display, str(path), name, is_package, content, has_sink, may_produce, imports)
 
 
 def scan_key_name(path: Path, name: str) -> str:
@@ -155,7 +155,7 @@ def plan(scans: list[Scan]) -> Plan:
     return result
 
 
-def summarise(the_plan: Plan, displays: list[str], read: Callable[[Path], bytes], settings_for: Callable[[str], Settings]) -> ProjectIndex:
+def summarise(the_plan: Plan, displays: list[str], read: Callable[[str], bytes], settings_for: Callable[[str], Settings]) -> ProjectIndex:
     """Pass 1: summaries of the given modules, dependencies first (unreadable ones, and those over
     `max-file-size`, are skipped)."""
     index = ProjectIndex()

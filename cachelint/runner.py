@@ -128,31 +128,32 @@ def _check_candidates(
     configs: dict[int, str] = {}  # env and settings files: content hash; they are not Python modules
     module_names = ModuleNames()
     for index, candidate in enumerate(candidates):
-        enabled = candidate.settings.enabled_for(candidate.path)
+        path = candidate.path
+        enabled = candidate.settings.enabled_for(path)
         if candidate.problem is not None:
             found[index] = unreadable(candidate.display, candidate.problem, catalogue, enabled)
             continue
         try:
-            raw = candidate.path.read_bytes()
+            raw = path.read_bytes()
             data = _python_bytes(candidate.display, raw)
             if data is not raw and result.contents is not None:
-                result.contents[str(candidate.path)] = digest(raw)  # a notebook: replay compares the file
+                result.contents[candidate.file] = digest(raw)  # a notebook: replay compares the file
         except OSError as exc:
             found[index] = unreadable(candidate.display, f"cannot read file: {exc.strerror or exc}; it was not analysed", catalogue, enabled)
             continue
         knowledge = candidate.settings.knowledge
         content = digest(data)
-        if config_kind(candidate.path) is not None:
+        if config_kind(path) is not None:
             configs[index] = content
             continue
         if cache is None:
-            scans[index] = scan_file(candidate.display, candidate.path, module_names(candidate.path), data, content, knowledge)
+            scans[index] = scan_file(candidate.display, path, module_names(path), data, content, knowledge)
             continue
         # A warm run reads every file's bytes anyway; the scan of unchanged bytes comes from the cache.
-        name = module_names(candidate.path)
-        scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(candidate.path, name), ())
+        name = module_names(path)
+        scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(path, name), ())
         remembered = cache.get_scan(scan_key)
-        scans[index] = scan = scan_file(candidate.display, candidate.path, name, data, content, knowledge, remembered)
+        scans[index] = scan = scan_file(candidate.display, path, name, data, content, knowledge, remembered)
         if remembered is None:
             cache.put_scan(scan_key, scan.facts())
     project = plan([s for s in scans if s is not None])
@@ -195,7 +196,7 @@ def _check_candidates(
             analysed.add(index)
     needed = {d for index in analysed for d in project.closure(candidates[index].display)}
     settings_of = {c.display: c.settings for c in candidates if c.display in needed}
-    index_of_project = summarise(project, sorted(needed), lambda path: path.read_bytes(), lambda d: settings_of[d]) if needed else None
+    index_of_project = summarise(project, sorted(needed), lambda path: Path(path).read_bytes(), lambda d: settings_of[d]) if needed else None
 
     def tasks() -> Iterator[Task]:
         # One at a time (never a list of every task): the pool pickles them as they come.
@@ -206,7 +207,7 @@ def _check_candidates(
             content = scan.content if scan else configs[index]
             enabled = candidate.settings.enabled_for(candidate.path)
             knowledge = knowledge_ids[id(candidate.settings.knowledge)]
-            yield Task(index, str(candidate.path), candidate.display, enabled, knowledge, context, content, candidate.settings.max_file_size)
+            yield Task(index, candidate.file, candidate.display, enabled, knowledge, context, content, candidate.settings.max_file_size)
 
     workers = min(worker_count(jobs), len(misses))
     outcomes: Iterable[Outcome]
@@ -239,7 +240,7 @@ def _check_candidates(
             if content is None:
                 result.contents = None
                 break
-            result.contents.setdefault(str(candidate.path), content)
+            result.contents.setdefault(candidate.file, content)
     for index, candidate in enumerate(candidates):
         diagnostics = found[index] or []
         own = [d for d in diagnostics if d.filename == candidate.display]
