@@ -122,9 +122,11 @@ def replay(args: list[str], cache_dir: str, tool: tuple[object, ...]) -> int | N
         output, code = record["output"], record["exit"]
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
+    if not (isinstance(output, str) and type(code) is int):
+        return None  # checked before printing: a None after printing would run the full path too
     if output:
         sys.stdout.write(output if output.endswith("\n") else output + "\n")  # as click.echo prints it
-    return code if isinstance(code, int) else None
+    return code
 
 
 def unchanged(record: dict[str, Any]) -> bool:

@@ -215,3 +215,12 @@ def test_a_notebook_is_compared_as_a_file(isolated: Path, monkeypatch: pytest.Mo
     assert replayed(ARGS, capsys) == expected
     path.write_text(notebook("# Agent, with a longer title"))  # the code cells are unchanged
     assert replayed(ARGS, capsys) is None
+
+
+def test_a_record_of_the_wrong_shape_prints_nothing(isolated: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    full(ARGS, monkeypatch)
+    (record,) = (isolated / "cache" / replay.RUNS_DIR).iterdir()
+    stored = marshal.loads(record.read_bytes())
+    for broken in ({"exit": "1"}, {"exit": True}, {"output": b"bytes"}):
+        record.write_bytes(marshal.dumps({**stored, **broken}))
+        assert replayed(ARGS, capsys) is None
