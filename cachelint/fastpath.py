@@ -39,7 +39,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
 
-STORE_FORMAT = 2
+STORE_FORMAT = 3
 # The same names, in the same order of precedence, as cachelint.config.CONFIG_NAMES.
 CONFIG_NAMES = (".cachelint.yaml", "cachelint.yaml", "pyproject.toml")
 CACHE_DIR_NAME = ".cachelint_cache"  # cachelint.cache.CACHE_DIR_NAME
@@ -192,14 +192,21 @@ def load_store(path: str) -> dict | None:
         store = marshal.loads(read_bytes(path))
         if not isinstance(store, dict) or store.get("tool") != tool_identity():
             return None
-        # A module or rule file that changed has a new size or modification time (a stat, not a read).
-        for name, size, mtime in (*store["code"], *store["rules"]):
-            info = os.stat(name)
-            if (info.st_size, info.st_mtime_ns) != (size, mtime):
-                return None
+        if not files_unchanged(store["tool_files"]):
+            return None
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
     return store
+
+
+def files_unchanged(files: tuple[tuple[str, int, int], ...]) -> bool:
+    """Whether each (path, size, modification time) still holds: a module or rule file that changed
+    has a new size or time (a stat, not a read). Raises OSError for a file that is gone."""
+    for name, size, mtime in files:
+        info = os.stat(name)
+        if (info.st_size, info.st_mtime_ns) != (size, mtime):
+            return False
+    return True
 
 
 def read_bytes(path: str) -> bytes:

@@ -159,19 +159,24 @@ class _Recorder:
 
 
 def _empty_store() -> dict[str, Any]:
-    """A store for this installation: the identity, cachelint's modules and the rule files it is valid for."""
-    code = sorted(p for p in PACKAGE.rglob("*.py") if "runtime" not in p.relative_to(PACKAGE).parts)
-    rules = sorted(rules_dir().rglob("*.yaml"))
+    """A store for this installation: the identity, and the files it is valid for (`tool_files`)."""
     return {
         "tool": tool_identity(),
-        "code": tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in code),
-        "rules": tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in rules),
+        "tool_files": tool_files(),
         "settings": {},
         "pyprojects": {},
         "gitignores": {},
         "excludes": {},
         "prefilters": {},
     }
+
+
+def tool_files() -> tuple[tuple[str, int, int], ...]:
+    """cachelint's modules (the runtime companion aside) and rule files: path, size, modification
+    time. What the start-up store and a replayed run's record are valid for (`fastpath.files_unchanged`)."""
+    code = sorted(p for p in PACKAGE.rglob("*.py") if "runtime" not in p.relative_to(PACKAGE).parts)
+    rules = sorted(rules_dir().rglob("*.yaml"))
+    return tuple((str(p), (info := p.stat()).st_size, info.st_mtime_ns) for p in (*code, *rules))
 
 
 def _maybe_bytes(path: Path) -> bytes | None:

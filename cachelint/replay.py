@@ -77,19 +77,6 @@ def digest(data: bytes) -> str:
     return xxhash.xxh3_128_hexdigest(data)
 
 
-def tool_files() -> tuple[tuple[str, int, int], ...]:
-    """cachelint's modules (the runtime companion aside) and rule files: path, size, modification
-    time (the files the start-up store is trusted for, cachelint.fastpath_store)."""
-    from pathlib import Path
-
-    from cachelint.rulefiles import rules_dir
-
-    package = Path(__file__).resolve().parent
-    code = sorted(p for p in package.rglob("*.py") if "runtime" not in p.relative_to(package).parts)
-    rules = sorted(rules_dir().rglob("*.yaml"))
-    return tuple((str(p), (info := p.stat()).st_size, info.st_mtime_ns) for p in (*code, *rules))
-
-
 def name_state(folder: str, name: str) -> object:
     """None when `name` is absent from `folder`, PRESENT for a folder (`.git`), else its bytes' hash."""
     path = os.path.join(folder, name)
@@ -131,10 +118,10 @@ def replay(args: list[str], cache_dir: str, tool: tuple[object, ...]) -> int | N
 
 def unchanged(record: dict[str, Any]) -> bool:
     """Every folder, name and file of the record is as the recording run saw it."""
-    for path, size, mtime in record["code"]:
-        info = os.stat(path)
-        if (info.st_size, info.st_mtime_ns) != (size, mtime):
-            return False
+    from cachelint.fastpath import files_unchanged
+
+    if not files_unchanged(record["code"]):
+        return False
     for folder, mtime, inode in record["folders"]:
         info = os.stat(folder)
         if (info.st_mtime_ns, info.st_ino) != (mtime, inode):
@@ -185,6 +172,8 @@ class Recorder:
             pass
 
     def _record(self, roots: list[str], contents: dict[str, str], settings_files: set[str], output: str, exit_code: int) -> dict[str, Any] | None:
+        from cachelint.fastpath_store import tool_files
+
         cwd = os.getcwd()
         folders = []
         for folder, before in sorted(self.listed.items()):
@@ -207,9 +196,11 @@ class Recorder:
         for folder in self._above(roots, cwd):
             for name in WATCHED_NAMES:
                 path = os.path.join(folder, name)
-                if os.path.isfile(path) and self._settled_content(path) is None:
+                # A file's state is its hash (name_state's), read once and only if it is settled.
+                state = self._settled_content(path) if os.path.isfile(path) else name_state(folder, name)
+                if state is None and os.path.lexists(path):
                     return None
-                names.append((folder, name, name_state(folder, name)))
+                names.append((folder, name, state))
         return {
             "format": RECORD_FORMAT,
             "tool": self.tool,

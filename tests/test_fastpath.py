@@ -223,8 +223,12 @@ def test_the_store_is_ignored_when_anything_it_came_from_changed(project: Path, 
         return load_store(str(path.with_suffix(".tampered")))
 
     assert tampered(lambda s: None) is not None
-    assert tampered(lambda s: s.update(rules=((s["rules"][0][0], b"other bytes"), *s["rules"][1:]))) is None
-    assert tampered(lambda s: s.update(code=((s["code"][0][0], 0, 0), *s["code"][1:]))) is None
+    files = store["tool_files"]
+    assert files[0][0].endswith(".py") and files[-1][0].endswith(".yaml")  # modules and rule files
+    for i in (0, len(files) - 1):
+        path_, size, mtime = files[i]
+        assert tampered(lambda s: s.update(tool_files=(*files[:i], (path_, size + 1, mtime), *files[i + 1 :]))) is None
+        assert tampered(lambda s: s.update(tool_files=(*files[:i], (path_, size, mtime + 1), *files[i + 1 :]))) is None
     assert tampered(lambda s: s.update(tool=("another", "version"))) is None
     path.write_bytes(b"\x00garbage")
     assert load_store(str(path)) is None

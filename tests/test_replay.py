@@ -108,10 +108,7 @@ def test_an_unchanged_tree_replays_the_recorded_output(monkeypatch: pytest.Monke
 def test_a_change_runs_the_full_path(change, isolated: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     full(ARGS, monkeypatch)
     change(isolated)
-    got = replayed(ARGS, capsys)
-    after = full(ARGS, monkeypatch)
-    assert got is None or got == after
-    assert got is None, "a changed input was replayed"
+    assert replayed(ARGS, capsys) is None, "a changed input was replayed"
     # Settled again, the new state is recorded and replayed in turn.
     settle(isolated)
     after = full(ARGS, monkeypatch)
