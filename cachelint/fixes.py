@@ -110,8 +110,11 @@ def fix_source(text: str, check: Callable[[str], list[Diagnostic]], unsafe: bool
 
 
 def _parses(text: str) -> bool:
+    from cachelint.syntax import quiet_warnings
+
     try:
-        ast.parse(text)
+        with quiet_warnings():
+            ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return False
     return True

@@ -5,9 +5,42 @@ first, so they agree by construction. It imports only a module built into the in
 fast path pays nothing for it at start-up.
 """
 
+import sys
+
 # The C half of the `symtable` module; the Python half only wraps the result in classes (and
 # imports weakref), which neither caller needs.
 import _symtable
+
+# Parsing a user's file can raise warnings about its text (an invalid escape like "\d"): from
+# Python 3.12 on a SyntaxWarning that is printed by default, before that a DeprecationWarning that
+# only warning options make visible. They are the user's compiler's business, not findings, and
+# would land on cachelint's stderr under the name "<cachelint>" (and -W error would turn them into
+# syntax errors). Without either condition there is nothing to silence, and `warnings` (half a
+# millisecond to import) stays out of the start-up fast path.
+_WARNINGS_SHOW = sys.version_info >= (3, 12) or bool(sys.warnoptions)
+
+
+class quiet_warnings:
+    """`with quiet_warnings():` silences the warnings Python raises about the text parsed inside.
+
+    A context manager rather than a wrapper function: Python's parser limits nesting by the
+    caller's stack depth, so a parse must run at the depth its caller chose (see `_python_check`).
+    """
+
+    __slots__ = ("_saved",)
+
+    def __enter__(self) -> None:
+        self._saved = None
+        if _WARNINGS_SHOW:
+            import warnings
+
+            self._saved = warnings.catch_warnings()
+            self._saved.__enter__()
+            warnings.simplefilter("ignore")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            self._saved.__exit__(*exc)
 
 
 def python_accepts(text: str) -> bool:
@@ -20,7 +53,8 @@ def python_accepts(text: str) -> bool:
     only the scope analysis rejects (`nonlocal` at module level, a duplicate parameter).
     """
     try:
-        _symtable.symtable(text, "<cachelint>", "exec")
+        with quiet_warnings():
+            _symtable.symtable(text, "<cachelint>", "exec")
     except Exception:  # noqa: BLE001 - any refusal (SyntaxError, RecursionError, MemoryError, ValueError) means "look closer"
         return False
     return True

@@ -41,6 +41,12 @@ def test_spans_match_libcst_on_corpus_files(path: Path) -> None:
         "def f(\n    a,  # why\n):\n    return {'k': [a\n    ]}\n",
         "@dec\nclass C(B, metaclass=M):\n    '''doc\n    more'''\n",
         "s = f'{x!r:>{width}}' 'tail'\nif s:\n\tpass\n",  # tabs
+        "if a:\r    b = 1\r",  # CR alone
+        "# top\n\nclass C:\n  # lead\n  @d\n  async def f(self):\n      x = 1; y = g(x)\n      if x: return y\n      elif y:\n        # c\n        z = [\n  1]\n      else:\n          pass\n",
+        "try:\n    a()\nexcept E as e:\n    b(e)\nelse:\n    d()\nfinally:\n    e()\n",
+        "with open(p) as f, g() as h:\n    r = f.read()\nmatch r:\n    case [x]:\n        y = x\n    case _:\n        pass\n",
+        "x = 'é' + \"\"\"\nmulti\n\"\"\"; y = f(x)\nz = (\n  x,\n)\n",  # non-ASCII, a string over lines
+        "x = 1\n\\\n\ny = 2\n",  # a backslash continuation line alone
     ],
 )
 def test_spans_match_libcst_on_edge_cases(source: str) -> None:

@@ -19,6 +19,7 @@ from cachelint.engine.nodes import SCOPES, children, string_value, walk_scope
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify
 from cachelint.knowledge import Sink
+from cachelint.syntax import quiet_warnings
 
 UNKNOWN = object()  # the literal evaluator's "cannot tell"
 LOOPS = (cst.For, cst.While)
@@ -287,7 +288,11 @@ class ModuleIndex:
         if isinstance(expr, cst.Name):
             return {"True": True, "False": False, "None": None}[expr.value]
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            value = string_value(expr) if isinstance(expr, cst.SimpleString) else expr.evaluated_value
+            if isinstance(expr, cst.SimpleString):
+                value = string_value(expr)
+            else:
+                with quiet_warnings():
+                    value = expr.evaluated_value
             return value if isinstance(value, str) else UNKNOWN
         if isinstance(expr, cst.FormattedString):
             parts = []

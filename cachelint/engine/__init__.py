@@ -16,6 +16,7 @@ from cachelint.engine.parse import ParseProblem, decode, quick_syntax_problem
 from cachelint.engine.prefilter import may_contain_sink
 from cachelint.engine.project import ModuleSummary, ProjectIndex
 from cachelint.engine.suppressions import Comments, Suppression, find_comments
+from cachelint.syntax import quiet_warnings
 from cachelint.knowledge import Knowledge
 
 
@@ -151,7 +152,8 @@ def _suppression_info(text: str | None) -> tuple[Comments, dict[int, int]]:
         return Comments([], {}), {}
     starts: dict[int, int] = {}
     try:
-        tree = ast.parse(text)
+        with quiet_warnings():
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         tree = None
     for node in ast.walk(tree) if tree is not None else ():

@@ -17,6 +17,8 @@ from typing import Iterator
 
 import libcst as cst
 
+from cachelint.syntax import quiet_warnings
+
 # Nodes that open a new scope: a walk "within a scope" does not enter them.
 SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _SCOPE_TYPES = frozenset(SCOPES)
@@ -103,7 +105,8 @@ def string_value(node: cst.SimpleString) -> str | bytes | None:
         quotes = 3 if raw[:3] in ('"""', "'''") else 1
         return raw[quotes:-quotes]
     try:
-        return node.evaluated_value
+        with quiet_warnings():
+            return node.evaluated_value
     except Exception:  # libcst raises whatever literal_eval raises on odd literals
         return None
 

@@ -12,7 +12,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cachelint.syntax import python_accepts
+from cachelint.syntax import python_accepts, quiet_warnings
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -173,7 +173,8 @@ def _python_check(text: str) -> tuple[ParseProblem | None, bool]:
         # AST pass stays inline here rather than in a helper of its own.
         return None, False
     try:
-        compile(text, "<cachelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with quiet_warnings():
+            compile(text, "<cachelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         problem = ParseProblem("CL001", exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}; the file was not analysed")
         return problem, exc.msg in _NESTING_ERRORS
