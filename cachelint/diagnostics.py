@@ -108,7 +108,7 @@ class Diagnostic:
         }
 
 
-@dataclass
+@dataclass(slots=True)  # one per file checked, kept for the whole run
 class FileResult:
     """What checking one file produced; `source` is kept only for the human formats' code frames.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import xxhash
@@ -51,23 +50,23 @@ class Scan:
 
 
 def scan_file(
-    display: str, path: Path, name: str, data: bytes, content: str, knowledge: Knowledge, remembered: dict[str, Any] | None = None
+    display: str, path: str, name: str, data: bytes, content: str, knowledge: Knowledge, remembered: dict[str, Any] | None = None
 ) -> Scan:
     """Scan a file's bytes (`content` is their hash; `name` is its module name), or take what a
     cached scan of the same bytes `remembered`."""
-    is_package = path.name == "__init__.py"
+    is_package = os.path.basename(path) == "__init__.py"
     facts = _valid_facts(remembered) or (
         may_contain_sink(data, knowledge),
         may_produce_volatile(data, knowledge),
         tuple(sorted(imported_modules(data, name, is_package))),
     )
     has_sink, may_produce, imports = facts
-    return Scan(display, str(path), name, is_package, content, has_sink, may_produce, imports)
+    return Scan(display, path, name, is_package, content, has_sink, may_produce, imports)
 
 
-def scan_key_name(path: Path, name: str) -> str:
+def scan_key_name(path: str, name: str) -> str:
     """A scan's cache key names the module (`name`), because relative imports resolve against it."""
-    return f"scan:{name}:{path.name == '__init__.py'}"
+    return f"scan:{name}:{os.path.basename(path) == '__init__.py'}"
 
 
 def _valid_facts(facts: dict[str, Any] | None) -> tuple[bool, bool, tuple[str, ...]] | None:

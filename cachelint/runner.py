@@ -147,13 +147,14 @@ def _check_candidates(
             configs[index] = content
             continue
         if cache is None:
-            scans[index] = scan_file(candidate.display, path, module_names(path), data, content, knowledge)
+            # The candidate's own path string: the scan holds it for the whole run.
+            scans[index] = scan_file(candidate.display, candidate.file, module_names(path), data, content, knowledge)
             continue
         # A warm run reads every file's bytes anyway; the scan of unchanged bytes comes from the cache.
         name = module_names(path)
-        scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(path, name), ())
+        scan_key = CacheKey(contexts.of(candidate.settings), content, scan_key_name(candidate.file, name), ())
         remembered = cache.get_scan(scan_key)
-        scans[index] = scan = scan_file(candidate.display, path, name, data, content, knowledge, remembered)
+        scans[index] = scan = scan_file(candidate.display, candidate.file, name, data, content, knowledge, remembered)
         if remembered is None:
             cache.put_scan(scan_key, scan.facts())
     project = plan([s for s in scans if s is not None])
@@ -246,7 +247,7 @@ def _check_candidates(
         own = [d for d in diagnostics if d.filename == candidate.display]
         foreign = [d for d in diagnostics if d.filename != candidate.display]
         result.files.append(FileResult(candidate.display, own, sources.get(index), foreign))
-    paths = {c.display: c.path for c in candidates}
+    paths = {c.display: c.file for c in candidates}  # strings: a Path costs about 500 bytes a file
     merge_foreign(result.files, lambda name: _read_text(paths.get(name)))
     if keep_sources:
         _attach_sources(result.files, candidates)
@@ -333,13 +334,14 @@ def _python_bytes(display: str, data: bytes) -> bytes:
         return data
 
 
-def _read_text(path: Path | None) -> str | None:
+def _read_text(path: str | None) -> str | None:
     from cachelint.engine.parse import decode
 
     if path is None:
         return None
     try:
-        text = decode(path.read_bytes())
+        with open(path, "rb") as f:
+            text = decode(f.read())
     except OSError:
         return None
     return text if isinstance(text, str) else None
@@ -347,15 +349,10 @@ def _read_text(path: Path | None) -> str | None:
 
 def _attach_sources(files: list[FileResult], candidates: list[Candidate]) -> None:
     """Re-read the text of files with findings that came from the cache or a worker (for code frames)."""
-    from cachelint.engine.parse import decode
-
-    paths = {c.display: c.path for c in candidates}
+    paths = {c.display: c.file for c in candidates}
     for checked in files:
         if checked.source is not None or not checked.diagnostics or checked.filename not in paths or is_notebook(checked.filename):
             continue
-        try:
-            text = decode(paths[checked.filename].read_bytes())
-        except OSError:
-            continue
-        if isinstance(text, str):
+        text = _read_text(paths[checked.filename])
+        if text is not None:
             checked.source = text
