@@ -7,6 +7,7 @@ import io
 import os
 import queue
 import re
+import sys
 import threading
 import tokenize
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ def _parse_checked(text: str, python_problem: ParseProblem | None, nesting: bool
     """`parse`, given Python's verdict on the same text."""
     import libcst as cst
 
-    if nesting or len(_BOOL_OPERATOR.findall(text)) > MAX_BOOL_OPERANDS:
+    if nesting or len(_BOOL_OPERATOR.findall(text)) > MAX_BOOL_OPERANDS or (python_problem is None and _unbounded_nesting(text)):
         return python_problem or ParseProblem("CL001", 1, 1, TOO_DEEP)
     try:
         return _parse_in_large_stack(text)
@@ -81,6 +82,31 @@ def _parse_checked(text: str, python_problem: ParseProblem | None, nesting: bool
         return python_problem
     except (RecursionError, MemoryError):
         return ParseProblem("CL001", 1, 1, TOO_DEEP)
+
+
+# Python 3.11 and newer refuse expressions nested deeper than about this (three levels per frame
+# of the default recursion limit); libcst's time grows with the square of the depth (a chain of
+# 4,000 `+` took 4 s, 20,000 several minutes). Python 3.10 accepts any depth, so there the depth
+# is measured before libcst sees the text.
+MAX_NESTING = 2_900
+
+
+def _unbounded_nesting(text: str, limit: int = MAX_NESTING) -> bool:
+    """On Python 3.10: whether the text nests deeper than `limit` (its AST pass has no limit)."""
+    if sys.version_info >= (3, 11):
+        return False
+    try:
+        with quiet_warnings():
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False  # Python's verdict was taken already
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
 
 
 def _parse_in_large_stack(text: str) -> cst.Module:
@@ -106,16 +132,24 @@ class _ParserThread:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._requests: queue.SimpleQueue[tuple[str, queue.SimpleQueue[cst.Module | BaseException]]] = queue.SimpleQueue()
+        self._requests: queue.SimpleQueue[tuple[str, queue.SimpleQueue[cst.Module | BaseException]] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
     def run(self, text: str) -> cst.Module | BaseException:
+        reply: queue.SimpleQueue[cst.Module | BaseException] = queue.SimpleQueue()
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._start()
-        reply: queue.SimpleQueue[cst.Module | BaseException] = queue.SimpleQueue()
-        self._requests.put((text, reply))
+            self._requests.put((text, reply))
         return reply.get()
+
+    def stop(self) -> None:
+        """End the thread once it has answered what it was asked; the next parse starts another."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            if thread is not None and thread.is_alive():
+                self._requests.put(None)
+                thread.join()
 
     def _start(self) -> None:
         previous = threading.stack_size(PARSER_STACK_BYTES)
@@ -129,8 +163,8 @@ class _ParserThread:
     def _serve(self) -> None:
         import libcst as cst
 
-        while True:
-            text, reply = self._requests.get()
+        while (request := self._requests.get()) is not None:
+            text, reply = request
             try:
                 reply.put(cst.parse_module(text))
             except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
@@ -138,6 +172,13 @@ class _ParserThread:
 
 
 _PARSER = _ParserThread()
+
+
+def stop_parser_thread() -> None:
+    """End the parser thread before forking workers: a process forked while it has other threads
+    may deadlock in the child (a lock held by a thread that does not exist there), which Python
+    3.12 and newer warn about."""
+    _PARSER.stop()
 
 
 def _forget_parser_thread() -> None:
