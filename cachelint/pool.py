@@ -28,6 +28,7 @@ from concurrent.futures import Future
 from itertools import islice
 
 from cachelint.catalogue import Catalogue
+from cachelint.engine.parse import stop_parser_thread
 from cachelint.knowledge import Knowledge
 from cachelint.runner import FEWER_COLLECTIONS, Outcome, Task, analyse_file
 
@@ -50,9 +51,11 @@ def run_in_pool(tasks: Iterable[Task], count: int, knowledge: list[Knowledge], c
     from concurrent.futures.process import BrokenProcessPool
 
     chunks = _Chunks(tasks, max(1, min(MAX_CHUNK, count // (workers * 4))))
-    # fork starts fastest and the parent holds no threads or libcst state yet; spawn elsewhere
-    # (macOS and Windows), where fork is unsafe or missing.
+    # fork starts fastest, once the parser thread (started if summaries for cross-module
+    # analysis were parsed here) has ended; spawn elsewhere (macOS and Windows), where fork is
+    # unsafe or missing.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    stop_parser_thread()
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_initialize, initargs=(knowledge, catalogue))
     unsent = deque(range(len(chunks)))
     running: dict[Future[list[Outcome]], int] = {}

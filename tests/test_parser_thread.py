@@ -59,3 +59,30 @@ def test_a_forked_child_parses_with_its_own_thread() -> None:
             os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_stopped_thread_ends_and_the_next_parse_starts_another() -> None:
+    parse._parse_in_large_stack("started = 1\n")
+    assert any(t.name == "cachelint-parse" for t in threading.enumerate())
+    parse.stop_parser_thread()
+    assert not any(t.name == "cachelint-parse" for t in threading.enumerate())
+    parse.stop_parser_thread()  # stopping a stopped thread is fine
+    assert parse._parse_in_large_stack("again = 1\n").code == "again = 1\n"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the pool forks on Linux only")
+def test_the_pool_forks_its_workers_from_a_single_threaded_parent() -> None:
+    from cachelint.catalogue import load_catalogue
+    from cachelint.knowledge import load_knowledge
+    from cachelint.pool import run_in_pool
+    from cachelint.runner import Task
+
+    threads_at_fork: list[int] = []
+    os.register_at_fork(before=lambda: threads_at_fork.append(threading.active_count()))
+    parse._parse_in_large_stack("summary = 1\n")  # as summaries parsed in the parent would
+    catalogue = load_catalogue()
+    enabled = frozenset(catalogue.by_code())
+    tasks = [Task(i, os.devnull, f"empty_{i}.py", enabled, 0) for i in range(4)]
+    outcomes = list(run_in_pool(iter(tasks), len(tasks), [load_knowledge()], catalogue, 2))
+    assert sorted(o.index for o in outcomes) == [0, 1, 2, 3]
+    assert threads_at_fork and set(threads_at_fork) == {1}
