@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -159,7 +160,8 @@ def test_settings_env_positions_and_json_values() -> None:
 @pytest.mark.parametrize(
     ("text", "row", "column"),
     [
-        ('{ "env": { "DISABLE_PROMPT_CACHING": "1", }', 1, 43),  # trailing comma
+        # A trailing comma: Python 3.13's json points at the comma, earlier ones at what follows.
+        ('{ "env": { "DISABLE_PROMPT_CACHING": "1", }', 1, 41 if sys.version_info >= (3, 13) else 43),
         ("{\n  // a comment\n}", 2, 3),
         ("", 1, 1),
         ("[" * 100_000, 1, 1),  # nested too deeply for Python's json
