@@ -47,6 +47,7 @@ def test_an_abandoned_request_does_not_answer_the_next_caller() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux", reason="needs fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")  # Python 3.12+: the point of this test
 def test_a_forked_child_parses_with_its_own_thread() -> None:
     parse._parse_in_large_stack("before_fork = 1\n")  # the parent's thread is running
     pid = os.fork()
