@@ -56,6 +56,13 @@ PROPAGATION = {
         def run(q):
             return prompt.format_messages(session=uuid.uuid4().hex, q=q)  # expect: CL102
     """,
+    "per-request text before a static part built by repetition": """
+        RULE = "Answer only from the price list, in plain words, and say when you are unsure. "
+
+        def run(customer, messages):
+            system = f"Customer {customer}. " + RULE * 20  # expect: CL301
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=messages)
+    """,
     "system blocks appended, per-request block first": """
         GUIDE = "Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. Answer in plain words. "
 
@@ -283,6 +290,18 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "per-request text before a short repeated separator": """
+        def run(customer, messages):
+            system = f"Customer {customer}. " + "-" * 40
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=messages)
+    """,
+    "per-request text after a static part built by repetition": """
+        RULE = "Answer only from the price list, in plain words, and say when you are unsure. "
+
+        def run(customer, messages):
+            system = 3 * RULE + f"Customer {customer}."
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=messages)
+    """,
     "newest user message only": """
         def run(q):
             client.messages.create(model="m", max_tokens=1, system="Static.", messages=[{"role": "user", "content": f"{datetime.now()} {q}"}])

@@ -814,6 +814,10 @@ class ModuleAnalysis:
             return refine_clock(flat(left), {"60": "minute", "3600": "hour", "86400": "day"}.get(node.right.value))
         if isinstance(node.operator, cst.Modulo) and left.const is not None:
             return Value(all_facts(right), type="str")
+        if isinstance(node.operator, cst.Multiply):
+            repeated = _repeated_text(left, node.right) or _repeated_text(right, node.left)
+            if repeated is not None:
+                return Value(all_facts(left) | all_facts(right), type="str", const=repeated)
         return Value(all_facts(left) | all_facts(right))
 
     def eval_Comparison(self, node: cst.Comparison, frame: Frame) -> Value:
@@ -1318,6 +1322,20 @@ class ModuleAnalysis:
 
 
 PATH_COMPONENTS = frozenset({"name", "stem", "suffix", "suffixes"})
+# Longest text `"-" * 80` or `RULES * 2` is folded into: enough for any prompt's static part.
+MAX_REPEATED_TEXT = 1_000_000
+
+
+def _repeated_text(text: Value, count: cst.BaseExpression) -> str | None:
+    """The text of a string constant repeated a literal number of times, when it is not huge."""
+    if text.const is None or not isinstance(count, cst.Integer):
+        return None
+    times = count.evaluated_value
+    if not isinstance(times, int) or len(text.const) * max(times, 0) > MAX_REPEATED_TEXT:
+        return None
+    return text.const * times
+
+
 # The provider of a shape sink's site: a dict shaped like a prompt segment, wherever it is built.
 SHAPE_PROVIDER = "any"
 # The type of a prompt template's value (with the sink id): its fields map placeholders to segments.
