@@ -36,6 +36,7 @@ class Source:
     in_loop: bool = False
     arg_matches: str | None = None
     arg_lacks: str | None = None
+    in_place: bool = False
 
     def applies(self, first_arg: str | None, in_loop: bool) -> bool:
         """Conditions beyond the name: only inside a loop; the first argument's text (a SQL query)."""
@@ -323,7 +324,7 @@ def _str_list(doc: Doc, path: tuple[Any, ...], value: Any) -> tuple[str, ...]:
 
 def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
     e = _mapping(
-        doc, path, entry, {"call", "method", "name", "rule", "kind", "granularity", "returns", "except-args", "severity", "in-loop", "arg-matches", "arg-lacks"}, {"rule"}
+        doc, path, entry, {"call", "method", "name", "rule", "kind", "granularity", "returns", "except-args", "severity", "in-loop", "arg-matches", "arg-lacks", "in-place"}, {"rule"}
     )
     for key in ("arg-matches", "arg-lacks"):
         if key in e:
@@ -345,6 +346,11 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
     except_args = e.get("except-args", False)
     if not isinstance(except_args, bool):
         raise doc.error(path + ("except-args",), f"{_where(path)}: `except-args` must be true or false")
+    in_place = e.get("in-place", False)
+    if not isinstance(in_place, bool):
+        raise doc.error(path + ("in-place",), f"{_where(path)}: `in-place` must be true or false")
+    if in_place and "call" not in e:
+        raise doc.error(path + ("in-place",), f"{_where(path)}: `in-place` needs `call` (the argument changed is the first one)")
     return Source(
         call=_str(doc, path + ("call",), e["call"]) if "call" in e else "",
         method=_str(doc, path + ("method",), e["method"]) if "method" in e else None,
@@ -358,6 +364,7 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
         granularity=granularity,
         returns=e.get("returns"),
         except_args=except_args,
+        in_place=in_place,
     )
 
 

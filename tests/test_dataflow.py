@@ -56,6 +56,15 @@ PROPAGATION = {
         def run(q):
             return prompt.format_messages(session=uuid.uuid4().hex, q=q)  # expect: CL102
     """,
+    "few-shot examples shuffled in place": """
+        EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
+
+        def run(ticket):
+            shots = list(EXAMPLES)
+            random.shuffle(shots)  # expect: CL102
+            system = "Classify the ticket. " + " | ".join(shots)
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": ticket}])
+    """,
     "per-request text before a static part built by repetition": """
         RULE = "Answer only from the price list, in plain words, and say when you are unsure. "
 
@@ -290,6 +299,16 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "a list shuffled by a seeded generator, and one shuffled for the user message only": """
+        EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
+
+        def run(ticket):
+            shots = list(EXAMPLES)
+            random.Random(7).shuffle(shots)
+            options = ["yes", "no", "maybe"]
+            random.shuffle(options)
+            return client.messages.create(model="m", max_tokens=1, system="Classify. " + " | ".join(shots), messages=[{"role": "user", "content": ticket + " Options: " + ", ".join(options)}])
+    """,
     "per-request text before a short repeated separator": """
         def run(customer, messages):
             system = f"Customer {customer}. " + "-" * 40

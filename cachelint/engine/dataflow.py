@@ -860,7 +860,13 @@ class ModuleAnalysis:
             source = self.k.source_for(qualname)
             if source is not None and not (source.except_args and node.args):
                 args = self.eval_args(node, frame)
-                return self.make_source(node, source, dotted or qualname, frame, args)
+                made = self.make_source(node, source, dotted or qualname, frame, args)
+                if source.in_place and node.args:
+                    # `random.shuffle(examples)`: the list itself now changes with every call.
+                    changed = args[0]
+                    self.assign(node.args[0].value, replace(changed, facts=changed.facts | made.facts), frame)
+                    return EMPTY
+                return made
         if isinstance(func, cst.Attribute):
             first = node.args[0].value if node.args else None
             first_text = string_value(first) if isinstance(first, cst.SimpleString) else None

@@ -33,6 +33,8 @@ YAML_CASES = [
     ("source-missing-rule", "extend-sources:\n  - {call: a.b}\n", ":2: extend-sources[0]: missing required key `rule`"),
     ("source-bad-rule", "extend-sources:\n  - {call: a.b, rule: CL401}\n", ":2: extend-sources[0]: `rule` must be a CL1xx or CL2xx code, got 'CL401'"),
     ("source-bad-regex", "extend-sources:\n  - {call: a.b, rule: CL101, arg-matches: '(('}\n", ":2: extend-sources[0]: `arg-matches` is not a valid regular expression"),
+    ("source-in-place-method", "extend-sources:\n  - {method: mix, rule: CL102, in-place: true}\n", ":2: extend-sources[0]: `in-place` needs `call`"),
+    ("source-in-place-not-bool", "extend-sources:\n  - {call: a.mix, rule: CL102, in-place: 1}\n", ":2: extend-sources[0]: `in-place` must be true or false"),
     ("sink-no-arguments", "extend-sinks:\n  - {id: x, methods: [a.b], arguments: []}\n", ":2: extend-sinks[0]: `arguments` must be a non-empty list"),
     ("sink-bad-segment", "extend-sinks:\n  - id: x\n    methods: [a.b]\n    arguments:\n      - {name: p, segment: header}\n", ":5: extend-sinks[0]: `segment` must be one of"),
     ("sink-bad-position", "extend-sinks:\n  - {id: x, methods: [a.b], arguments: [{name: p, segment: system, position: -1}]}\n", ":2: extend-sinks[0]: `position` must be a non-negative integer"),
