@@ -56,6 +56,30 @@ PROPAGATION = {
         def run(q):
             return prompt.format_messages(session=uuid.uuid4().hex, q=q)  # expect: CL102
     """,
+    "module constants after a top-level try, if, loop and comprehension": """
+        try:
+            import orjson
+        except ImportError:
+            orjson = None
+        if orjson is None:
+            MODE = "json"
+        for _name in ("a", "b"):
+            pass
+        NAMES = [n for n in ("x", "y")]
+        SYSTEM = f"Started {datetime.now()}. " + "Rules. " * 60  # expect: CL101
+
+        def run(messages):
+            return client.messages.create(model="m", max_tokens=1, system=SYSTEM, messages=messages)
+    """,
+    "a module-level comprehension over a directory listing": """
+        import os
+
+        SKILLS = [name for name in os.listdir("skills")]  # expect: CL202
+        LISTED = "; ".join(SKILLS)
+
+        def run(messages):
+            return client.messages.create(model="m", max_tokens=1, system="Skills: " + LISTED, messages=messages)
+    """,
     "few-shot examples shuffled in place": """
         EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
 

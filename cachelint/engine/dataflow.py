@@ -167,7 +167,15 @@ class ModuleAnalysis:
     def run(self) -> list[SinkHit]:
         self._collect_changing_state()
         frame = Frame(key="<module>", env=self.globals, is_module=True)
-        self.exec_block(list(self.module.body), frame)
+        for stmt in self.module.body:
+            self.exec_stmt(stmt, frame)
+            if frame.env is not self.globals:
+                # An `if`, loop, `try` or comprehension leaves a joined copy of the names behind;
+                # functions read the module's names from `self.globals`, which must stay current
+                # (a `try: import ...` at the top once hid every later module constant).
+                self.globals.clear()
+                self.globals.update(frame.env)
+                frame.env = self.globals
         # Class attributes are collected from every method before any method is checked.
         for cls in self.classes.values():
             for info in cls.methods.values():
