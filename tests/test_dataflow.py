@@ -80,6 +80,18 @@ PROPAGATION = {
         def run(messages):
             return client.messages.create(model="m", max_tokens=1, system="Skills: " + LISTED, messages=messages)
     """,
+    "a nested function reads a variable of the function it is defined in": """
+        def system_for(user):
+            run_id = uuid.uuid4().hex  # expect: CL102
+
+            def render():
+                return f"Run {run_id} for {user}. " + "Rules. " * 60
+
+            return render()
+
+        def run(user, messages):
+            return client.messages.create(model="m", max_tokens=1, system=system_for(user), messages=messages)
+    """,
     "few-shot examples shuffled in place": """
         EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
 
@@ -323,6 +335,24 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "a nested function reads a constant of the function it is defined in": """
+        def system_for():
+            rules = "Rules. " * 60
+
+            def render():
+                return "You are careful. " + rules
+
+            return render()
+
+        def run(messages):
+            stamp = datetime.now()
+
+            def log():
+                print(stamp)
+
+            log()
+            return client.messages.create(model="m", max_tokens=1, system=system_for(), messages=messages)
+    """,
     "a list shuffled by a seeded generator, and one shuffled for the user message only": """
         EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
 

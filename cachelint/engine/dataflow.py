@@ -96,6 +96,8 @@ class FunctionInfo:
     cached: bool
     is_property: bool
     decorators: tuple[str, ...] = ()
+    # A nested function's view of the names of the function it is defined in, at its `def`.
+    closure: dict[str, Value] | None = None
 
 
 @dataclass
@@ -241,7 +243,7 @@ class ModuleAnalysis:
         if info.key in self.in_progress:
             return Summary()
         self.in_progress.add(info.key)
-        env: dict[str, Value] = {}
+        env: dict[str, Value] = dict(info.closure) if info.closure else {}
         params = info.params
         if info.cls is not None and params:
             env[params[0]] = Value(type=f"class:{info.cls}")
@@ -440,6 +442,7 @@ class ModuleAnalysis:
             if frame.is_module or frame.cls is not None and frame.key.endswith(stmt.name.value):
                 return
             info = self._function_info(stmt, None, f"{frame.key}.<locals>.")
+            info.closure = dict(frame.env)
             self.functions[info.key] = info
             frame.env[stmt.name.value] = Value(type=f"func:{info.key}")
         elif isinstance(stmt, cst.ClassDef):
