@@ -633,3 +633,21 @@ def run(q):
     [diag] = check(code)
     assert diag.segment == "tools"
     assert sorted({r.location.row for r in diag.related}) == [15, 16]
+
+
+def test_two_sources_of_one_rule_on_a_line_are_one_finding_naming_both() -> None:
+    [finding] = check(
+        HEADER
+        + textwrap.dedent(
+            """
+            import getpass
+            import socket
+
+            def run(messages):
+                context = f"Running as {getpass.getuser()} on {socket.gethostname()}. " + "Rules. " * 60
+                return client.messages.create(model="m", max_tokens=1, system=context, messages=messages)
+            """
+        )
+    )
+    assert finding.code == "CL103" and "`getpass.getuser()`" in finding.message.split(";")[0]
+    assert finding.message.endswith("; the same goes for `socket.gethostname()` on this line")
