@@ -33,6 +33,14 @@ def test_rejected_files_have_no_findings_when_analysed_fully(monkeypatch: pytest
     assert wrong == {}
 
 
+def test_a_user_constructor_sharing_a_shipped_name_extends_the_prefilter() -> None:
+    # `pydantic_ai.Agent` ships with the same last name: each needs its own package named.
+    source = b"from acme.bots import Agent\nAgent(prompt=f'{time.time()}')\n"
+    assert not may_contain_sink(source, load_knowledge())
+    sink = {"id": "acme", "calls": ["acme.bots.Agent"], "arguments": [{"name": "prompt", "segment": "system"}]}
+    assert may_contain_sink(source, load_knowledge(extend_sinks=[sink]))
+
+
 def test_user_sinks_extend_the_prefilter() -> None:
     source = b"from acme import llm\nllm.dispatch_prompt(system=f'{time.time()}')\n"
     assert not may_contain_sink(source, load_knowledge())
@@ -47,6 +55,8 @@ def test_user_sinks_extend_the_prefilter() -> None:
         (b"# Tool for measuring execution time of small code snippets.\n", False),
         (b"from pydantic_ai import Agent as A\nagent = A('m', system_prompt='x')\n", True),
         (b"import langchain_core.tools as t\ntool = t.Tool(name='x', func=f, description='d')\n", True),
+        (b"from crewai import Agent\nagent = Agent(role='r', goal='g', backstory='b')\n", True),
+        (b"from autogen import AssistantAgent\nagent = AssistantAgent('a', system_message='s')\n", True),
     ],
 )
 def test_a_constructor_sink_needs_its_package_named(source: bytes, may_send: bool) -> None:

@@ -30,10 +30,13 @@ class Spelling:
 
 def spellings(knowledge: Knowledge) -> list[Spelling]:
     """For every way to write a sink: the words it needs and the pattern that confirms it."""
-    out: dict[bytes, Spelling] = {}
+    out: dict[tuple[frozenset[bytes], bytes], Spelling] = {}
 
     def add(words: list[str], pattern: bytes) -> None:
-        out.setdefault(pattern, Spelling(frozenset(w.encode() for w in words), re.compile(pattern)))
+        # Keyed by words and pattern: `crewai.Agent` and `pydantic_ai.Agent` share the pattern
+        # `\bAgent\b` but not the package name that must be present.
+        needed = frozenset(w.encode() for w in words)
+        out.setdefault((needed, pattern), Spelling(needed, re.compile(pattern)))
 
     for sink in knowledge.sinks:
         for method in sink.methods:
