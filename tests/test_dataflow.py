@@ -651,3 +651,31 @@ def test_two_sources_of_one_rule_on_a_line_are_one_finding_naming_both() -> None
     )
     assert finding.code == "CL103" and "`getpass.getuser()`" in finding.message.split(";")[0]
     assert finding.message.endswith("; the same goes for `socket.gethostname()` on this line")
+
+
+@pytest.mark.parametrize(
+    ("imports", "call"),
+    [
+        ("from agents import Agent", 'Agent(name="helper", instructions=system, tools=[])'),
+        ("from crewai import Agent", 'Agent(role="Researcher", goal="Find facts", backstory=system)'),
+        ("from autogen_agentchat.agents import AssistantAgent", 'AssistantAgent("assistant", model_client=None, system_message=system)'),
+        ("import autogen", 'autogen.AssistantAgent("assistant", system_message=system, llm_config={})'),
+        ("from smolagents import CodeAgent", "CodeAgent([], model=None, instructions=system)"),
+        ("from llama_index.core.agent.workflow import FunctionAgent", "FunctionAgent(tools=[], llm=None, system_prompt=system)"),
+        ("from haystack.dataclasses import ChatMessage", "ChatMessage.from_system(system)"),
+        ("from google.genai import types", "types.GenerateContentConfig(system_instruction=system)"),
+        ("import google.generativeai as genai", 'genai.GenerativeModel("gemini-2.5-flash", system_instruction=system)'),
+    ],
+)
+def test_agent_frameworks_system_text_is_a_sink(imports: str, call: str) -> None:
+    snippet = f"""
+        {imports}
+
+        def build():
+            system = f"Today is {{datetime.now()}}. You are careful."
+            return {call}
+    """
+    [finding] = check(HEADER + textwrap.dedent(snippet))
+    assert finding.code == "CL101" and "cached system prompt" in finding.message
+    stable = snippet.replace("{datetime.now()}", "Monday")
+    assert check(HEADER + textwrap.dedent(stable)) == []
