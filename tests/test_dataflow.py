@@ -92,6 +92,14 @@ PROPAGATION = {
         def run(user, messages):
             return client.messages.create(model="m", max_tokens=1, system=system_for(user), messages=messages)
     """,
+    "a function given for the instructions runs for every request": """
+        from agents import Agent
+
+        def instructions(context, agent):
+            return f"Now: {datetime.now()}. Help the user."  # expect: CL101
+
+        agent = Agent(name="triage", instructions=instructions)
+    """,
     "few-shot examples shuffled in place": """
         EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
 
@@ -335,6 +343,18 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "a function given for the instructions returns the same text each time": """
+        from agents import Agent
+
+        def instructions(context, agent):
+            return "Help the user. " + "Rules. " * 60
+
+        def log_time():
+            return datetime.now()
+
+        agent = Agent(name="triage", instructions=instructions)
+        log_time()
+    """,
     "a nested function reads a constant of the function it is defined in": """
         def system_for():
             rules = "Rules. " * 60

@@ -1226,6 +1226,12 @@ class ModuleAnalysis:
             layout = argument
             if argument.layout == "blocks" and later_breakpoint:
                 layout = replace(argument, layout="whole")
+            called = self.functions.get(value.type[len("func:") :]) if value.type and value.type.startswith("func:") else None
+            if called is not None:
+                # A function given for the text (`Agent(instructions=build)`): the library calls it
+                # for every request, so what it returns is sent each time, whenever the agent was built.
+                self.check_sink_value(self.summary(called).returns, layout, site, Frame(key=called.key, env={}, cls=called.cls))
+                continue
             self.sink_reached(value, layout, site, frame)
             if argument.template:
                 expression = keyword_or_position(node, argument)
