@@ -100,6 +100,11 @@ PROPAGATION = {
 
         agent = Agent(name="triage", instructions=instructions)
     """,
+    "a lambda given for the instructions runs for every request": """
+        from agents import Agent
+
+        agent = Agent(name="triage", instructions=lambda ctx, agent: f"Now: {datetime.now()}. Help.")  # expect: CL101
+    """,
     "few-shot examples shuffled in place": """
         EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
 
@@ -343,6 +348,11 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "a lambda given for the instructions returns the same text each time": """
+        from agents import Agent
+
+        agent = Agent(name="triage", instructions=lambda ctx, agent: "Help the user. " + "Rules. " * 60)
+    """,
     "a function given for the instructions returns the same text each time": """
         from agents import Agent
 

@@ -1199,8 +1199,16 @@ class ModuleAnalysis:
         placeholders: dict[str, str] = {}
         kwargs: dict[str, Value] = {}
         positional: list[Value] = []
+        called_frames: dict[str | int, Frame] = {}  # arguments given as a lambda: where its body runs
         for arg in node.args:
-            value = self.eval(arg.value, frame)
+            if isinstance(arg.value, cst.Lambda):
+                # `Agent(instructions=lambda ctx, agent: ...)`: the library calls it for every
+                # request, so its body runs per request even when the agent is built at import.
+                where = replace(frame, env={**frame.env, **dict.fromkeys(lambda_params(arg.value), EMPTY)}, is_module=False)
+                value = self.eval(arg.value.body, where)
+                called_frames[arg.keyword.value if arg.keyword is not None else len(positional)] = where
+            else:
+                value = self.eval(arg.value, frame)
             if arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
             elif arg.star == "**":
@@ -1216,8 +1224,10 @@ class ModuleAnalysis:
         chain = self.call_text(node)
         for argument in sink.arguments:
             value = kwargs.get(argument.name)
+            where = called_frames.get(argument.name, frame)
             if value is None and argument.position is not None and argument.position < len(positional):
                 value = positional[argument.position]
+                where = called_frames.get(argument.position, frame)
             if value is None:
                 continue
             for key in argument.path:
@@ -1232,7 +1242,7 @@ class ModuleAnalysis:
                 # for every request, so what it returns is sent each time, whenever the agent was built.
                 self.check_sink_value(self.summary(called).returns, layout, site, Frame(key=called.key, env={}, cls=called.cls))
                 continue
-            self.sink_reached(value, layout, site, frame)
+            self.sink_reached(value, layout, site, where)
             if argument.template:
                 expression = keyword_or_position(node, argument)
                 for text in template_texts(expression, argument.layout) if expression is not None else ():
