@@ -105,6 +105,20 @@ PROPAGATION = {
 
         agent = Agent(name="triage", instructions=lambda ctx, agent: f"Now: {datetime.now()}. Help.")  # expect: CL101
     """,
+    "the first file of a listing that matches a pattern": """
+        import os
+
+        def prompt_path(folder):
+            for name in os.listdir(folder):  # expect: CL202
+                if name.endswith(".md"):
+                    return os.path.join(folder, name)
+            return ""
+
+        def run(messages):
+            with open(prompt_path("prompts")) as f:
+                system = f.read()
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=messages)
+    """,
     "few-shot examples shuffled in place": """
         EXAMPLES = ["Q: a A: b", "Q: c A: d", "Q: e A: f"]
 
@@ -348,6 +362,20 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "the one file of a listing with a given name": """
+        import os
+
+        def prompt_path(folder):
+            for name in os.listdir(folder):
+                if name == "system.txt":
+                    return os.path.join(folder, name)
+            return os.path.join(folder, "default.txt")
+
+        def run(messages):
+            with open(prompt_path("prompts")) as f:
+                system = f.read()
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=messages)
+    """,
     "a lambda given for the instructions returns the same text each time": """
         from agents import Agent
 

@@ -397,6 +397,11 @@ class ModuleAnalysis:
         elif isinstance(stmt, cst.If):
             self.eval(stmt.test, frame)
             before = dict(frame.env)
+            narrowed = equal_to_constant(stmt.test)
+            if narrowed is not None and narrowed[0] in frame.env:
+                # `if name == "system.txt":` in a loop over a listing: inside, the name is that text,
+                # whatever order the listing came in.
+                frame.env[narrowed[0]] = Value(type="str", const=narrowed[1])
             frame.guards.append(self_attributes(stmt.test))
             try:
                 self.exec_block(list(block_statements(stmt.body)), frame)
@@ -1653,6 +1658,19 @@ def hit_order(hit: SinkHit) -> tuple:
 
 def is_loop_state(fact: Fact) -> bool:
     return fact.rule == "CL302" and fact.kind.startswith("loop variable")
+
+
+def equal_to_constant(test: cst.BaseExpression) -> tuple[str, str] | None:
+    """`name == "text"` (either way round): the name and the text."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
+        return None
+    left, right = test.left, test.comparisons[0].comparator
+    if isinstance(right, cst.Name) and isinstance(left, cst.SimpleString):
+        left, right = right, left
+    if not isinstance(left, cst.Name) or not isinstance(right, cst.SimpleString):
+        return None
+    text = string_value(right)
+    return (left.value, text) if isinstance(text, str) else None
 
 
 def lambda_params(node: cst.Lambda) -> list[str]:
