@@ -250,7 +250,7 @@ def _check_candidates(
     paths = {c.display: c.file for c in candidates}  # strings: a Path costs about 500 bytes a file
     merge_foreign(result.files, lambda name: _read_text(paths.get(name)))
     if keep_sources:
-        _attach_sources(result.files, candidates)
+        _attach_sources(result.files, paths)
     return result
 
 
@@ -347,9 +347,9 @@ def _read_text(path: str | None) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def _attach_sources(files: list[FileResult], candidates: list[Candidate]) -> None:
-    """Re-read the text of files with findings that came from the cache or a worker (for code frames)."""
-    paths = {c.display: c.file for c in candidates}
+def _attach_sources(files: list[FileResult], paths: dict[str, str]) -> None:
+    """Re-read the text of files with findings that came from the cache or a worker (for code
+    frames); `paths` maps each file's display name to its path."""
     for checked in files:
         if checked.source is not None or not checked.diagnostics or checked.filename not in paths or is_notebook(checked.filename):
             continue

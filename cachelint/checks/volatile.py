@@ -73,7 +73,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         target = f"of `{site.text}`" if site.provider != SHAPE_PROVIDER else f"through a {site.sink_id} dict"
         message = f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) {target}: {cost}; {rule.fix}"
         # One finding per rule and line: the other sources there are named, so one fix covers them.
-        others = sorted({h.fact.source for h in group if h.fact.column != fact.column} - {fact.source})
+        others = sorted({h.fact.source for h in group} - {fact.source})
         if others:
             message += "; the same goes for " + ", ".join(f"`{o}`" for o in others) + " on this line"
         related = tuple(

@@ -16,8 +16,8 @@ from cachelint.engine.parse import ParseProblem, decode, quick_syntax_problem
 from cachelint.engine.prefilter import may_contain_sink
 from cachelint.engine.project import ModuleSummary, ProjectIndex
 from cachelint.engine.suppressions import Comments, Suppression, find_comments
-from cachelint.syntax import quiet_warnings
 from cachelint.knowledge import Knowledge
+from cachelint.syntax import quiet_warnings
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,9 @@ class ModuleAnalysis:
         self.span = positions.span
         self.functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
-        self.globals: dict[str, Value] = {}
+        # The module's names are whatever dict the module frame holds: an `if`, loop, `try` or
+        # comprehension at the top level leaves a joined copy behind, which must be what functions read.
+        self.module_frame = Frame(key="<module>", env={}, is_module=True)
         self.summaries: dict[str, Summary] = {}
         self.in_progress: set[str] = set()
         self.hits: set[SinkHit] = set()
@@ -168,16 +170,7 @@ class ModuleAnalysis:
     # ----------------------------------------------------------------- entry point
     def run(self) -> list[SinkHit]:
         self._collect_changing_state()
-        frame = Frame(key="<module>", env=self.globals, is_module=True)
-        for stmt in self.module.body:
-            self.exec_stmt(stmt, frame)
-            if frame.env is not self.globals:
-                # An `if`, loop, `try` or comprehension leaves a joined copy of the names behind;
-                # functions read the module's names from `self.globals`, which must stay current
-                # (a `try: import ...` at the top once hid every later module constant).
-                self.globals.clear()
-                self.globals.update(frame.env)
-                frame.env = self.globals
+        self.exec_block(list(self.module.body), self.module_frame)
         # Class attributes are collected from every method before any method is checked.
         for cls in self.classes.values():
             for info in cls.methods.values():
@@ -187,6 +180,11 @@ class ModuleAnalysis:
             self.summary(info)
             self.check_decorator_sinks(info)
         return sorted(self.hits, key=hit_order)
+
+    @property
+    def globals(self) -> dict[str, Value]:
+        """The module's names as the module body has left them so far."""
+        return self.module_frame.env
 
     def _collect_changing_state(self) -> None:
         """State that changes between requests, found before any function is analysed: attributes of
@@ -1204,16 +1202,11 @@ class ModuleAnalysis:
         placeholders: dict[str, str] = {}
         kwargs: dict[str, Value] = {}
         positional: list[Value] = []
-        called_frames: dict[str | int, Frame] = {}  # arguments given as a lambda: where its body runs
+        called_frames: dict[str | int, Frame] = {}  # arguments the library calls: where they run
         for arg in node.args:
-            if isinstance(arg.value, cst.Lambda):
-                # `Agent(instructions=lambda ctx, agent: ...)`: the library calls it for every
-                # request, so its body runs per request even when the agent is built at import.
-                where = replace(frame, env={**frame.env, **dict.fromkeys(lambda_params(arg.value), EMPTY)}, is_module=False)
-                value = self.eval(arg.value.body, where)
+            value, where = self.eval_library_argument(arg.value, frame)
+            if where is not frame:
                 called_frames[arg.keyword.value if arg.keyword is not None else len(positional)] = where
-            else:
-                value = self.eval(arg.value, frame)
             if arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
             elif arg.star == "**":
@@ -1241,12 +1234,6 @@ class ModuleAnalysis:
             layout = argument
             if argument.layout == "blocks" and later_breakpoint:
                 layout = replace(argument, layout="whole")
-            called = self.functions.get(value.type[len("func:") :]) if value.type and value.type.startswith("func:") else None
-            if called is not None:
-                # A function given for the text (`Agent(instructions=build)`): the library calls it
-                # for every request, so what it returns is sent each time, whenever the agent was built.
-                self.check_sink_value(self.summary(called).returns, layout, site, Frame(key=called.key, env={}, cls=called.cls))
-                continue
             self.sink_reached(value, layout, site, where)
             if argument.template:
                 expression = keyword_or_position(node, argument)
@@ -1257,6 +1244,24 @@ class ModuleAnalysis:
                     if element.type and element.type.startswith(TEMPLATE):  # a system message template inside a chat prompt
                         placeholders.update((name, segment.const or "system") for name, segment in element.fields or ())
         return placeholders
+
+    def eval_library_argument(self, expression: cst.BaseExpression, frame: Frame) -> tuple[Value, Frame]:
+        """A sink's argument and the frame it is sent from. A lambda or a module function given for
+        the text (`Agent(instructions=build)`) is called by the library for every request: what it
+        returns is sent, from where it runs, whenever the agent was built."""
+        if isinstance(expression, cst.Lambda):
+            return self.eval_lambda_body(expression, frame)
+        value = self.eval(expression, frame)
+        called = self.functions.get(value.type[len("func:") :]) if value.type and value.type.startswith("func:") else None
+        if called is None:
+            return value, frame
+        return self.summary(called).returns, Frame(key=called.key, env={}, cls=called.cls)
+
+    def eval_lambda_body(self, function: cst.Lambda, frame: Frame) -> tuple[Value, Frame]:
+        """What a lambda returns when called later, and the frame its body runs in: its parameters
+        unknown, and run per call even when the lambda was made at import."""
+        where = replace(frame, env={**frame.env, **dict.fromkeys(lambda_params(function), EMPTY)}, is_module=False)
+        return self.eval(function.body, where), where
 
     def fill_template(self, node: cst.Call, method: str, template: Value, frame: Frame) -> Value | None:
         """`chain.invoke({"now": ...})`, `prompt.format_messages(now=...)`: a value given for a
@@ -1270,8 +1275,7 @@ class ModuleAnalysis:
             if isinstance(arg.value, cst.Lambda):
                 # `partial(now=lambda: datetime.now())`: the function runs at every format, even
                 # when the template is built at import.
-                where = replace(frame, env={**frame.env, **dict.fromkeys(lambda_params(arg.value), EMPTY)}, is_module=False)
-                value = self.eval(arg.value.body, where)
+                value, where = self.eval_lambda_body(arg.value, frame)
             else:
                 value = self.eval(arg.value, frame)
             if arg.keyword is not None:
