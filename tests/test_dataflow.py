@@ -27,6 +27,15 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "clock note appended to the system prompt before the history": """
+        import openai
+        oai = openai.OpenAI()
+
+        def run(history, q):
+            messages = [{"role": "system", "content": "You are helpful."}]
+            messages.append({"role": "system", "content": f"Current time: {datetime.now()}"})  # expect: CL101
+            return oai.chat.completions.create(model="gpt-4o", messages=messages + history + [{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -540,6 +549,23 @@ LOOKALIKES = {
                 {"role": "user", "content": q},
                 {"role": "system", "content": f"Current time: {datetime.now()}"},
             ])
+    """,
+    "clock note appended after the turns": """
+        import openai
+        oai = openai.OpenAI()
+
+        def run(history, q):
+            messages = [{"role": "system", "content": "You are helpful."}, *history, {"role": "user", "content": q}]
+            messages.append({"role": "system", "content": f"Current time: {datetime.now()}"})
+            return oai.chat.completions.create(model="gpt-4o", messages=messages)
+    """,
+    "clock note concatenated after the history": """
+        import openai
+        oai = openai.OpenAI()
+
+        def run(history, q):
+            turns = [*history, {"role": "user", "content": q}]
+            return oai.chat.completions.create(model="gpt-4o", messages=turns + [{"role": "system", "content": f"Now: {datetime.now()}"}])
     """,
     "tool notes built as system messages in a loop over a fixed list": """
         import openai

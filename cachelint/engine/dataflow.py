@@ -811,7 +811,13 @@ class ModuleAnalysis:
     def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
         if isinstance(node.operator, cst.Add):
             leaves = add_chain(node)
-            values = [self.eval(leaf, frame) for leaf in leaves]
+            outer_after_turn = frame.after_turn
+            values = []
+            for leaf in leaves:
+                values.append(self.eval(leaf, frame))
+                # `history + [{"role": "system", ...}]`: what follows the turns is not the system prompt.
+                frame.after_turn = frame.after_turn or holds_turn(values[-1])
+            frame.after_turn = outer_after_turn
             result = values[0]
             for value in values[1:]:
                 result = concat(result, value)
@@ -1046,7 +1052,12 @@ class ModuleAnalysis:
 
     def eval_method(self, node: cst.Call, func: cst.Attribute, receiver: Value, frame: Frame) -> Value:
         name = func.attr.value
+        outer_after_turn = frame.after_turn
+        if name in ("append", "extend") or name == "insert" and not is_front(node):
+            # `messages.append({"role": "system", ...})` after the turns: a note at the tail, not the system prompt.
+            frame.after_turn = outer_after_turn or holds_turn(receiver)
         args = self.eval_args(node, frame)
+        frame.after_turn = outer_after_turn
         sanitizer = self.k.method_sanitizer_for(name)
         if sanitizer is not None:
             return EMPTY if "all" in sanitizer.removes else flat(without(receiver, lambda f: sanitizer.removes_rule(f.rule)))
@@ -1103,8 +1114,7 @@ class ModuleAnalysis:
         self.note_attribute_change(target, frame)
         current = self.eval(target, frame)
         if name == "insert" and len(args) >= 2:
-            index = node.args[0].value
-            if isinstance(index, cst.Integer) and index.value == "0":
+            if is_front(node):
                 # A turn inserted at the front goes ahead of everything already there (CL301). Text
                 # composed here for a message goes ahead of any replayed turns too (a system prompt
                 # passed in as it is is usually fixed for the session, so that is left alone).
@@ -1437,6 +1447,17 @@ def prefix_facts(
         if all(is_system_turn(e) for e in value.elems):
             for fact in all_facts(last):
                 yield fact, "system"
+
+
+def holds_turn(value: Value) -> bool:
+    """A list that holds a user or assistant turn, or history spread into it."""
+    return any(e.spread or (e.has_field("role") and not is_system_turn(e)) for e in value.elems or ())
+
+
+def is_front(call: cst.Call) -> bool:
+    """`x.insert(0, ...)`."""
+    index = call.args[0].value if call.args else None
+    return isinstance(index, cst.Integer) and index.value == "0"
 
 
 def is_system_turn(turn: Value) -> bool:
