@@ -36,6 +36,39 @@ PROPAGATION = {
             messages.append({"role": "system", "content": f"Current time: {datetime.now()}"})  # expect: CL101
             return oai.chat.completions.create(model="gpt-4o", messages=messages + history + [{"role": "user", "content": q}])
     """,
+    "dataclass field with a default factory read by a prompt property": """
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class Session:
+            user: str
+            started: str = field(default_factory=lambda: datetime.now().isoformat())  # expect: CL101
+            run: str = field(default_factory=uuid.uuid4)  # expect: CL102
+            tags: list = field(default_factory=list)
+
+            @property
+            def system(self):
+                return f"You help {self.user} (run {self.run}, since {self.started}). Tags: {self.tags}"
+
+        def ask(session: Session, q):
+            return client.messages.create(model="m", max_tokens=1, system=session.system, messages=[{"role": "user", "content": q}])
+    """,
+    "pydantic field whose factory is a module function": """
+        from pydantic import BaseModel, Field
+
+        def stamp():
+            return datetime.now().strftime("%H:%M")  # expect: CL101
+
+        class Persona(BaseModel):
+            name: str
+            created: str = Field(default_factory=stamp)
+
+            def prompt(self):
+                return f"You are {self.name}, created {self.created}."
+
+        def ask(p: Persona, q):
+            return client.messages.create(model="m", max_tokens=1, system=p.prompt(), messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -549,6 +582,18 @@ LOOKALIKES = {
                 {"role": "user", "content": q},
                 {"role": "system", "content": f"Current time: {datetime.now()}"},
             ])
+    """,
+    "dataclass field factories that reach only metadata or make empty containers": """
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class Session:
+            user: str
+            run: str = field(default_factory=lambda: str(uuid.uuid4()))
+            history: list = field(default_factory=list)
+
+            def ask(self, q):
+                return client.messages.create(model="m", max_tokens=1, system=f"You help {self.user}.", messages=[*self.history, {"role": "user", "content": q}], metadata={"user_id": self.run})
     """,
     "clock note appended after the turns": """
         import openai

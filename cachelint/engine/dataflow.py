@@ -467,9 +467,32 @@ class ModuleAnalysis:
                 else:
                     continue
                 body.statement = line
-                value = map_facts(self.eval(expression, body), lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
+                factory = default_factory(expression)
+                if factory is not None:
+                    # `started: str = field(default_factory=lambda: datetime.now().isoformat())`: made for
+                    # every object, like an attribute set in `__init__`.
+                    value = map_facts(self.factory_value(factory, body), lambda f: f if f.is_param or f.scope == PER_PROCESS else replace(f, scope=PER_SESSION))
+                else:
+                    value = map_facts(self.eval(expression, body), lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
                 body.env[target] = value
                 attrs[target] = value
+
+    def factory_value(self, factory: cst.BaseExpression, frame: Frame) -> Value:
+        """What calling a field's default factory gives: a lambda's body, a module function's
+        return value, or a source called without arguments (`default_factory=uuid.uuid4`)."""
+        if isinstance(factory, cst.Lambda):
+            return self.eval_lambda_body(factory, frame)[0]
+        dotted = dotted_name(factory)
+        qualname = qualify(dotted, self.aliases) if dotted else None
+        if qualname is not None and not self.is_local(qualname):
+            source = self.k.source_for(qualname)
+            if source is None or source.in_place:
+                return EMPTY
+            granularity = "second" if source.granularity == "from-format" else source.granularity
+            fact = self.new_fact(factory, source.rule, source.kind, f"{dotted}()", frame, granularity=granularity, severity=source.severity)
+            return Value(frozenset({fact}), type=source.returns)
+        value, _ = self.eval_library_argument(factory, frame)
+        return value if value.type is None or not value.type.startswith(("func:", "classdef:")) else EMPTY
 
     def exec_loop(self, stmt: cst.For | cst.While, frame: Frame) -> None:
         frame.loops.append(id(stmt))
@@ -1447,6 +1470,18 @@ def prefix_facts(
         if all(is_system_turn(e) for e in value.elems):
             for fact in all_facts(last):
                 yield fact, "system"
+
+
+def default_factory(expression: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The factory of a dataclass, pydantic or attrs field (`field(default_factory=f)`, `Field(default_factory=f)`,
+    `attrs.field(factory=f)`), if `expression` declares one."""
+    if not isinstance(expression, cst.Call):
+        return None
+    callee = dotted_name(expression.func) or ""
+    for arg in expression.args:
+        if arg.keyword is not None and (arg.keyword.value == "default_factory" or arg.keyword.value == "factory" and callee.rsplit(".", 1)[-1] in ("field", "ib", "attrib")):
+            return arg.value
+    return None
 
 
 def holds_turn(value: Value) -> bool:
