@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cachelint import __version__
+from cachelint.fastpath import NO_FILES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ def check(
 
         record(catalogue, list(paths), config_file)
 
+    if not candidates:
+        click.echo(NO_FILES, err=True)
     fmt = output_format or base.output_format or "full"
     cache = None
     if not no_cache:
@@ -177,7 +180,8 @@ def check(
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
     code = EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN
-    if recorder is not None and cache is not None and cache.writable and result.contents is not None and not any(c.problem for c in candidates):
+    # A run without files is not recorded: its warning goes to stderr, which a replay does not repeat.
+    if recorder is not None and candidates and cache is not None and cache.writable and result.contents is not None and not any(c.problem for c in candidates):
         settings_files = {os.path.realpath(config_file)} if config_file else set()
         recorder.write(str(cache.directory), list(paths) or ["."], result.contents, settings_files, text, code)
     sys.exit(code)

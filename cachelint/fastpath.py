@@ -43,6 +43,7 @@ STORE_FORMAT = 3
 # The same names, in the same order of precedence, as cachelint.config.CONFIG_NAMES.
 CONFIG_NAMES = (".cachelint.yaml", "cachelint.yaml", "pyproject.toml")
 CACHE_DIR_NAME = ".cachelint_cache"  # cachelint.cache.CACHE_DIR_NAME
+NO_FILES = "warning: No Python files found under the given path(s)"  # Ruff's words for the same case
 # Formats whose output for a clean run is the footer alone (cachelint.formats.text).
 TEXT_FORMATS = ("full", "concise")
 # `check` options that do not change the output of a clean run; anything else goes to the full path.
@@ -85,6 +86,8 @@ def answer(argv: list[str]) -> int | None:
             count = Run(options, store).checked_count()
         except (Undecided, OSError):
             return replayed(argv[1:], store)
+        if count == 0:
+            sys.stderr.write(NO_FILES + "\n")
         sys.stdout.write(f"All checks passed! ({count} file{'s' if count != 1 else ''} checked)\n")
         return 0
     return replayed(argv[1:], store)

@@ -177,8 +177,11 @@ def test_answers_for_clean_files_and_declines_for_the_rest(project: Path, capsys
 
 
 def test_exclusions_match_discovery(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Excluded by the configuration: nothing is checked, and the fast path knows it.
+    # Excluded by the configuration: nothing is checked, and the fast path knows it. Both paths say
+    # so on stderr, as Ruff does, so that an excluded path is not mistaken for a clean one.
     assert compare(["check", "--force-exclude", "--no-cache", "generated/made.py"], capsys)
+    code, out, err = full(["check", "--force-exclude", "--no-cache", "generated/made.py"])
+    assert (code, out, err) == (0, "All checks passed! (0 files checked)\n", "warning: No Python files found under the given path(s)\n")
     assert compare(["check", "--force-exclude", "--no-cache", str(project / "generated" / "made.py"), "src/app.py"], capsys)
     # Without --force-exclude a named file is checked anyway.
     assert compare(["check", "--no-cache", "generated/made.py"], capsys)
