@@ -91,6 +91,29 @@ def test_single_shot_slice_is_not_a_conversation() -> None:
     assert found == []
 
 
+def test_marking_the_last_messages_is_not_a_window() -> None:
+    # The recommended tail breakpoints: a loop over the last two messages that only marks them.
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def run(task, act):
+            messages = [{"role": "user", "content": [{"type": "text", "text": task}]}]
+            while True:
+                for m in messages:
+                    for b in m["content"]:
+                        b.pop("cache_control", None)
+                for m in messages[-2:]:
+                    m["content"][-1]["cache_control"] = {"type": "ephemeral"}
+                resp = client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=messages)
+                messages.append({"role": "assistant", "content": resp.content})
+                messages.append({"role": "user", "content": [{"type": "text", "text": act(resp)}]})
+        """
+    )
+    assert found == []
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

@@ -184,7 +184,9 @@ class _Checker:
         for node in walk_scope(turn.body):
             if isinstance(node, cst.Assign) and any(target_key(t.target) in turn.sent - {source} for t in node.targets):
                 candidates.append((node, node.value))
-            elif isinstance(node, cst.For):
+            elif isinstance(node, cst.For) and any(grows(node.body, name) for name in turn.sent - {source}):
+                # A loop over the last records that fills the sent list; one that only marks them
+                # (`for m in messages[-2:]: ...["cache_control"] = ...`) sends the whole history.
                 candidates.append((node, node.iter))
         for where, value in candidates:
             if _front_slice(value, source) is None:
