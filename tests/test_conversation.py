@@ -114,6 +114,42 @@ def test_marking_the_last_messages_is_not_a_window() -> None:
     assert found == []
 
 
+def test_model_routed_per_turn_inside_the_call() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5"]
+
+        def pick_model(text):
+            return "claude-sonnet-4-5" if len(text) > 400 else "claude-haiku-4-5"
+
+        def by_length(ask):
+            messages = []
+            while True:
+                user = ask()
+                messages.append({"role": "user", "content": user})
+                r = client.messages.create(model=pick_model(user), max_tokens=512, messages=messages)
+                messages.append({"role": "assistant", "content": r.content[0].text})
+
+        def alternating(ask):
+            messages = []
+            for step in range(10):
+                messages.append({"role": "user", "content": ask()})
+                r = client.messages.create(model=MODELS[step % 2], max_tokens=512, messages=messages)
+                messages.append({"role": "assistant", "content": r.content[0].text})
+
+        def from_settings(ask, settings):
+            messages = []
+            while True:
+                messages.append({"role": "user", "content": ask()})
+                r = client.messages.create(model=settings.model_for("chat"), max_tokens=512, messages=messages)
+                messages.append({"role": "assistant", "content": r.content[0].text})
+        """
+    )
+    assert found == [(14, "CL505"), (21, "CL505")]
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

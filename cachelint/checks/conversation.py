@@ -446,6 +446,9 @@ class _Checker:
             return expr, "a random choice per call"
         key = name_key(expr)
         if key is None:
+            # `model=pick_model(user)`, `model=MODELS[step % 2]`, written in the call itself.
+            if isinstance(expr, (cst.Call, cst.Subscript)) and names_in(expr) & changing and not self.index.is_constant(expr):
+                return expr, f"`{self.index.short(expr)}` is chosen from per-turn state"
             return None, ""
         for loop in self.index.loops_around(turn.request.call):
             if loop is turn.scope:
