@@ -29,7 +29,7 @@ class Source:
     kind: str
     granularity: str | None = None
     returns: str | None = None
-    except_args: bool = False
+    except_args: int = 0  # not volatile when called with at least this many arguments (0: always volatile)
     method: str | None = None
     severity: str | None = None
     name: str | None = None
@@ -37,6 +37,10 @@ class Source:
     arg_matches: str | None = None
     arg_lacks: str | None = None
     in_place: bool = False
+
+    def volatile_with(self, n_args: int) -> bool:
+        """Whether a call with `n_args` arguments is volatile (`time.localtime(ts)` converts `ts`)."""
+        return not (self.except_args and n_args >= self.except_args)
 
     def applies(self, first_arg: str | None, in_loop: bool) -> bool:
         """Conditions beyond the name: only inside a loop; the first argument's text (a SQL query)."""
@@ -344,8 +348,8 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
     if not (rule[:3] in ("CL1", "CL2") and len(rule) == 5 and rule[2:].isdigit()):
         raise doc.error(path + ("rule",), f"{_where(path)}: `rule` must be a CL1xx or CL2xx code, got {rule!r}")
     except_args = e.get("except-args", False)
-    if not isinstance(except_args, bool):
-        raise doc.error(path + ("except-args",), f"{_where(path)}: `except-args` must be true or false")
+    if not (isinstance(except_args, bool) or isinstance(except_args, int) and except_args >= 1):
+        raise doc.error(path + ("except-args",), f"{_where(path)}: `except-args` must be true, false or a number of arguments (1 or more)")
     in_place = e.get("in-place", False)
     if not isinstance(in_place, bool):
         raise doc.error(path + ("in-place",), f"{_where(path)}: `in-place` must be true or false")
@@ -363,7 +367,7 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
         kind=_str(doc, path + ("kind",), e.get("kind", "volatile value")),
         granularity=granularity,
         returns=e.get("returns"),
-        except_args=except_args,
+        except_args=int(except_args),
         in_place=in_place,
     )
 

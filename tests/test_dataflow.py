@@ -69,6 +69,11 @@ PROPAGATION = {
         def ask(p: Persona, q):
             return client.messages.create(model="m", max_tokens=1, system=p.prompt(), messages=[{"role": "user", "content": q}])
     """,
+    "time functions that read the clock themselves": """
+        def ask(q):
+            system = f"Today is {time.strftime('%Y-%m-%d %H:%M')} ({time.ctime()})."  # expect: CL101
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -594,6 +599,14 @@ LOOKALIKES = {
 
             def ask(self, q):
                 return client.messages.create(model="m", max_tokens=1, system=f"You help {self.user}.", messages=[*self.history, {"role": "user", "content": q}], metadata={"user_id": self.run})
+    """,
+    "time functions given the time to format": """
+        KB_RELEASE = 1767225600
+
+        def ask(q, saved_at):
+            released = time.strftime("%Y-%m-%d", time.gmtime(KB_RELEASE))
+            system = f"Knowledge base of {released}. Saved {time.ctime(saved_at)}, {time.asctime(time.localtime(saved_at))}."
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
     """,
     "clock note appended after the turns": """
         import openai

@@ -269,7 +269,7 @@ class ModuleIndex:
         name = self.qualname(call.func)
         source = self.analysis.k.source_for(name) if name else None
         if source is not None and source.rule in ("CL101", "CL102"):
-            return True
+            return source.volatile_with(len(call.args))
         if isinstance(call.func, cst.Attribute):
             method = self.analysis.k.method_source_for(call.func.attr.value)
             return method is not None and method.rule in ("CL101", "CL102")

@@ -901,7 +901,7 @@ class ModuleAnalysis:
         qualname = qualify(dotted, self.aliases) if dotted else None
         if qualname is not None and not self.is_local(qualname):
             source = self.k.source_for(qualname)
-            if source is not None and not (source.except_args and node.args):
+            if source is not None and source.volatile_with(len(node.args)):
                 args = self.eval_args(node, frame)
                 made = self.make_source(node, source, dotted or qualname, frame, args)
                 if source.in_place and node.args:

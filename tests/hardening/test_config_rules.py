@@ -35,6 +35,7 @@ YAML_CASES = [
     ("source-bad-regex", "extend-sources:\n  - {call: a.b, rule: CL101, arg-matches: '(('}\n", ":2: extend-sources[0]: `arg-matches` is not a valid regular expression"),
     ("source-in-place-method", "extend-sources:\n  - {method: mix, rule: CL102, in-place: true}\n", ":2: extend-sources[0]: `in-place` needs `call`"),
     ("source-in-place-not-bool", "extend-sources:\n  - {call: a.mix, rule: CL102, in-place: 1}\n", ":2: extend-sources[0]: `in-place` must be true or false"),
+    ("source-except-args-zero", "extend-sources:\n  - {call: a.now, rule: CL101, except-args: 0}\n", ":2: extend-sources[0]: `except-args` must be true, false or a number of arguments (1 or more)"),
     ("sink-no-arguments", "extend-sinks:\n  - {id: x, methods: [a.b], arguments: []}\n", ":2: extend-sinks[0]: `arguments` must be a non-empty list"),
     ("sink-bad-segment", "extend-sinks:\n  - id: x\n    methods: [a.b]\n    arguments:\n      - {name: p, segment: header}\n", ":5: extend-sinks[0]: `segment` must be one of"),
     ("sink-bad-position", "extend-sinks:\n  - {id: x, methods: [a.b], arguments: [{name: p, segment: system, position: -1}]}\n", ":2: extend-sinks[0]: `position` must be a non-negative integer"),
