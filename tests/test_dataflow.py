@@ -74,6 +74,21 @@ PROPAGATION = {
             system = f"Today is {time.strftime('%Y-%m-%d %H:%M')} ({time.ctime()})."  # expect: CL101
             return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
     """,
+    "age of each record computed again every turn": """
+        def ago(ts):
+            return f"{int(time.time() - ts) // 60} min ago"  # expect: CL101
+
+        class Chat:
+            def __init__(self):
+                self.log = []
+
+            def reply(self, text):
+                self.log.append(("user", text, time.time()))
+                messages = [{"role": r, "content": f"[{ago(ts)}] {t}"} for r, t, ts in self.log]
+                resp = client.messages.create(model="m", max_tokens=400, messages=messages)
+                self.log.append(("assistant", resp.content[0].text, time.time()))
+                return resp
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -607,6 +622,20 @@ LOOKALIKES = {
             released = time.strftime("%Y-%m-%d", time.gmtime(KB_RELEASE))
             system = f"Knowledge base of {released}. Saved {time.ctime(saved_at)}, {time.asctime(time.localtime(saved_at))}."
             return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
+    """,
+    "send times kept with each record and rendered again every turn": """
+        class Chat:
+            def __init__(self):
+                self.log = []
+
+            def render(self):
+                return [{"role": r, "content": f"[{time.strftime('%H:%M', time.localtime(ts))}] {t}"} for r, t, ts in self.log]
+
+            def reply(self, text):
+                self.log.append(("user", text, time.time()))
+                resp = client.messages.create(model="m", max_tokens=400, messages=self.render())
+                self.log.append(("assistant", resp.content[0].text, time.time()))
+                return resp
     """,
     "clock note appended after the turns": """
         import openai

@@ -804,16 +804,22 @@ class ModuleAnalysis:
 
     def eval_comprehension(self, node: cst.BaseComp, frame: Frame, parts: list[cst.BaseExpression], type_: str) -> Value:
         saved = dict(frame.env)
+        stored: set[Fact] = set()
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
-            self.assign(comp.target, self.eval(comp.iter, frame).element(), frame)
+            element = self.eval(comp.iter, frame).element()
+            # Values kept in the records (`self.log.append((role, text, time.time()))`) were made once
+            # per record: rendering them again gives the same text every turn. Records that were
+            # themselves rebuilt for this call (a role dict comprehension) still carry `batch`.
+            stored |= {f for f in all_facts(element) if not f.batch and not f.is_param}
+            self.assign(comp.target, element, frame)
             for cond in comp.ifs:
                 self.eval(cond.test, frame)
             comp = comp.inner_for_in
         value = join_all(self.eval(p, frame) for p in parts)
         if value.has_field("role"):
             # Turns made all at once, before the list is sent: a history rebuilt per call.
-            value = map_facts(value, lambda f: f if f.batch else replace(f, batch=True))
+            value = map_facts(value, lambda f: f if f.batch or f in stored else replace(f, batch=True))
         frame.env = saved
         return Value(elems=(), rest=value, type=type_)
 
