@@ -89,6 +89,19 @@ PROPAGATION = {
                 self.log.append(("assistant", resp.content[0].text, time.time()))
                 return resp
     """,
+    "os.walk pruned in place through a slice but not sorted": """
+        import os
+
+        def tree(root):
+            lines = []
+            for dirpath, dirnames, filenames in os.walk(root):  # expect: CL202
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                lines.extend(os.path.join(dirpath, f) for f in sorted(filenames))
+            return "\\n".join(lines)
+
+        def ask(root, q):
+            return client.messages.create(model="m", max_tokens=1, system="Files:\\n" + tree(root), messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -636,6 +649,19 @@ LOOKALIKES = {
                 resp = client.messages.create(model="m", max_tokens=400, messages=self.render())
                 self.log.append(("assistant", resp.content[0].text, time.time()))
                 return resp
+    """,
+    "os.walk pruned and sorted in place through a slice": """
+        import os
+
+        def tree(root):
+            lines = []
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                lines.extend(os.path.join(dirpath, f) for f in sorted(filenames))
+            return "\\n".join(lines)
+
+        def ask(root, q):
+            return client.messages.create(model="m", max_tokens=1, system="Files:\\n" + tree(root), messages=[{"role": "user", "content": q}])
     """,
     "clock note appended after the turns": """
         import openai

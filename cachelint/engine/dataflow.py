@@ -563,12 +563,23 @@ class ModuleAnalysis:
             self.note_attribute_change(target, frame)
             if isinstance(base, cst.Name) and base.value in frame.env:
                 current = frame.env[base.value]
-                if isinstance(key, str):
+                if is_whole_slice(target):
+                    # `dirnames[:] = sorted(dirnames)`: sorted in place, like `dirnames.sort()`.
+                    self.order_fixed({f for f in all_facts(current) if f.rule.startswith("CL2")} - all_facts(value), frame)
+                    frame.env[base.value] = value
+                elif isinstance(key, str):
                     frame.env[base.value] = current.with_field(key, value)
                 else:
                     frame.env[base.value] = current.with_rest(value)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, Value(rest=value.element()), frame)
+
+    def order_fixed(self, facts: set[Fact], frame: Frame) -> None:
+        """A listing sorted in place: its order is fixed everywhere it flows, which is also how
+        sorting `dirnames` inside `os.walk` makes the whole walk deterministic."""
+        if facts:
+            for name, value in list(frame.env.items()):
+                frame.env[name] = without(value, lambda f: f in facts)
 
     # ----------------------------------------------------------------- expressions
     def eval(self, node: cst.BaseExpression, frame: Frame) -> Value:
@@ -1091,12 +1102,9 @@ class ModuleAnalysis:
         if sanitizer is not None:
             return EMPTY if "all" in sanitizer.removes else flat(without(receiver, lambda f: sanitizer.removes_rule(f.rule)))
         if name == "sort" and not args or name == "sort" and all(a.keyword is not None for a in node.args):
-            # In-place sort fixes the order of that listing everywhere it flows, which is also how
-            # `dirnames.sort()` inside `os.walk` makes the whole walk deterministic.
-            sorted_facts = {f for f in all_facts(receiver) if f.rule.startswith("CL2")}
-            for name, value in list(frame.env.items()):
-                frame.env[name] = without(value, lambda f: f in sorted_facts)
-            self.assign(func.value, without(receiver, lambda f: f in sorted_facts), frame)
+            fixed = {f for f in all_facts(receiver) if f.rule.startswith("CL2")}
+            self.order_fixed(fixed, frame)
+            self.assign(func.value, without(receiver, lambda f: f in fixed), frame)
             return EMPTY
         if name in LIST_MUTATORS and args:
             self.mutate(func.value, name, args, node, frame)
@@ -1586,6 +1594,14 @@ def format_spec_text(part: cst.FormattedStringExpression) -> str | None:
         return None
     text = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
     return text if "%" in text else None
+
+
+def is_whole_slice(node: cst.Subscript) -> bool:
+    """`x[:]`."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Slice):
+        return False
+    whole = node.slice[0].slice
+    return whole.lower is None and whole.upper is None and whole.step is None
 
 
 def subscript_key(node: cst.Subscript) -> str | int | None:
