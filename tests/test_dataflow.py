@@ -102,6 +102,17 @@ PROPAGATION = {
         def ask(root, q):
             return client.messages.create(model="m", max_tokens=1, system="Files:\\n" + tree(root), messages=[{"role": "user", "content": q}])
     """,
+    "dict built over a set, serialized in its own order": """
+        def features(plans):
+            names = set()  # expect: CL201
+            for feats in plans.values():
+                names.update(feats)
+            matrix = {f: [p for p, feats in plans.items() if f in feats] for f in names}
+            return json.dumps(matrix, indent=2)
+
+        def ask(plans, q):
+            return client.messages.create(model="m", max_tokens=1, system="Plans:\\n" + features(plans), messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -662,6 +673,18 @@ LOOKALIKES = {
 
         def ask(root, q):
             return client.messages.create(model="m", max_tokens=1, system="Files:\\n" + tree(root), messages=[{"role": "user", "content": q}])
+    """,
+    "dict built over a set, serialized with sorted keys": \
+        """
+        def features(plans):
+            names = set()
+            for feats in plans.values():
+                names.update(feats)
+            matrix = {f: [p for p, feats in plans.items() if f in feats] for f in names}
+            return json.dumps(matrix, sort_keys=True, indent=2)
+
+        def ask(plans, q):
+            return client.messages.create(model="m", max_tokens=1, system="Plans:\\n" + features(plans), messages=[{"role": "user", "content": q}])
     """,
     "clock note appended after the turns": """
         import openai

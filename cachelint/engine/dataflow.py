@@ -846,7 +846,13 @@ class ModuleAnalysis:
 
     def eval_DictComp(self, node: cst.DictComp, frame: Frame) -> Value:
         value = self.eval_comprehension(node, frame, [node.key, node.value], "dict")
-        return Value(fields=(), rest=value.rest, type="dict")
+        ordered: set[Fact] = set()
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            ordered |= {f for f in all_facts(self.eval(comp.iter, frame)) if f.rule.startswith("CL2")}
+            comp = comp.inner_for_in
+        rest = map_facts(value.rest, lambda f: replace(f, key_order=True) if f in ordered else f) if ordered and value.rest is not None else value.rest
+        return Value(fields=(), rest=rest, type="dict")
 
     def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
         if isinstance(node.operator, cst.Add):
@@ -1048,7 +1054,8 @@ class ModuleAnalysis:
         latent = [f for f in all_facts(first) if f.latent and not f.part]
         if serializer.parts:
             latent += [f for f in first.facts if f.latent and f.part]
-        if not latent:
+        key_order = any(f.key_order for f in all_facts(first))
+        if not latent and not key_order:
             return None
         safe = serializer.default_safe
         for arg in node.args[1:]:
@@ -1057,7 +1064,9 @@ class ModuleAnalysis:
                 safe = isinstance(value, cst.Name) and value.value == str(serializer.unless[1])
             else:
                 self.eval(arg.value, frame)
-        text = without(first, lambda f: f.latent)
+        if not latent:
+            return Value(all_facts(without(first, lambda f: f.key_order) if safe else first), type="str")
+        text = without(first, lambda f: f.latent or safe and f.key_order)
         if safe:
             return Value(all_facts(text), type="str")
         fact = self.new_fact(node, "CL204", f"key order of {earliest(latent).kind}", f"{shown}()", frame)

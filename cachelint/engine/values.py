@@ -46,6 +46,9 @@ class Fact:
     # A latent dict-order origin read out of the dict (`row["data"]`, `for r in rows`): a nested
     # dict such as a JSON column, or just as often a scalar.
     part: bool = False
+    # An iteration order that decides only the order of a dict's keys (`{k: ... for k in set(...)}`):
+    # a serializer that sorts the keys (`json.dumps(d, sort_keys=True)`) fixes it.
+    key_order: bool = False
 
     @property
     def is_param(self) -> bool:
