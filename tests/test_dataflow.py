@@ -113,6 +113,22 @@ PROPAGATION = {
         def ask(plans, q):
             return client.messages.create(model="m", max_tokens=1, system="Plans:\\n" + features(plans), messages=[{"role": "user", "content": q}])
     """,
+    "id made once per object in __post_init__": """
+        from dataclasses import dataclass
+
+        @dataclass
+        class Session:
+            user: str
+
+            def __post_init__(self):
+                self.session_id = str(uuid.uuid4())  # expect: CL102
+
+            def system(self):
+                return f"You help {self.user}. Session {self.session_id}."
+
+            def ask(self, q):
+                return client.messages.create(model="m", max_tokens=1, system=self.system(), messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()

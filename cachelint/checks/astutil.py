@@ -14,7 +14,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import SCOPES, children, string_value, walk_scope
+from cachelint.engine.nodes import INITIALIZERS, SCOPES, children, string_value, walk_scope
 
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify
@@ -222,7 +222,7 @@ class ModuleIndex:
         if cls is None or self._class_mutates(cls, attr):
             return None
         for stmt in block(cls.body):
-            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value in INITIALIZERS:
                 values = [v for node in walk_scope(stmt.body) for t, v in assigned(node) if target_key(t) == f"self.{attr}"]
                 if values:
                     return values[-1]
@@ -240,7 +240,7 @@ class ModuleIndex:
             if not isinstance(method, cst.FunctionDef):
                 continue
             scope = self.scope(method.body)
-            if key in scope.mutated or (method.name.value != "__init__" and key in scope.assigns):
+            if key in scope.mutated or (method.name.value not in INITIALIZERS and key in scope.assigns):
                 return True
         return False
 

@@ -29,7 +29,7 @@ from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn, grows, turn_names
 from cachelint.diagnostics import Diagnostic, Related
-from cachelint.engine.nodes import string_value, walk
+from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
 
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
@@ -110,7 +110,7 @@ class _Checker:
         cls = self.index.class_of(turn.request.call)
         if turn.history.startswith("self.") and cls is not None:
             for method in block(cls.body):
-                if isinstance(method, cst.FunctionDef) and method.name.value != "__init__" and not self.index.inside(turn.request.call, method):
+                if isinstance(method, cst.FunctionDef) and method.name.value not in INITIALIZERS and not self.index.inside(turn.request.call, method):
                     roots.append((method.body, turn.history))
         for node in walk_scope(turn.body):
             if not isinstance(node, cst.Call):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from cachelint.checks.astutil import ModuleIndex, Request, block, is_self_attr, name_key, names_in, target_key, walk_scope
+from cachelint.engine.nodes import INITIALIZERS
 
 GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 
@@ -96,7 +97,7 @@ def class_grows(cls: cst.ClassDef | None, key: str) -> bool:
     """Whether a method of `cls` other than `__init__` grows `self.x`."""
     if cls is None or not key.startswith("self."):
         return False
-    return any(isinstance(m, cst.FunctionDef) and m.name.value != "__init__" and grows(m.body, key) for m in block(cls.body))
+    return any(isinstance(m, cst.FunctionDef) and m.name.value not in INITIALIZERS and grows(m.body, key) for m in block(cls.body))
 
 
 def find_turn(index: ModuleIndex, request: Request) -> Turn | None:

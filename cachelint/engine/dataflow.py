@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import children, string_value, walk, walk_scope
+from cachelint.engine.nodes import INITIALIZERS, children, string_value, walk, walk_scope
 from cachelint.engine.positions import Positions, Span
 
 from cachelint.engine import layout
@@ -258,7 +258,7 @@ class ModuleAnalysis:
         for star in (info.node.params.star_arg, info.node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 env[star.name.value] = EMPTY
-        frame = Frame(key=info.key, env=env, cls=info.cls, in_init=info.node.name.value == "__init__")
+        frame = Frame(key=info.key, env=env, cls=info.cls, in_init=info.node.name.value in INITIALIZERS)
         self.exec_block(list(block_statements(info.node.body)), frame)
         returns = frame.returns
         if info.cached:
@@ -993,9 +993,10 @@ class ModuleAnalysis:
                 return self.apply_call(self.functions[callee.type[5:]], node, frame, None)
             if callee.type.startswith("classdef:"):
                 name = callee.type[len("classdef:") :]
-                init = self.classes[name].methods.get("__init__")
-                if init is not None:
-                    self.apply_call(init, node, frame, Value(type=f"class:{name}"))
+                for method in INITIALIZERS:
+                    init = self.classes[name].methods.get(method)
+                    if init is not None:
+                        self.apply_call(init, node, frame, Value(type=f"class:{name}"))
                 return Value(type=f"class:{name}")
         args = self.eval_args(node, frame)
         return Value(frozenset().union(*(all_facts(a) for a in args)) | (callee.facts if callee else frozenset()))

@@ -19,6 +19,9 @@ import libcst as cst
 
 from cachelint.syntax import quiet_warnings
 
+# Methods that run once, when an object is made (in this order): what they set is fixed for that object.
+INITIALIZERS = ("__init__", "__post_init__", "__attrs_post_init__", "model_post_init")
+
 # Nodes that open a new scope: a walk "within a scope" does not enter them.
 SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _SCOPE_TYPES = frozenset(SCOPES)
