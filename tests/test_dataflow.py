@@ -129,6 +129,37 @@ PROPAGATION = {
             def ask(self, q):
                 return client.messages.create(model="m", max_tokens=1, system=self.system(), messages=[{"role": "user", "content": q}])
     """,
+    "todo list taken from with pop and del, read by the system prompt": """
+        class Agent:
+            def __init__(self, todo):
+                self.todo = list(todo)
+                self.notes = {"a": 1}
+                self.messages = []
+
+            @property
+            def system(self):
+                return "Pending:\\n" + "\\n".join(self.todo) + f"Notes: {sorted(self.notes)}"
+
+            def step(self, text):
+                self.messages.append({"role": "user", "content": text})
+                resp = client.messages.create(model="m", max_tokens=1, system=self.system, messages=self.messages)  # expect: CL302
+                self.todo.pop(0)
+                del self.notes["a"]
+                return resp
+    """,
+    "notes deleted with del, read by the system prompt": """
+        class Agent:
+            def __init__(self):
+                self.notes = {"a": "first", "b": "second"}
+
+            def system(self):
+                return "Notes: " + ", ".join(self.notes.values())
+
+            def step(self, history, key):
+                resp = client.messages.create(model="m", max_tokens=1, system=self.system(), messages=history)  # expect: CL302
+                del self.notes[key]
+                return resp
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()

@@ -38,6 +38,8 @@ from cachelint.knowledge import Knowledge, Sink, SinkArgument, Source
 
 CACHING_DECORATORS = frozenset({"cache", "lru_cache", "cached_property", "functools.cache", "functools.lru_cache", "functools.cached_property"})
 LIST_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft"})
+# Calls that take items out of a container (`self.todo.pop(i)`): the object's state changes.
+REMOVERS = frozenset({"pop", "popitem", "popleft", "remove", "discard", "clear"})
 GRANULARITY_ORDER = ("microsecond", "second", "minute", "hour", "day", "week", "month", "year")
 STRFTIME_UNITS = {
     "f": "microsecond", "S": "second", "s": "second", "X": "second", "c": "second", "T": "second", "r": "second",
@@ -532,6 +534,9 @@ class ModuleAnalysis:
                 self.assign(small.target, join(current, flat(added)), frame)
         elif isinstance(small, cst.Expr):
             self.eval(small.value, frame)
+        elif isinstance(small, cst.Del):
+            for target in small.target.elements if isinstance(small.target, (cst.Tuple, cst.List)) else [small.target]:
+                self.note_attribute_change(target.value if isinstance(target, cst.Element) else target, frame)
         elif isinstance(small, cst.Return):
             if small.value is not None:
                 frame.returns = join(frame.returns, self.eval(small.value, frame))
@@ -1119,6 +1124,8 @@ class ModuleAnalysis:
         if name in LIST_MUTATORS and args:
             self.mutate(func.value, name, args, node, frame)
             return EMPTY
+        if name in REMOVERS:
+            self.note_attribute_change(func.value, frame)
         if name in self.clock_methods and any(f.rule == "CL101" for f in receiver.facts):
             spec = self.clock_methods[name]
             if isinstance(spec, int):
