@@ -100,6 +100,34 @@ def test_five_literal_breakpoints_counted_across_segments() -> None:
     assert (8, "CL402") in found
 
 
+def test_breakpoints_counted_in_a_history_plus_new_messages() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        BP = {"type": "ephemeral"}
+        LONG = {"type": "ephemeral", "ttl": "1h"}
+        TOOLS = [{"name": "a", "description": "d", "input_schema": {}, "cache_control": BP}]
+
+        def five(history, q):
+            return client.messages.create(
+                model="claude-sonnet-4-5", max_tokens=100, tools=TOOLS,
+                system=[{"type": "text", "text": open("a").read(), "cache_control": BP}, {"type": "text", "text": open("b").read(), "cache_control": BP}],
+                messages=history + [{"role": "user", "content": [{"type": "text", "text": open("c").read(), "cache_control": BP}]}, {"role": "user", "content": [{"type": "text", "text": q, "cache_control": BP}]}],
+            )
+
+        def long_after_short(history, q):
+            return client.messages.create(
+                model="claude-sonnet-4-5", max_tokens=100,
+                system=[{"type": "text", "text": open("a").read(), "cache_control": BP}],
+                messages=history + [{"role": "user", "content": [{"type": "text", "text": q, "cache_control": LONG}]}],
+            )
+        """
+    )
+    assert (9, "CL402") in found
+    assert [f for f in found if f[1] == "CL403"] == [(19, "CL403")]
+
+
 def test_four_breakpoints_are_fine() -> None:
     found = structural_found(
         """

@@ -440,8 +440,14 @@ class ModuleIndex:
         return request.arg("tools")
 
     def elements(self, expr: cst.BaseExpression | None) -> tuple[list[cst.BaseExpression], bool] | None:
-        """The elements of a list literal (after following names) and whether it is complete."""
+        """The elements of a list literal (after following names) and whether it is complete; of
+        `history + [...]`, the elements of the parts that are literals."""
         target = self.resolve(expr)
+        if isinstance(target, cst.BinaryOperation) and isinstance(target.operator, cst.Add):
+            parts = [self.elements(target.left), self.elements(target.right)]
+            if parts == [None, None]:
+                return None
+            return [e for part in parts if part is not None for e in part[0]], all(part is not None and part[1] for part in parts)
         if not isinstance(target, (cst.List, cst.Tuple)):
             return None
         out: list[cst.BaseExpression] = []
