@@ -150,6 +150,43 @@ def test_model_routed_per_turn_inside_the_call() -> None:
     assert found == [(14, "CL505"), (21, "CL505")]
 
 
+def test_tools_ranked_per_turn_by_a_function() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        ALL_TOOLS = [{"name": n, "description": n, "input_schema": {}} for n in ("a", "b", "c")]
+
+        def top_tools(query, k=2):
+            return sorted(ALL_TOOLS, key=lambda t: -len(set(t["description"]) & set(query)))[:k]
+
+        def inline(ask):
+            messages = []
+            while True:
+                user = ask()
+                messages.append({"role": "user", "content": user})
+                r = client.messages.create(model="m", max_tokens=1, tools=top_tools(user), messages=messages)
+                messages.append({"role": "assistant", "content": r.content})
+
+        def walrus(ask):
+            messages = []
+            while (user := ask()) is not None:
+                messages.append({"role": "user", "content": user})
+                tools = top_tools(user)
+                r = client.messages.create(model="m", max_tokens=1, tools=tools, messages=messages)
+                messages.append({"role": "assistant", "content": r.content})
+
+        def fixed(ask):
+            messages = []
+            while (user := ask()) is not None:
+                messages.append({"role": "user", "content": user})
+                r = client.messages.create(model="m", max_tokens=1, tools=top_tools("everything"), messages=messages)
+                messages.append({"role": "assistant", "content": r.content})
+        """
+    )
+    assert found == [(14, "CL503"), (21, "CL503")]
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

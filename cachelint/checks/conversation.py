@@ -35,7 +35,7 @@ from cachelint.providers import ProviderFacts, load_provider_facts
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
 MODEL_PARAMS = ("model", "modelId")
 TOOL_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear"})
-SELECTORS = re.compile(r"select|filter|rank|relevant|route|choose|pick|retriev", re.IGNORECASE)
+SELECTORS = re.compile(r"select|filter|rank|relevan|route|choose|pick|retriev|top|subset|shortlist", re.IGNORECASE)
 REQUEST_ID = re.compile(r"^(request|req|trace|correlation|span|message|msg)_?id$", re.IGNORECASE)
 IMAGE_ENCODERS = ("b64encode", "save", "screenshot", "grab", "encode_image")
 TRUNCATION_COST = (
@@ -333,6 +333,10 @@ class _Checker:
             return
         key = name_key(expr)
         if key is None:
+            # `tools=select_tools(user)`, written in the call itself.
+            why = self._tools_value_reason(expr, changing)
+            if why is not None:
+                self._tools_change(turn, expr, why)
             return
         fresh = False
         for node in walk_scope(turn.body):
@@ -352,9 +356,11 @@ class _Checker:
                     return
 
     def _tool_choice_reason(self, node: cst.Assign, turn: Turn, changing: set[str]) -> str | None:
-        value = node.value
         if self._conditional(node, turn, changing):
             return "the tool list is assigned under a condition on per-turn state"
+        return self._tools_value_reason(node.value, changing)
+
+    def _tools_value_reason(self, value: cst.BaseExpression, changing: set[str]) -> str | None:
         if isinstance(value, cst.IfExp) and names_in(value.test) & changing:
             return f"`{self.index.short(value)}` picks the tool list per turn"
         for inner in walk_scope(value):

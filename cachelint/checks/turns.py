@@ -143,6 +143,9 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
     changing: set[str] = set()
     if isinstance(turn.scope, cst.For):
         changing |= names_in(turn.scope.target)
+    if isinstance(turn.scope, cst.While):
+        # `while (user := get_input()) is not None:` reads a new input every turn.
+        changing |= {name for node in walk_scope(turn.scope.test) if isinstance(node, cst.NamedExpr) for name in names_in(node.target)}
     if isinstance(turn.scope, cst.FunctionDef):
         changing |= index.scope(turn.scope.body).params - {"self", "cls"}
     bindings: list[tuple[str, cst.BaseExpression | None]] = []
