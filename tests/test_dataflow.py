@@ -160,6 +160,16 @@ PROPAGATION = {
                 del self.notes[key]
                 return resp
     """,
+    "host platform and pod name in an environment block": """
+        import os
+        import platform
+
+        ENV = f"<env>os: {platform.platform()}</env>"  # expect: CL103
+        POD = os.environ.get("HOSTNAME", "local")  # expect: CL103
+
+        def ask(q):
+            return client.messages.create(model="m", max_tokens=1, system=[{"type": "text", "text": ENV + POD}], messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -732,6 +742,15 @@ LOOKALIKES = {
 
         def ask(plans, q):
             return client.messages.create(model="m", max_tokens=1, system="Plans:\\n" + features(plans), messages=[{"role": "user", "content": q}])
+    """,
+    "settings read from the environment": """
+        import os
+
+        MODEL = os.getenv("AGENT_MODEL", "claude-sonnet-4-5")
+        TONE = os.environ.get("AGENT_TONE", "friendly")
+
+        def ask(q):
+            return client.messages.create(model=MODEL, max_tokens=1, system=f"Be {TONE}.", messages=[{"role": "user", "content": q}])
     """,
     "clock note appended after the turns": """
         import openai

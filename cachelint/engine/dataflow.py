@@ -929,7 +929,7 @@ class ModuleAnalysis:
         qualname = qualify(dotted, self.aliases) if dotted else None
         if qualname is not None and not self.is_local(qualname):
             source = self.k.source_for(qualname)
-            if source is not None and source.volatile_with(len(node.args)):
+            if source is not None and source.volatile_with(len(node.args)) and source.applies(first_string(node), bool(frame.loops)):
                 args = self.eval_args(node, frame)
                 made = self.make_source(node, source, dotted or qualname, frame, args)
                 if source.in_place and node.args:
@@ -940,7 +940,7 @@ class ModuleAnalysis:
                 return made
         if isinstance(func, cst.Attribute):
             first = node.args[0].value if node.args else None
-            first_text = string_value(first) if isinstance(first, cst.SimpleString) else None
+            first_text = first_string(node)
             if isinstance(first, cst.Name) and first.value in frame.env:
                 first_text = frame.env[first.value].const
             source = self.k.method_source_for(func.attr.value, first_text if isinstance(first_text, str) else None, bool(frame.loops))
@@ -1611,6 +1611,13 @@ def format_spec_text(part: cst.FormattedStringExpression) -> str | None:
         return None
     text = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
     return text if "%" in text else None
+
+
+def first_string(call: cst.Call) -> str | None:
+    """The text of a call's first argument when it is a string literal."""
+    first = call.args[0].value if call.args else None
+    text = string_value(first) if isinstance(first, cst.SimpleString) else None
+    return text if isinstance(text, str) else None
 
 
 def is_whole_slice(node: cst.Subscript) -> bool:
