@@ -46,9 +46,10 @@ def assert_stable_prefix(func: Any = None, *, provider: str | None = None, keep_
         def check(result: Any) -> Any:
             if _looks_like_request(result):
                 hint = provider or detect_api(result)[0]
-                report = tracker.observe(result, provider=hint, conversation=key)
-                if report is not None:
-                    raise PrefixDriftError(report)
+                call = tracker.begin(result, provider=hint, conversation=key, blocking=True)
+                call.finish()
+                if call.drift is not None:
+                    raise PrefixDriftError(call.drift)
             return result
 
         if inspect.iscoroutinefunction(fn):

@@ -204,9 +204,12 @@ class PrefixTracker:
         model: str | None = None,
         sink: JsonLinesSink | None = None,
         sent: bytes | None = None,
+        blocking: bool = False,
     ) -> Call:
         """Fingerprint and compare a request about to be sent (or just sent, as `sent`: its bytes
-        on the wire); finish the returned Call later."""
+        on the wire); finish the returned Call later. `blocking`: a drift stops this request before
+        it is sent (assertion mode), so it is reported but does not become the conversation's
+        latest request: the next one is compared with the last request actually sent."""
         fp = fingerprint(request, provider, api=api, model=model, keep_text=self.keep_text, sent=sent)
         now = self._clock()
         explicit = conversation or current_conversation() or default_conversation
@@ -237,10 +240,14 @@ class PrefixTracker:
             findings = checks_mod.request_checks(fp, prev, facts, gap) if attempt == 0 else []
             for f in findings:
                 conv.stats.findings[f.name] = conv.stats.findings.get(f.name, 0) + 1
-            self._remember(conv, fp)
-            conv.last_time = now
+            turn = conv.turn
+            if blocking and drift is not None:
+                conv.turn -= 1  # never sent: the next request takes this turn
+            else:
+                self._remember(conv, fp)
+                conv.last_time = now
             conv.stats.provider, conv.stats.model = fp.provider, fp.model
-            return Call(self, fp, conv.id, conv.turn, drift, findings, conv.last_usage, gap, op, attempt, sink or self._sink)
+            return Call(self, fp, conv.id, turn, drift, findings, conv.last_usage, gap, op, attempt, sink or self._sink)
 
     def facts(self, fp: Fingerprint) -> ModelFacts | None:
         key = (fp.provider, fp.model)

@@ -86,6 +86,40 @@ def test_expect_stable_prefix_block():
     assert len(recorder.bodies) == 3
 
 
+def test_a_request_stopped_for_drift_is_not_the_next_ones_baseline():
+    # The stopped request never reached the provider: the corrected one that follows continues the
+    # last request sent, in its turn, and passes.
+    recorder = Recorder()
+    client = watched_client(recorder)
+    body = anthropic_body(1)
+    drifted = grow(body)
+    drifted["system"] = [{"type": "text", "text": "changed " + "y" * 400}]
+    with cachelint.conversation("c-1"), cachelint.expect_stable_prefix(client) as c:
+        c.messages.create(**body)
+        with pytest.raises(cachelint.PrefixDriftError):
+            c.messages.create(**drifted)
+        c.messages.create(**grow(body))
+        with pytest.raises(cachelint.PrefixDriftError) as err:
+            c.messages.create(**drifted)
+    assert len(recorder.bodies) == 2
+    assert err.value.report.turn == 3
+
+
+def test_a_builder_result_that_drifted_is_not_the_next_ones_baseline():
+    state = {"system": "Agent. " + "x" * 400, "turns": 1}
+
+    @cachelint.assert_stable_prefix
+    def build():
+        return anthropic_body(state["turns"], system=state["system"])
+
+    build()
+    state["system"] = "Agent! " + "x" * 400
+    with pytest.raises(cachelint.PrefixDriftError):
+        build()
+    state["system"], state["turns"] = "Agent. " + "x" * 400, 3
+    build()  # compared with the first result, the last one returned
+
+
 def test_expect_stable_prefix_watches_an_unwatched_client():
     raw = anthropic.Anthropic(api_key="k", http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(Recorder())))
     body = anthropic_body(1, system="A unique system prompt for this test. " * 40)

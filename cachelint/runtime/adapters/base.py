@@ -58,6 +58,7 @@ class Watcher:
                 model=model,
                 sink=self.sink,
                 sent=sent,
+                blocking=sent is None and self.may_raise,
             )
             self._announce(call)
         except Exception:
