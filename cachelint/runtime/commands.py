@@ -13,6 +13,12 @@ from pathlib import Path
 import click
 
 
+class InputFailure(click.ClickException):
+    """A log or body that cannot be read: exit 2, so a CI job tells it from a drift (exit 1)."""
+
+    exit_code = 2
+
+
 @click.command("report")
 @click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -26,7 +32,7 @@ def report(logs: tuple[Path, ...], output_format: str, top: int, html_file: Path
     try:
         records = records_from(list(logs))
     except InputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise InputFailure(str(exc)) from None
     summaries = summarize(records)
     if html_file is not None:
         from cachelint.runtime.html import render_html
@@ -34,7 +40,7 @@ def report(logs: tuple[Path, ...], output_format: str, top: int, html_file: Path
         try:
             html_file.write_text(render_html(records, summaries), encoding="utf-8")
         except OSError as exc:
-            raise click.ClickException(f"cannot write {html_file}: {exc.strerror or exc}") from None
+            raise InputFailure(f"cannot write {html_file}: {exc.strerror or exc}") from None
         click.echo(f"Wrote {html_file}", err=True)
     if output_format == "json":
         click.echo(json.dumps([s.to_dict() for s in summaries], indent=2))
@@ -55,7 +61,7 @@ def diff(first: Path, second: Path, output_format: str, no_text: bool) -> None:
     try:
         result = diff_bodies(load_body(first), load_body(second), keep_text=not no_text)
     except InputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise InputFailure(str(exc)) from None
     if output_format == "json":
         click.echo(json.dumps(result.to_dict() if result else None, indent=2))
     elif result is None:

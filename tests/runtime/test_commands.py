@@ -58,7 +58,11 @@ def test_report_rejects_garbage(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"hello": 1}\nnot json\n')
     result = CliRunner().invoke(report, [str(bad)])
-    assert result.exit_code == 1 and "bad.jsonl:2: not JSON" in result.output
+    # Exit 2, an input error, so that CI tells a broken file from a drift (exit 1).
+    assert result.exit_code == 2 and "bad.jsonl:2: not JSON" in result.output
+    (tmp_path / "ok.json").write_text('{"model": "m", "messages": []}')
+    broken = CliRunner().invoke(diff, [str(tmp_path / "ok.json"), str(bad)])
+    assert broken.exit_code == 2, broken.output
 
 
 def test_diff_names_the_segment_like_the_live_report(tmp_path):
