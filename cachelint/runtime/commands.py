@@ -96,10 +96,14 @@ def probe(target: str, runs: int, vary_clock: bool, timeout: float, output_forma
         for error in result.errors:
             click.echo(f"  run failed ({error})")
         if not result.unstable and not result.errors:
-            click.echo("  every segment is reproducible across hash seeds" + (" and clocks" if vary_clock else ""))
+            scope = "every segment before the newest message" if result.newest else "every segment"
+            click.echo(f"  {scope} is reproducible across hash seeds" + (" and clocks" if vary_clock else ""))
         for item in result.unstable:
             where = f"request {item['request']}: " if result.requests > 1 else ""
             click.echo(f"  {where}{item['segment']}: {item['why']}")
+        for item in result.newest:
+            where = f"request {item['request']}: " if result.requests > 1 else ""
+            click.echo(f"  note: {where}{item['segment']} changes too, but it is the newest message, which no cache has read yet: fine")
     if result.errors and not result.requests:
         raise SystemExit(2)
     if result.unstable:

@@ -30,13 +30,16 @@ class ProbeResult:
     unstable: list[dict[str, Any]] = field(default_factory=list)  # {request, segment, cause, variants}
     errors: list[str] = field(default_factory=list)
     requests: int = 0
+    # Changes in a request's newest message: no cache has read it yet, so they cost nothing.
+    newest: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "runs": self.runs, "requests": self.requests, "unstable": self.unstable, "errors": self.errors}
+        return {"target": self.target, "runs": self.runs, "requests": self.requests, "unstable": self.unstable, "newest": self.newest, "errors": self.errors}
 
 
 _CAUSES = {
     "repeat": "differs between two runs with the same hash seed and clock: a random value (uuid4, random, os.getpid, id(), tempfile names)",
+    "repeat, clock running": "differs between two runs with the same hash seed: a random value (uuid4, random, os.getpid, id(), tempfile names) or the time (run with --clock to tell them apart)",
     "seed": "differs with PYTHONHASHSEED: the order of a set/frozenset (or dict built from one) reaches the prompt; sort it",
     "clock": "differs with the clock: a time or date value reaches the prompt; coarsen it or move it to the newest message",
 }
@@ -66,21 +69,24 @@ def run_probe(target: str, *, seeds: int = 4, clocks: list[float] | None = None,
             if k != kind:
                 continue
             for r, (a, b) in enumerate(zip(base, run)):
+                cause = "repeat, clock running" if kind == "repeat" and base_clock is None else kind
+                newest = a[-1][0] if a and a[-1][0].startswith(("messages[", "input[")) else None
                 tools_a = [h for label, h in a if _is_tool(label)]
                 tools_b = [h for label, h in b if _is_tool(label)]
                 reordered = tools_a != tools_b and sorted(tools_a) == sorted(tools_b)
                 if reordered and (r, "tools order") not in seen:
                     seen.add((r, "tools order"))
-                    result.unstable.append({"request": r, "segment": "tools order", "cause": kind, "why": _CAUSES[kind]})
+                    result.unstable.append({"request": r, "segment": "tools order", "cause": cause, "why": _CAUSES[cause]})
                 for (label_a, hash_a), (_, hash_b) in zip(a, b):
                     if reordered and _is_tool(label_a):
                         continue
                     if hash_a != hash_b and (r, label_a) not in seen:
                         seen.add((r, label_a))
-                        result.unstable.append({"request": r, "segment": label_a, "cause": kind, "why": _CAUSES[kind]})
+                        found = result.newest if label_a == newest and len(a) == len(b) else result.unstable
+                        found.append({"request": r, "segment": label_a, "cause": cause, "why": _CAUSES[cause]})
                 if len(a) != len(b) and (r, "length") not in seen:
                     seen.add((r, "length"))
-                    result.unstable.append({"request": r, "segment": f"{len(a)} vs {len(b)} segments", "cause": kind, "why": _CAUSES[kind]})
+                    result.unstable.append({"request": r, "segment": f"{len(a)} vs {len(b)} segments", "cause": cause, "why": _CAUSES[cause]})
             if len(base) != len(run) and (-1, kind) not in seen:
                 seen.add((-1, kind))
                 result.unstable.append({"request": -1, "segment": f"{len(base)} vs {len(run)} requests", "cause": kind, "why": _CAUSES[kind]})

@@ -106,3 +106,26 @@ def test_probe_finds_hash_seed_and_clock_busters(tmp_path, monkeypatch):
     assert ok.exit_code == 0 and "every segment is reproducible" in ok.output
     missing = CliRunner().invoke(probe, ["agent_builder:nope"])
     assert missing.exit_code == 2 and "run failed" in missing.output
+
+
+def test_probe_leaves_the_newest_message_alone_and_names_a_running_clock(tmp_path, monkeypatch):
+    (tmp_path / "late_builder.py").write_text(
+        textwrap.dedent(
+            """
+            import datetime
+            def newest():
+                return {"model": "m", "system": "Be brief.", "messages": [{"role": "user", "content": f"sent {datetime.datetime.now():%H:%M:%S.%f}"}]}
+            def system():
+                return {"model": "m", "system": f"Now: {datetime.datetime.now():%H:%M:%S.%f}", "messages": [{"role": "user", "content": "hi"}]}
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    fine = CliRunner().invoke(probe, ["late_builder:newest", "--clock", "--runs", "2"])
+    assert fine.exit_code == 0, fine.output
+    assert "every segment before the newest message is reproducible" in fine.output
+    assert "note: messages[0] changes too, but it is the newest message" in fine.output
+    running = CliRunner().invoke(probe, ["late_builder:system", "--runs", "2"])
+    assert running.exit_code == 1, running.output
+    assert "system[0]: differs between two runs with the same hash seed: a random value" in running.output
+    assert "or the time (run with --clock to tell them apart)" in running.output
