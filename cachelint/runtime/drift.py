@@ -130,9 +130,10 @@ def classify(prev: Fingerprint, cur: Fingerprint) -> Change | None:
         # The previous request is a prefix of this one (append-only growth), or this one is a
         # prefix of the previous (a rewind, e.g. a regenerated answer): nothing cached is lost.
         return None
-    if prev.server_history and cur.server_history:
+    if cur.server_history:
         # OpenAI previous_response_id: the history lives server-side, each request sends only new
-        # items; compare what precedes the input.
+        # items (also the first chained one, after a request that sent its input in full);
+        # compare what precedes the input.
         if prev.section(i) == MESSAGES and cur.section(i) == MESSAGES:
             return None
     pk, ck = prev.keys[i], cur.keys[i]

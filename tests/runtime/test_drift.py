@@ -25,6 +25,18 @@ def test_append_only_and_identical_are_not_drift(body):
     assert drift_between(body, copy.deepcopy(body)) is None
 
 
+def test_responses_chained_by_previous_response_id_send_only_new_items():
+    first = {"model": "gpt-5", "instructions": "Be brief. " * 100, "input": [{"role": "user", "content": "Hi"}]}
+    chained = {"model": "gpt-5", "instructions": "Be brief. " * 100, "previous_response_id": "resp_1", "input": [{"role": "user", "content": "And then?"}]}
+    t = PrefixTracker()
+    assert t.observe(first, provider="openai", conversation="c") is None
+    # The first chained request continues the stored conversation: its input is only the new item.
+    assert t.observe(chained, provider="openai", conversation="c") is None
+    assert t.observe({**chained, "previous_response_id": "resp_2", "input": [{"role": "user", "content": "More"}]}, provider="openai", conversation="c") is None
+    changed = t.observe({**chained, "instructions": "Be terse. " * 100}, provider="openai", conversation="c")
+    assert changed is not None and changed.where == "instructions[0]"
+
+
 def test_rewind_to_a_shorter_history_is_not_drift(body):
     assert drift_between(grow(body), body) is None
 
