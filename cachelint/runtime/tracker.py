@@ -44,7 +44,7 @@ from cachelint.runtime.context import current_conversation
 from cachelint.runtime.drift import DriftReport, build_report, classify
 from cachelint.runtime.errors import InternalErrors
 from cachelint.runtime.logsink import JsonLinesSink, LogTarget, sink_for
-from cachelint.runtime.segments import MESSAGES, SYSTEM, TOOLS, Fingerprint, fingerprint
+from cachelint.runtime.segments import MESSAGES, PARAMS, SYSTEM, TOOLS, Fingerprint, fingerprint
 from cachelint.runtime.serialize import HASH_NAME, SERIALIZER, hex64
 
 logger = logging.getLogger("cachelint")
@@ -317,16 +317,27 @@ class PrefixTracker:
         if not self._by_messages.keys().isdisjoint(msg_chain):
             for k in range(len(msg_chain) - 1, -1, -1):
                 hit = self._by_messages.get(msg_chain[k])
-                if hit is not None and (k >= 1 or self._one_head_section_kept(hit, fp)):
+                # Sharing only the opening message: the same conversation if the head is partly the
+                # same, unless the application keys them apart. Sharing later turns: the same one.
+                if hit is not None and (k >= 1 or self._one_head_section_kept(hit, fp) and self._same_cache_key(hit, fp)):
                     return hit
         if start < len(fp):
             hit = self._by_message.get(fp.hashes[start])
-            if hit is not None:
+            if hit is not None and self._same_cache_key(hit, fp):
                 last = self._conversations[hit].last
                 change = classify(last, fp) if last is not None else None
                 if change is not None and change.kind == "dropped_front":
                     return hit
         return None
+
+    def _same_cache_key(self, key: str, fp: Fingerprint) -> bool:
+        """False when both requests name an OpenAI `prompt_cache_key` and the keys differ: the
+        application keeps them apart (a key per user or conversation), even when they begin alike."""
+        last = self._conversations[key].last
+        if last is None:
+            return True
+        mine, theirs = _param_hash(fp, "prompt_cache_key"), _param_hash(last, "prompt_cache_key")
+        return mine is None or theirs is None or mine == theirs
 
     def _one_head_section_kept(self, key: str, fp: Fingerprint) -> bool:
         last = self._conversations[key].last
@@ -479,6 +490,13 @@ class PrefixTracker:
             "cost": {"actual": cost.actual, "no_cache": cost.no_cache, "lost": cost.lost} if cost else None,
             "error": None if error is None else (error if isinstance(error, str) else type(error).__name__),
         }
+
+
+def _param_hash(fp: Fingerprint, name: str) -> int | None:
+    for i in range(fp.msg_start):
+        if fp.keys[i][0] == PARAMS and fp.keys[i][1] == name:
+            return fp.hashes[i]
+    return None
 
 
 def _copy_stats(conv: _Conversation) -> ConversationStats:

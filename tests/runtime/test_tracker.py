@@ -254,3 +254,23 @@ def test_openai_chats_sharing_a_system_prompt_stay_apart():
     changed = [{"role": "system", "content": system["content"] + " Be brief."}, *grown[1:], {"role": "user", "content": "And?"}]
     assert t.observe({"model": "gpt-4o", "messages": changed}, provider="openai").where == "messages[0] rewritten"
     assert len(t.conversations()) == 2
+
+
+def test_prompt_cache_keys_keep_chats_with_the_same_opening_apart():
+    """Two users keyed apart (`prompt_cache_key` per user) who both open with "Hi" are two
+    conversations; a key changed in the middle of one conversation (its later turns are shared)
+    is still drift."""
+    t = PrefixTracker()
+    system = {"role": "system", "content": "You answer billing questions. " * 50}
+
+    def chat(key, *turns):
+        return {"model": "gpt-4o", "prompt_cache_key": key, "messages": [system, *({"role": r, "content": c} for r, c in turns)]}
+
+    hi = ("user", "Hi")
+    assert t.observe(chat("user-alice", hi), provider="openai") is None
+    assert t.observe(chat("user-bob", hi), provider="openai") is None
+    assert t.observe(chat("user-alice", hi, ("assistant", "Hello Alice"), ("user", "Invoice?")), provider="openai") is None
+    assert t.observe(chat("user-bob", hi, ("assistant", "Hello Bob"), ("user", "Refund?")), provider="openai") is None
+    assert len(t.conversations()) == 2
+    rekeyed = t.observe(chat("request-7f3a", hi, ("assistant", "Hello Alice"), ("user", "Invoice?"), ("assistant", "Sent."), ("user", "Thanks")), provider="openai")
+    assert rekeyed is not None and rekeyed.where == "param prompt_cache_key"
