@@ -62,7 +62,10 @@ def render_html(records: list[dict[str, Any]], summaries: list[Summary]) -> str:
 
 def _conversation(summary: Summary, calls: list[dict[str, Any]]) -> str:
     model = f" {summary.model}" if summary.model else ""
-    meta = f"{summary.provider}{model}: {summary.calls} call(s), hit rate {summary.hit_rate:.0%}; tokens {summary.read:,} read, {summary.written:,} written, {summary.uncached:,} uncached"
+    if summary.has_usage:
+        meta = f"{summary.provider}{model}: {summary.calls} call(s), hit rate {summary.hit_rate:.0%}; tokens {summary.read:,} read, {summary.written:,} written, {summary.uncached:,} uncached"
+    else:
+        meta = f"{summary.provider}{model}: {summary.calls} call(s), usage unknown (no responses recorded)"
     if summary.priced:
         meta += f"; {money(summary.spent)} spent, {money(summary.lost)} lost"
     out = [

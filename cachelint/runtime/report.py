@@ -89,6 +89,7 @@ class Summary:
     spent: float = 0.0
     lost: float = 0.0
     priced: bool = False
+    has_usage: bool = False  # saved request bodies carry no response, so no usage
     drifts: list[dict[str, Any]] = field(default_factory=list)
     findings: dict[str, int] = field(default_factory=dict)
 
@@ -97,6 +98,10 @@ class Summary:
         total = self.uncached + self.read + self.written
         return self.read / total if total else 0.0
 
+    @property
+    def tokens(self) -> int:
+        return self.uncached + self.read + self.written
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "conversation": self.conversation,
@@ -104,8 +109,8 @@ class Summary:
             "model": self.model,
             "calls": self.calls,
             "errors": self.errors,
-            "hit_rate": round(self.hit_rate, 4),
-            "tokens": {"uncached": self.uncached, "read": self.read, "written": self.written},
+            "hit_rate": round(self.hit_rate, 4) if self.has_usage else None,
+            "tokens": {"uncached": self.uncached, "read": self.read, "written": self.written} if self.has_usage else None,
             "spent": round(self.spent, 6) if self.priced else None,
             "lost": round(self.lost, 6) if self.priced else None,
             "drifts": self.drifts,
@@ -122,6 +127,7 @@ def summarize(records: list[dict[str, Any]]) -> list[Summary]:
         s.calls += 1
         s.errors += 1 if rec.get("error") else 0
         usage = rec.get("usage") or {}
+        s.has_usage = s.has_usage or bool(rec.get("usage"))
         s.uncached += usage.get("uncached", 0)
         s.read += usage.get("read", 0)
         s.written += usage.get("write_5m", 0) + usage.get("write_1h", 0)
@@ -152,12 +158,18 @@ def format_text(summaries: list[Summary], top: int = 5) -> str:
     head = f"cachelint report: {len(summaries)} conversation(s), {total_calls} call(s), {total_drifts} drift event(s)"
     if priced:
         head += f", {money(spent)} spent, {money(lost)} lost to drift and misses"
+        unpriced = [s for s in summaries if not s.priced and s.tokens]
+        if unpriced:
+            head += f" (not counted: {sum(s.tokens for s in unpriced):,} tokens of {len(unpriced)} conversation(s) whose model has no price)"
     lines.append(head)
     for s in summaries:
         lines.append("")
         model = f" {s.model}" if s.model else ""
-        lines.append(f'conversation "{s.conversation}" ({s.provider}{model}): {s.calls} call(s), hit rate {s.hit_rate:.0%}')
-        lines.append(f"  tokens: {s.read:,} read, {s.written:,} written, {s.uncached:,} uncached")
+        if not s.has_usage:
+            lines.append(f'conversation "{s.conversation}" ({s.provider}{model}): {s.calls} call(s), usage unknown (no responses recorded)')
+        else:
+            lines.append(f'conversation "{s.conversation}" ({s.provider}{model}): {s.calls} call(s), hit rate {s.hit_rate:.0%}')
+            lines.append(f"  tokens: {s.read:,} read, {s.written:,} written, {s.uncached:,} uncached")
         if s.priced:
             lines.append(f"  money: {money(s.spent)} spent, {money(s.lost)} lost")
         elif s.read or s.written or s.uncached:

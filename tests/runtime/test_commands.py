@@ -54,6 +54,23 @@ def test_report_accepts_saved_request_bodies(tmp_path):
     assert 'drift at turn 2: tools[0] ("search_docs") description' in result.output
 
 
+def test_report_says_what_it_cannot_know(tmp_path):
+    # Bodies saved without responses: the usage is unknown, not zero.
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("\n".join(json.dumps(b) for b in (anthropic_body(1), grow(anthropic_body(1)))))
+    result = CliRunner().invoke(report, [str(bare)])
+    assert "usage unknown (no responses recorded)" in result.output and "hit rate" not in result.output
+    assert json.loads(CliRunner().invoke(report, [str(bare), "--output-format", "json"]).output)[0]["hit_rate"] is None
+    # A conversation whose model has no price is named in the total instead of silently left out.
+    log = tmp_path / "calls.jsonl"
+    write_log(log)
+    t = PrefixTracker(log=str(tmp_path / "unpriced.jsonl"))
+    t.observe({**anthropic_body(1), "model": "acme-model-1"}, conversation="ticket-9", usage=READ)
+    t._sink.close()
+    mixed = CliRunner().invoke(report, [str(log), str(tmp_path / "unpriced.jsonl")])
+    assert "(not counted: " in mixed.output and "tokens of 1 conversation(s) whose model has no price)" in mixed.output
+
+
 def test_report_rejects_garbage(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"hello": 1}\nnot json\n')
