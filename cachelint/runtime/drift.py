@@ -29,6 +29,7 @@ _FIXES = {
     "system_added": "keep the number of system blocks constant; append volatile context after the last breakpoint",
     "system_removed": "keep the number of system blocks constant; append volatile context after the last breakpoint",
     "message_rewritten": "keep history append-only; edit or prune old turns only at compaction points",
+    "system_message_rewritten": "move volatile values (time, ids, counters) out of the system message into the newest user message",
     "message_removed": "keep history append-only; remove old turns only at compaction points",
     "message_inserted": "append new turns at the end instead of inserting them into the history",
     "dropped_front": "evict history in large chunks (hysteresis) or summarise at a threshold instead of a sliding window",
@@ -258,7 +259,9 @@ def _message_change(prev: Fingerprint, cur: Fingerprint, i: int) -> Change:
         path = "content" + path if path.startswith("[") else f"content.{path}"
     detail = path or _byte_detail(prev, cur, i)
     role = cur.keys[i][2]
-    return Change(i, MESSAGES, "message_rewritten", f"{name}[{k}] rewritten", (f"{role}: " if role else "") + detail, f"{name}[{k}]")
+    # The system or developer messages that open an OpenAI chat are its system prompt.
+    kind = "system_message_rewritten" if i < cur.turn_start else "message_rewritten"
+    return Change(i, MESSAGES, kind, f"{name}[{k}] rewritten", (f"{role}: " if role else "") + detail, f"{name}[{k}]")
 
 
 def _byte_detail(prev: Fingerprint, cur: Fingerprint, i: int) -> str:
@@ -352,7 +355,7 @@ def _as_text(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-_DIFFABLE = ("tool_changed", "system_changed", "message_rewritten", "param_changed", "model_changed")
+_DIFFABLE = ("tool_changed", "system_changed", "message_rewritten", "system_message_rewritten", "param_changed", "model_changed")
 
 
 def build_report(

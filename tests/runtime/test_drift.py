@@ -208,3 +208,15 @@ def test_a_single_segment_mutation_is_reported_at_that_segment(system, tools, hi
     assert change is not None
     assert fb.label(change.index).startswith(f"{section}[{i}]")
     assert change.index == fb.indexes(section)[i]
+
+
+def test_a_changed_openai_system_message_gets_the_system_prompt_advice():
+    t = PrefixTracker()
+    chat = [{"role": "system", "content": "You help. " * 100}, {"role": "user", "content": "Hi"}]
+    assert t.observe({"model": "gpt-4o", "messages": chat}, provider="openai", conversation="c") is None
+    changed = [{"role": "system", "content": "You help! " * 100}, *chat[1:], {"role": "assistant", "content": "Hello"}, {"role": "user", "content": "More"}]
+    report = t.observe({"model": "gpt-4o", "messages": changed}, provider="openai", conversation="c")
+    assert (report.kind, report.where) == ("system_message_rewritten", "messages[0] rewritten")
+    assert "out of the system message" in report.fix
+    edited = [*changed[:2], {"role": "assistant", "content": "Hello!"}, *changed[3:]]
+    assert t.observe({"model": "gpt-4o", "messages": edited}, provider="openai", conversation="c").kind == "message_rewritten"
