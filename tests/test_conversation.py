@@ -187,6 +187,49 @@ def test_tools_ranked_per_turn_by_a_function() -> None:
     assert found == [(14, "CL503"), (21, "CL503")]
 
 
+def test_fix_up_beside_a_chunked_trim_is_not_a_sliding_window() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def chat(read):
+            messages = []
+            while (text := read()) is not None:
+                messages.append({"role": "user", "content": text})
+                if len(messages) > 80:
+                    messages = messages[-40:]
+                    if messages[0]["role"] == "assistant":
+                        messages = messages[1:]
+                r = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": r.content[0].text})
+
+        def chat_del(read):
+            messages = []
+            while (text := read()) is not None:
+                messages.append({"role": "user", "content": text})
+                if len(messages) > 80:
+                    del messages[:40]
+                    while messages and messages[0]["role"] != "user":
+                        messages.pop(0)
+                r = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": r.content[0].text})
+
+        def sliding(read):
+            messages = []
+            while (text := read()) is not None:
+                messages.append({"role": "user", "content": text})
+                if len(messages) > 80:
+                    messages = messages[1:]
+                    if messages[0]["role"] == "assistant":
+                        messages = messages[1:]
+                r = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": r.content[0].text})
+        """
+    )
+    assert found == [(32, "CL501"), (34, "CL501")]
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

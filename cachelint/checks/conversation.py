@@ -160,6 +160,8 @@ class _Checker:
     def _slides(self, statement: cst.CSTNode, root: cst.CSTNode, history: str, kept: cst.BaseExpression | None, dropped: int | None) -> bool:
         """True unless the trim is guarded so it runs rarely and cuts a large chunk (hysteresis)."""
         guards = [a for a in self.index.ancestors(statement) if isinstance(a, (cst.If, cst.While)) and self.index.inside(a, root)]
+        if dropped is not None and dropped <= 2 and self._after_rare_trim(statement, guards, root, history):
+            return False
         if not guards or any(isinstance(g, cst.While) for g in guards):
             return True
         if dropped is not None:
@@ -172,6 +174,25 @@ class _Checker:
         high, low = self.index.evaluate(bound), self.index.evaluate(kept)
         if isinstance(high, int) and isinstance(low, int):
             return high - low < max(4, high // 4)
+        return False
+
+    def _after_rare_trim(self, statement: cst.CSTNode, guards: list[cst.If | cst.While], root: cst.CSTNode, history: str) -> bool:
+        """A fix-up beside a chunked trim under the same length test (dropping a leading assistant
+        message after `messages = messages[-40:]`): it runs only when that trim does."""
+        for guard in guards:
+            if not isinstance(guard, cst.If) or _length_bound(guard.test, history) is None:
+                continue
+            for node in walk_scope(guard.body):
+                window = None
+                if node is statement or self.index.inside(node, statement):
+                    continue
+                if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
+                    window = _front_slice(node.value, history)
+                elif isinstance(node, cst.Del):
+                    window = _deleted_front(node.target, history)
+                # Only a large cut can be the chunked trim (a small one would come back here).
+                if window is not None and (window[1] is None or window[1] > 2) and not self._slides(node, root, history, *window):
+                    return True
         return False
 
     def check_sent_window(self, turn: Turn) -> None:
