@@ -230,6 +230,41 @@ def test_fix_up_beside_a_chunked_trim_is_not_a_sliding_window() -> None:
     assert found == [(32, "CL501"), (34, "CL501")]
 
 
+def test_tool_results_cleared_only_past_a_token_threshold() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        CLEAR_AT = 120_000
+
+        def batched(task, act):
+            messages = [{"role": "user", "content": task}]
+            while True:
+                resp = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": resp.content})
+                messages.append({"role": "user", "content": act(resp)})
+                if resp.usage.input_tokens > CLEAR_AT:
+                    for msg in messages[:-6]:
+                        for block in msg["content"]:
+                            if block.get("type") == "tool_result":
+                                block["content"] = "[cleared]"
+
+        def every_turn(task, act, step):
+            messages = [{"role": "user", "content": task}]
+            while True:
+                resp = client.messages.create(model="m", max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": resp.content})
+                messages.append({"role": "user", "content": act(resp)})
+                if step > 1:
+                    for msg in messages[:-6]:
+                        for block in msg["content"]:
+                            if block.get("type") == "tool_result":
+                                block["content"] = "[cleared]"
+        """
+    )
+    assert [code for _, code in found] == ["CL502"] and found[0][0] > 20
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

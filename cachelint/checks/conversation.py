@@ -35,6 +35,8 @@ from cachelint.providers import ProviderFacts, load_provider_facts
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
 MODEL_PARAMS = ("model", "modelId")
 TOOL_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear"})
+# A bound that a count must pass before history is edited: smaller ones are crossed almost every turn.
+MIN_THRESHOLD = 10
 SELECTORS = re.compile(r"select|filter|rank|relevan|route|choose|pick|retriev|top|subset|shortlist", re.IGNORECASE)
 REQUEST_ID = re.compile(r"^(request|req|trace|correlation|span|message|msg)_?id$", re.IGNORECASE)
 IMAGE_ENCODERS = ("b64encode", "save", "screenshot", "grab", "encode_image")
@@ -269,6 +271,8 @@ class _Checker:
                     self._rewritten(turn, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
 
     def _rewritten(self, turn: Turn, node: cst.CSTNode, what: str) -> None:
+        if self._at_threshold(node, turn.body):
+            return  # edits batched at a compaction point, as the rule recommends
         self.report(
             "CL502",
             node,
@@ -277,6 +281,19 @@ class _Checker:
             "messages",
             turn,
         )
+
+    def _at_threshold(self, node: cst.CSTNode, root: cst.CSTNode) -> bool:
+        """Under `if used > CLEAR_AT:` (a count against a large bound): it runs rarely, all at once."""
+        for guard in self.index.ancestors(node):
+            if not self.index.inside(guard, root):
+                break
+            if isinstance(guard, cst.If) and isinstance(guard.test, cst.Comparison) and len(guard.test.comparisons) == 1:
+                comparison = guard.test.comparisons[0]
+                bound = {cst.GreaterThan: comparison.comparator, cst.GreaterThanEqual: comparison.comparator, cst.LessThan: guard.test.left, cst.LessThanEqual: guard.test.left}.get(type(comparison.operator))
+                value = self.index.evaluate(bound) if bound is not None else None
+                if isinstance(value, int) and not isinstance(value, bool) and value >= MIN_THRESHOLD:
+                    return True
+        return False
 
     def _earlier_message(self, target: cst.BaseExpression, history: str) -> bool:
         """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
