@@ -265,6 +265,32 @@ def test_tool_results_cleared_only_past_a_token_threshold() -> None:
     assert [code for _, code in found] == ["CL502"] and found[0][0] > 20
 
 
+def test_history_rules_say_when_no_breakpoint_reaches_the_messages() -> None:
+    code = """
+        import anthropic
+        client = anthropic.Anthropic()
+        SYSTEM = [{"type": "text", "text": open("s.md").read(), "cache_control": {"type": "ephemeral"}}]
+
+        def system_only():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                r = client.messages.create(model="m", max_tokens=1, system=SYSTEM, messages=history[-10:])
+                history.append({"role": "assistant", "content": r.content[0].text})
+
+        def automatic():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                r = client.messages.create(model="m", max_tokens=1, system=SYSTEM, messages=history[-10:], cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": r.content[0].text})
+        """
+    found = {d.location.row: d for d in structural(code)}
+    assert sorted(found) == [10, 17]
+    assert found[10].severity == "low" and "no cache breakpoint reaches the messages of this anthropic request yet" in found[10].message
+    assert found[17].severity == "high" and "no cache breakpoint" not in found[17].message
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

@@ -35,6 +35,9 @@ from cachelint.providers import ProviderFacts, load_provider_facts
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
 MODEL_PARAMS = ("model", "modelId")
 TOOL_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear"})
+# What happens to the history: it costs nothing yet where no cache breakpoint reaches the messages.
+HISTORY_RULES = frozenset({"CL501", "CL502", "CL504", "CL507"})
+CACHE_MARKERS = ("cache_control", "cachePoint")
 # A bound that a count must pass before history is edited: smaller ones are crossed almost every turn.
 MIN_THRESHOLD = 10
 SELECTORS = re.compile(r"select|filter|rank|relevan|route|choose|pick|retriev|top|subset|shortlist", re.IGNORECASE)
@@ -78,6 +81,7 @@ class _Checker:
         self._turns: set[tuple[int, str]] = set()
         self.sent_histories: dict[str, Turn] = {}
         self._encoders: set[str] | None = None
+        self._marker_nodes: list[cst.CSTNode] | None | bool = False  # False: not looked for yet
 
     def report(self, code: str, node: cst.CSTNode, message: str, segment: str | None, turn: Turn | Request | None = None) -> None:
         rule = self.rules.get(code)
@@ -86,8 +90,43 @@ class _Checker:
             return
         self._seen.add((code, line))
         request = turn.request if isinstance(turn, Turn) else turn
+        severity = None
+        if code in HISTORY_RULES and request is not None and self._messages_uncached(request):
+            # The pattern is there, but nothing it touches is cached yet: say so, at low severity.
+            severity = "low"
+            message += f"; no cache breakpoint reaches the messages of this {request.provider} request yet, so today this costs nothing: it will once the history is cached (a breakpoint on the newest message, or top-level `cache_control`)"
         related: tuple[Related, ...] = sink_related(self.index, request, self.filename) if request is not None else ()
-        self.out.append(diagnostic(rule, self.index, node, message, self.filename, segment, related))
+        self.out.append(diagnostic(rule, self.index, node, message, self.filename, segment, related, severity))
+
+    def _messages_uncached(self, request: Request) -> bool:
+        """An Anthropic or Bedrock request whose messages no breakpoint reaches: every cache marker
+        of the module sits in its system prompt or tools (or there is none), no top-level
+        `cache_control`, no `**params` that could add one. Those providers cache only up to a
+        breakpoint, so what happens to the history costs nothing there."""
+        if request.provider not in ("anthropic", "bedrock") or request.opaque or "cache_control" in request.keywords:
+            return False
+        holders = [self.index.resolve(e) for e in (request.arg("system"), self.index.tools_expr(request)) if e is not None]
+        markers = self._markers()
+        if markers is None:
+            return False
+        # Another request's own top-level `cache_control=` does not reach this one.
+        others = {id(arg) for r in self.index.requests if r is not request for arg in r.keywords.values()}
+        return all(id(m) in others or any(h is not None and (m is h or self.index.inside(m, h)) for h in holders) for m in markers)
+
+    def _markers(self) -> list[cst.CSTNode] | None:
+        """Every `cache_control` / `cachePoint` key or keyword of the module; None when the text
+        holds more of them than the tree shows (a comment, an f-string: then nothing is assumed)."""
+        if self._marker_nodes is not False:
+            return self._marker_nodes
+        found: list[cst.CSTNode] = []
+        for node in walk(self.index.module):
+            if isinstance(node, cst.SimpleString) and string_value(node) in CACHE_MARKERS:
+                found.append(node)
+            elif isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in CACHE_MARKERS:
+                found.append(node)
+        text = self.index.analysis.source
+        self._marker_nodes = found if sum(text.count(m) for m in CACHE_MARKERS) == len(found) else None
+        return self._marker_nodes
 
     def check_turn(self, turn: Turn) -> None:
         key = (id(turn.scope), turn.history)
