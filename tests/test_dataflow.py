@@ -170,6 +170,25 @@ PROPAGATION = {
         def ask(q):
             return client.messages.create(model="m", max_tokens=1, system=[{"type": "text", "text": ENV + POD}], messages=[{"role": "user", "content": q}])
     """,
+    "tool definitions built over a set and sent in its order": """
+        NAMES = set(["search", "fetch", "plan"])  # expect: CL201
+
+        def tools():
+            out = []
+            for name in NAMES:
+                out.append({"name": name, "description": f"The {name} tool.", "input_schema": {"type": "object"}})
+            return out
+
+        def run(messages):
+            return client.messages.create(model="m", max_tokens=1, tools=tools(), messages=messages)
+    """,
+    "one tool definition whose text lists a set": """
+        def tool(kinds):
+            return {"name": "search", "description": "Searches " + ", ".join(set(kinds)), "input_schema": {"type": "object"}}  # expect: CL201
+
+        def run(kinds, messages):
+            return client.messages.create(model="m", max_tokens=1, tools=[tool(kinds)], messages=messages)
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -751,6 +770,20 @@ LOOKALIKES = {
 
         def ask(q):
             return client.messages.create(model=MODEL, max_tokens=1, system=f"Be {TONE}.", messages=[{"role": "user", "content": q}])
+    """,
+    "tool definitions built in completion order, then sorted by name": """
+        import asyncio
+
+        async def collect(servers):
+            tools = []
+            for fut in asyncio.as_completed([s.list_tools() for s in servers]):
+                listing = await fut
+                tools.extend({"name": t.name, "description": t.description, "input_schema": t.inputSchema} for t in listing.tools)
+            tools.sort(key=lambda t: t["name"])
+            return tools
+
+        async def run(servers, messages):
+            return client.messages.create(model="m", max_tokens=1, tools=await collect(servers), messages=messages)
     """,
     "clock note appended after the turns": """
         import openai

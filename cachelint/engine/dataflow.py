@@ -23,16 +23,18 @@ from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
 from cachelint.engine.runstate import annotated_params, changed_attributes
 from cachelint.engine.values import (
     EMPTY,
-    without,
     PER_PROCESS,
     PER_SESSION,
     Fact,
     Value,
     all_facts,
+    as_element,
+    collected,
     flat,
     join,
     join_all,
     map_facts,
+    without,
 )
 from cachelint.knowledge import Knowledge, Sink, SinkArgument, Source
 
@@ -503,7 +505,7 @@ class ModuleAnalysis:
             for _ in range(2):
                 if isinstance(stmt, cst.For):
                     element = self.eval(stmt.iter, frame).element()
-                    self.assign(stmt.target, element, frame)
+                    self.assign(stmt.target, as_element(element), frame)
                 else:
                     self.eval(stmt.test, frame)
                 before = dict(frame.env)
@@ -527,7 +529,7 @@ class ModuleAnalysis:
             # Stepping a counter is not a read of it: read the stored value, not a loop-state fact.
             target = small.target
             current = frame.env.get(target.value, EMPTY) if isinstance(target, cst.Name) else self.eval(target, frame)
-            added = self.eval(small.value, frame)
+            added = collected(self.eval(small.value, frame))
             if isinstance(small.operator, cst.AddAssign):
                 self.assign(small.target, concat(current, added), frame)
             else:
@@ -539,7 +541,9 @@ class ModuleAnalysis:
                 self.note_attribute_change(target.value if isinstance(target, cst.Element) else target, frame)
         elif isinstance(small, cst.Return):
             if small.value is not None:
-                frame.returns = join(frame.returns, self.eval(small.value, frame))
+                returned = self.eval(small.value, frame)
+                # The element a loop stops at depends on the order it walks in.
+                frame.returns = join(frame.returns, collected(returned) if frame.loops else returned)
 
     def assign(self, target: cst.BaseExpression, value: Value, frame: Frame) -> None:
         if isinstance(target, cst.Name):
@@ -570,7 +574,8 @@ class ModuleAnalysis:
                 current = frame.env[base.value]
                 if is_whole_slice(target):
                     # `dirnames[:] = sorted(dirnames)`: sorted in place, like `dirnames.sort()`.
-                    self.order_fixed({f for f in all_facts(current) if f.rule.startswith("CL2")} - all_facts(value), frame)
+                    kept = all_facts(collected(value))
+                    self.order_fixed({f for f in all_facts(current) if f.rule.startswith("CL2") and replace(f, element=False) not in kept}, frame)
                     frame.env[base.value] = value
                 elif isinstance(key, str):
                     frame.env[base.value] = current.with_field(key, value)
@@ -828,11 +833,11 @@ class ModuleAnalysis:
             # per record: rendering them again gives the same text every turn. Records that were
             # themselves rebuilt for this call (a role dict comprehension) still carry `batch`.
             stored |= {f for f in all_facts(element) if not f.batch and not f.is_param}
-            self.assign(comp.target, element, frame)
+            self.assign(comp.target, as_element(element), frame)
             for cond in comp.ifs:
                 self.eval(cond.test, frame)
             comp = comp.inner_for_in
-        value = join_all(self.eval(p, frame) for p in parts)
+        value = collected(join_all(self.eval(p, frame) for p in parts))
         if value.has_field("role"):
             # Turns made all at once, before the list is sent: a history rebuilt per call.
             value = map_facts(value, lambda f: f if f.batch or f in stored else replace(f, batch=True))
@@ -919,7 +924,7 @@ class ModuleAnalysis:
 
     def eval_Yield(self, node: cst.Yield, frame: Frame) -> Value:
         if isinstance(node.value, cst.BaseExpression):
-            frame.returns = join(frame.returns, self.eval(node.value, frame))
+            frame.returns = join(frame.returns, collected(self.eval(node.value, frame)))
         return EMPTY
 
     # ----------------------------------------------------------------- calls
@@ -1166,6 +1171,7 @@ class ModuleAnalysis:
 
     def mutate(self, target: cst.BaseExpression, name: str, args: list[Value], node: cst.Call, frame: Frame) -> None:
         self.note_attribute_change(target, frame)
+        args = [collected(a) for a in args]
         current = self.eval(target, frame)
         if name == "insert" and len(args) >= 2:
             if is_front(node):
@@ -1416,6 +1422,8 @@ class ModuleAnalysis:
             # built in a loop over the tools (a shape, not a request) is built the same every turn.
             if is_loop_state(fact) and (site.provider == SHAPE_PROVIDER or not (fact.function == frame.key and set(fact.loops) <= set(frame.loops))):
                 continue
+            if fact.element and site.provider == SHAPE_PROVIDER:
+                continue  # one tool or system dict per element: its text does not depend on their order
             scope = fact.scope
             if frame.is_module and not frame.loops:
                 scope = PER_PROCESS  # sent or built once, at import: the value is fixed for the process

@@ -49,6 +49,10 @@ class Fact:
     # An iteration order that decides only the order of a dict's keys (`{k: ... for k in set(...)}`):
     # a serializer that sorts the keys (`json.dumps(d, sort_keys=True)`) fixes it.
     key_order: bool = False
+    # An iteration order carried by one element of that iteration (the loop variable of
+    # `for t in set(...)`): it says where the element sits, not what it holds. Collecting the
+    # elements in that order (append, a comprehension, +=, yield) makes it an order again.
+    element: bool = False
 
     @property
     def is_param(self) -> bool:
@@ -198,6 +202,18 @@ def map_facts(value: Value, fn) -> Value:
         const=value.const,
         spread=value.spread,
     )
+
+
+def as_element(value: Value) -> Value:
+    """One element of an iteration: its ordering facts say where it sits, not what it holds."""
+    return map_facts(value, lambda f: replace(f, element=True) if f.rule.startswith("CL2") and not f.element else f)
+
+
+def collected(value: Value) -> Value:
+    """Elements gathered in iteration order: their ordering facts order the result again."""
+    if not any(f.element for f in all_facts(value)):
+        return value
+    return map_facts(value, lambda f: replace(f, element=False) if f.element else f)
 
 
 def without(value: Value, drop) -> Value:
