@@ -106,6 +106,7 @@ class Shape:
     any_of: tuple[str, ...]
     fields: tuple[str, ...]
     segment: str
+    form: str = "dict"  # or "tuple": `when` and `fields` name positions ("0", "1"), as in ("system", text)
 
 
 @dataclass(frozen=True)
@@ -453,17 +454,22 @@ def _unordered(doc: Doc, path: tuple[Any, ...], entry: Any) -> UnorderedDict:
 
 
 def _shape(doc: Doc, path: tuple[Any, ...], entry: Any) -> Shape:
-    e = _mapping(doc, path, entry, {"id", "when", "any-of", "fields", "segment"}, {"id", "when", "fields", "segment"})
+    e = _mapping(doc, path, entry, {"id", "when", "any-of", "fields", "segment", "form"}, {"id", "when", "fields", "segment"})
     when = e["when"]
     if not isinstance(when, dict) or not when:
         raise doc.error(path + ("when",), f"{_where(path)}: `when` must map keys to allowed values or `any`")
-    conditions = tuple((k, None if v == "any" else _str_list(doc, path + ("when", k), v)) for k, v in when.items())
+    conditions = tuple((str(k), None if v == "any" else _str_list(doc, path + ("when", k), v)) for k, v in when.items())
+    form = _str(doc, path + ("form",), e.get("form", "dict"), ("dict", "tuple"))
+    fields = _str_list(doc, path + ("fields",), [str(f) for f in e["fields"]] if isinstance(e["fields"], list) else e["fields"])
+    if form == "tuple" and not all(k.isdigit() for k in (*(k for k, _ in conditions), *fields)):
+        raise doc.error(path + ("form",), f"{_where(path)}: a `tuple` shape names positions (0, 1, ...) in `when` and `fields`")
     return Shape(
         id=_str(doc, path + ("id",), e["id"]),
         when=conditions,
         any_of=_str_list(doc, path + ("any-of",), e.get("any-of", [])),
-        fields=_str_list(doc, path + ("fields",), e["fields"]),
+        fields=fields,
         segment=_str(doc, path + ("segment",), e["segment"], SEGMENTS),
+        form=form,
     )
 
 

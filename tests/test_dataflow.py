@@ -189,6 +189,19 @@ PROPAGATION = {
         def run(kinds, messages):
             return client.messages.create(model="m", max_tokens=1, tools=[tool(kinds)], messages=messages)
     """,
+    "LangChain chat model given (role, text) pairs": """
+        from langchain_anthropic import ChatAnthropic
+
+        llm = ChatAnthropic(model="claude-sonnet-4-5")
+
+        def answer(history, question):
+            msgs = [
+                ("system", f"You are an analyst. Now: {datetime.now():%Y-%m-%d %H:%M}."),  # expect: CL101
+                *history,
+                ("human", question),
+            ]
+            return llm.invoke(msgs).content
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -784,6 +797,16 @@ LOOKALIKES = {
 
         async def run(servers, messages):
             return client.messages.create(model="m", max_tokens=1, tools=await collect(servers), messages=messages)
+    """,
+    "LangChain (role, text) pairs with the time after the question": """
+        from langchain_anthropic import ChatAnthropic
+
+        llm = ChatAnthropic(model="claude-sonnet-4-5")
+        STEPS = [("step", 1), ("step", 2)]
+
+        def answer(history, question):
+            msgs = [("system", "You are an analyst."), *history, ("human", question), ("system", f"Now: {datetime.now()}")]
+            return llm.invoke(msgs).content
     """,
     "clock note appended after the turns": """
         import openai

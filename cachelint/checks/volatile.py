@@ -70,7 +70,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         cost = _cost(scope, _finest(group)) if per_call_family else FAMILY_COST.get(code) or FAMILY_COST[code[:3]]
         # A request call is named; a prompt-shaped dict built far from the call is described.
         # Messages never name a line (the place is in `related`): fingerprints must survive edits above.
-        target = f"of `{site.text}`" if site.provider != SHAPE_PROVIDER else f"through a {site.sink_id} dict"
+        target = f"of `{site.text}`" if site.provider != SHAPE_PROVIDER else f"through a {site.text}"
         message = f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) {target}: {cost}; {rule.fix}"
         # One finding per rule and line: the other sources there are named, so one fix covers them.
         others = sorted({h.fact.source for h in group} - {fact.source})
@@ -104,7 +104,8 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
 
 def _related_message(hit: SinkHit) -> str:
     if hit.site.provider == SHAPE_PROVIDER:
-        return f"becomes the `{hit.site.argument}` of a {hit.site.sink_id} here, part of `{hit.segment}`"
+        what = "text" if hit.site.argument.isdigit() else f"`{hit.site.argument}`"  # a `(role, text)` pair's position
+        return f"becomes the {what} of a {hit.site.sink_id} here, part of `{hit.segment}`"
     return f"enters `{hit.segment}` here, through `{hit.site.argument}=` of `{hit.site.text}`"
 
 

@@ -40,6 +40,8 @@ from cachelint.knowledge import Knowledge, Sink, SinkArgument, Source
 
 CACHING_DECORATORS = frozenset({"cache", "lru_cache", "cached_property", "functools.cache", "functools.lru_cache", "functools.cached_property"})
 LIST_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft"})
+# The roles of LangChain's `(role, text)` message pairs.
+PAIR_ROLES = frozenset({"system", "developer", "human", "user", "ai", "assistant", "tool", "placeholder"})
 # Calls that take items out of a container (`self.todo.pop(i)`): the object's state changes.
 REMOVERS = frozenset({"pop", "popitem", "popleft", "remove", "discard", "clear"})
 GRANULARITY_ORDER = ("microsecond", "second", "minute", "hour", "day", "week", "month", "year")
@@ -745,7 +747,7 @@ class ModuleAnalysis:
         outer_after_turn = frame.after_turn
         for element in node.elements:
             value = self.eval(element.value, frame)
-            if value.has_field("role") and not is_system_turn(value):
+            if is_turn(value) and not is_system_turn(value):
                 frame.after_turn = True  # later system messages of this list follow a conversation turn
             if isinstance(element, cst.StarredElement):
                 if value.elems is not None and value.rest is None and rest is None:
@@ -768,7 +770,10 @@ class ModuleAnalysis:
                 first = next(i for i, t in enumerate(texts) if layout.is_dynamic(t))
                 elems[first] = replace(elems[first], facts=elems[first].facts | frozenset(facts))
         frame.after_turn = outer_after_turn
-        return Value(frozenset(facts), elems=tuple(elems), rest=rest, type="list")
+        value = Value(frozenset(facts), elems=tuple(elems), rest=rest, type="list")
+        if isinstance(node, cst.Tuple) and len(elems) == 2:
+            self.check_shapes(node, value, frame)
+        return value
 
     eval_Tuple = eval_List
 
@@ -809,19 +814,26 @@ class ModuleAnalysis:
             out = map_facts(out, lambda f: f if f.turn_loops is not None else replace(f, turn_loops=loops))
         return out
 
-    def check_shapes(self, node: cst.Dict, value: Value, frame: Frame) -> None:
-        """A dict literal shaped like a system message or a tool definition is a sink where it is built."""
+    def check_shapes(self, node: cst.Dict | cst.Tuple, value: Value, frame: Frame) -> None:
+        """A dict literal shaped like a system message or a tool definition (or a `("system", text)`
+        pair) is a sink where it is built."""
+        form = "tuple" if isinstance(node, cst.Tuple) else "dict"
+        if form == "tuple":
+            parts = {str(i): e for i, e in enumerate(value.elems or ())} if value.rest is None else {}
+            has, get = parts.__contains__, parts.__getitem__
+        else:
+            has, get = value.has_field, value.field
         for shape in self.k.shapes:
-            if not all(value.has_field(k) and (allowed is None or value.field(k).const in allowed) for k, allowed in shape.when):
+            if shape.form != form or not all(has(k) and (allowed is None or get(k).const in allowed) for k, allowed in shape.when):
                 continue
             if shape.segment == "system" and frame.after_turn:
                 continue  # written after a user or assistant turn of the same list: not the system prompt
-            if shape.any_of and not any(value.has_field(k) for k in shape.any_of):
+            if shape.any_of and not any(has(k) for k in shape.any_of):
                 continue
             for name in shape.fields:
-                if value.has_field(name):
-                    site = SinkSite(shape.id, SHAPE_PROVIDER, f"{shape.id} dict", name, self.span(node))
-                    self.sink_reached(value.field(name), SinkArgument(name=name, segment=shape.segment), site, frame)
+                if has(name):
+                    site = SinkSite(shape.id, SHAPE_PROVIDER, f"{shape.id} {form}", name, self.span(node))
+                    self.sink_reached(get(name), SinkArgument(name=name, segment=shape.segment), site, frame)
 
     def eval_comprehension(self, node: cst.BaseComp, frame: Frame, parts: list[cst.BaseExpression], type_: str) -> Value:
         saved = dict(frame.env)
@@ -1525,7 +1537,14 @@ def default_factory(expression: cst.BaseExpression) -> cst.BaseExpression | None
 
 def holds_turn(value: Value) -> bool:
     """A list that holds a user or assistant turn, or history spread into it."""
-    return any(e.spread or (e.has_field("role") and not is_system_turn(e)) for e in value.elems or ())
+    return any(e.spread or (is_turn(e) and not is_system_turn(e)) for e in value.elems or ())
+
+
+def is_turn(value: Value) -> bool:
+    """A message: a dict with a `role`, or a LangChain `(role, text)` pair."""
+    if value.has_field("role"):
+        return True
+    return value.elems is not None and len(value.elems) == 2 and value.rest is None and value.elems[0].const in PAIR_ROLES
 
 
 def is_front(call: cst.Call) -> bool:

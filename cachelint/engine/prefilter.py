@@ -50,6 +50,15 @@ def spellings(knowledge: Knowledge) -> list[Spelling]:
         for decorator in sink.decorators:
             add([decorator], rb"@[\w.\s]*\b" + re.escape(decorator.encode()) + rb"\b")
     for shape in knowledge.shapes:
+        if shape.form == "tuple":
+            # A tuple that opens with one of the allowed constants (`("system", ...`); without a
+            # condition on its first position, any tuple may be one.
+            first = dict(shape.when).get("0")
+            for value in first or ():
+                add([value], rb"\(\s*[\"']" + re.escape(value.encode()) + rb"[\"']\s*,")
+            if not first:
+                add([], rb"\(")
+            continue
         # Every key of `when` (with one of its allowed constants) and one of `any-of`, as dict keys.
         choices = [[(key, None)] if allowed is None else [(key, value) for value in allowed] for key, allowed in shape.when]
         if shape.any_of:
