@@ -291,6 +291,43 @@ def test_history_rules_say_when_no_breakpoint_reaches_the_messages() -> None:
     assert found[17].severity == "high" and "no cache breakpoint" not in found[17].message
 
 
+def test_history_re_rendered_with_the_step_counter() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def comprehension(question, tool, max_steps=15):
+            events = [("question", question)]
+            for step in range(max_steps):
+                messages = [{"role": "user", "content": f"[step {step + 1}/{max_steps}] {kind}: {text}"} for kind, text in events]
+                resp = client.messages.create(model="m", max_tokens=1, messages=messages, cache_control={"type": "ephemeral"})
+                events.append(("observation", tool(resp)))
+
+        def loop(question, tool, max_steps=15):
+            events = [("question", question)]
+            for step in range(max_steps):
+                messages = []
+                for i, (kind, text) in enumerate(events):
+                    role = "assistant" if kind == "thought" else "user"
+                    messages.append({"role": role, "content": f"Step {i} of {step + 1} | {kind}: {text}"})
+                resp = client.messages.create(model="m", max_tokens=1, messages=messages, cache_control={"type": "ephemeral"})
+                events.append(("observation", tool(resp)))
+
+        def stable(question, tool, max_steps=15):
+            events = [("question", question)]
+            for step in range(max_steps):
+                messages = []
+                for i, (kind, text) in enumerate(events):
+                    role = "assistant" if kind == "thought" else "user"
+                    messages.append({"role": role, "content": f"Step {i} | {kind}: {text}"})
+                resp = client.messages.create(model="m", max_tokens=1, messages=messages, cache_control={"type": "ephemeral"})
+                events.append(("observation", tool(resp)))
+        """
+    )
+    assert found == [(8, "CL502"), (16, "CL502")]
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

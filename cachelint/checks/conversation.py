@@ -300,14 +300,18 @@ class _Checker:
                 position = int_value(node.args[0].value) if node.args else None
                 if position is not None and position >= 0 and root is turn.body and not self._fresh(turn, history):
                     self._rewritten(turn, node, f"a message is inserted at position {position} of `{history}` every turn")
-        if turn.rerendered or root is not turn.body:
+        if root is not turn.body:
             return
         changing = turn_names(self.index, turn)
+        sent = turn.sent - {history}
         for node in walk_scope(turn.body):
-            if isinstance(node, cst.Assign) and any(target_key(t.target) in turn.sent - {history} for t in node.targets):
+            fresh = None
+            if isinstance(node, cst.Assign) and any(target_key(t.target) in sent for t in node.targets):
                 fresh = self._fresh_render(node.value, history, changing)
-                if fresh is not None:
-                    self._rewritten(turn, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
+            elif isinstance(node, cst.For) and _root_name(_unwrapped(node.iter)) == history and not isinstance(_unwrapped(node.iter), cst.Subscript):
+                fresh = self._fresh_render_loop(node, sent, changing)
+            if fresh is not None:
+                self._rewritten(turn, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
 
     def _rewritten(self, turn: Turn, node: cst.CSTNode, what: str) -> None:
         if self._at_threshold(node, turn.body):
@@ -394,6 +398,24 @@ class _Checker:
                     if isinstance(inner, cst.Call) and self.index.is_volatile_call(inner):
                         return self.index.short(inner)
                 moving = (names_in(node.elt) - bound) & changing
+                if moving:
+                    return sorted(moving)[0]
+        return None
+
+    def _fresh_render_loop(self, loop: cst.For, sent: set[str], changing: set[str]) -> str | None:
+        """`for kind, text in events: messages.append(render(..., step))`: each record rendered into
+        the sent list with a value that changes per turn."""
+        bound = names_in(loop.target)
+        for node in walk_scope(loop.body):
+            # Names made from the record alone (`role = "assistant" if kind == "thought" else "user"`).
+            if isinstance(node, cst.Assign) and not (names_in(node.value) - bound) & changing:
+                bound |= {name for t in node.targets for name in names_in(t.target)}
+        for node in walk_scope(loop.body):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("append", "extend") and name_key(node.func.value) in sent:
+                for inner in walk_scope(node):
+                    if isinstance(inner, cst.Call) and self.index.is_volatile_call(inner):
+                        return self.index.short(inner)
+                moving = (names_in(node) - bound - {name_key(node.func.value)}) & changing
                 if moving:
                     return sorted(moving)[0]
         return None
@@ -739,6 +761,13 @@ def _length_bound(test: cst.BaseExpression, history: str) -> cst.BaseExpression 
     if isinstance(target.operator, (cst.LessThan, cst.LessThanEqual)) and is_len(right):
         return left
     return None
+
+
+def _unwrapped(iterable: cst.BaseExpression) -> cst.BaseExpression:
+    """`events` for `enumerate(events)`."""
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate" and iterable.args:
+        return iterable.args[0].value
+    return iterable
 
 
 def _maps_over(value: cst.BaseExpression, history: str) -> bool:

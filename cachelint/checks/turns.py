@@ -123,11 +123,23 @@ def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
 
 
 def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) -> str | None:
-    """`messages = [render(r) for r in runs[-5:]]` inside a loop that grows `runs`: returns `runs`."""
+    """`messages = [render(r) for r in runs[-5:]]` inside a loop that grows `runs`: returns `runs`.
+    Also `messages = []` followed by `for r in runs: messages.append(render(r))`."""
+    emptied = False
     for node in walk_scope(loop.body):
         if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
             for other in names_in(node.value):
                 if other != key and grows(loop.body, other):
+                    return other
+            emptied = emptied or (isinstance(node.value, cst.List) and not node.value.elements)
+    if emptied:
+        for node in walk_scope(loop.body):
+            if isinstance(node, cst.For) and grows(node.body, key):
+                iterable = node.iter
+                if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate" and iterable.args:
+                    iterable = iterable.args[0].value
+                other = name_key(iterable.value if isinstance(iterable, cst.Subscript) else iterable)
+                if other is not None and other != key and grows(loop.body, other):
                     return other
     return None
 
