@@ -328,6 +328,36 @@ def test_history_re_rendered_with_the_step_counter() -> None:
     assert found == [(8, "CL502"), (16, "CL502")]
 
 
+def test_handler_whose_history_outlives_the_call() -> None:
+    found = structural_found(
+        """
+        from collections import defaultdict
+        from openai import OpenAI
+        client = OpenAI()
+        HISTORY = []
+        histories = defaultdict(list)
+
+        def on_message(text):
+            HISTORY.append({"role": "user", "content": text})
+            r = client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": "Be brief."}, *HISTORY[-12:]])
+            HISTORY.append({"role": "assistant", "content": r.choices[0].message.content})
+
+        def on_channel_message(channel, text):
+            history = histories[channel]
+            history.append({"role": "user", "content": text})
+            r = client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": "Be brief."}, *history[-12:]])
+            history.append({"role": "assistant", "content": r.choices[0].message.content})
+
+        def one_shot(texts):
+            batch = []
+            for t in texts:
+                batch.append({"role": "user", "content": t})
+            return client.chat.completions.create(model="gpt-4o", messages=batch[-12:])
+        """
+    )
+    assert found == [(10, "CL501"), (16, "CL501")]
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

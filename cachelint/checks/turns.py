@@ -119,7 +119,31 @@ def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
         return Turn(request, key, function, sent | {key})
     if key in index.scope(call).params and grows(function.body, key):
         return Turn(request, key, function, sent | {key})
+    if _kept_between_calls(index, call, key) and grows(function.body, key):
+        # A handler called once per message, whose history outlives the call.
+        return Turn(request, key, function, sent | {key})
     return None
+
+
+def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
+    """`key` is a module-level container, or a local taken out of one (`histories[channel]`,
+    `sessions.setdefault(user, [])`): it keeps its messages from one call of the function to the next."""
+    scope = index.scope(call)
+    module = index.module_scope()
+    if key not in scope.assigns:
+        return key in module.assigns and "." not in key
+    values = [v for _, v in scope.assigns[key]]
+    if len(values) != 1 or values[0] is None:
+        return False
+    value = values[0]
+    if isinstance(value, cst.Subscript):
+        owner = value.value
+    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in ("setdefault", "get"):
+        owner = value.func.value
+    else:
+        return False
+    name = name_key(owner)
+    return name is not None and (name.startswith("self.") or name not in scope.assigns and name in module.assigns)
 
 
 def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) -> str | None:
