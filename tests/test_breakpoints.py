@@ -128,6 +128,29 @@ def test_breakpoints_counted_in_a_history_plus_new_messages() -> None:
     assert [f for f in found if f[1] == "CL403"] == [(19, "CL403")]
 
 
+def test_breakpoint_set_in_code_on_a_thinking_block() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def step(messages):
+            resp = client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=messages)
+            blocks = [b.model_dump() for b in resp.content]
+            for b in blocks:
+                if b["type"] == "thinking":
+                    b["cache_control"] = {"type": "ephemeral"}
+                    break
+            for b in blocks:
+                if b.get("type") == "text":
+                    b["cache_control"] = {"type": "ephemeral"}
+                    break
+            messages.append({"role": "assistant", "content": blocks})
+        """
+    )
+    assert [f for f in found if f[1] == "CL406"] == [(10, "CL406")]
+
+
 def test_four_breakpoints_are_fine() -> None:
     found = structural_found(
         """

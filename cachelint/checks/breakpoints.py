@@ -104,6 +104,7 @@ def breakpoint_diagnostics(
     for request in index.requests:
         checker.check_request(request)
     checker.check_dicts()
+    checker.check_marked_by_type()
     checker.check_marking_loops()
     checker.check_configuration()
     return checker.out
@@ -738,6 +739,34 @@ class _Checker:
             return
         also = " (tools come before it, so they are cached with it)" if segment == "tools" else ""
         self.report("CL408", dict_element(block, OPENAI_MARKER), f"`{OPENAI_MARKER}` on {where}: {self._placement(None)}{also}", segment)
+
+    def check_marked_by_type(self) -> None:
+        """CL406 on `block["cache_control"] = ...` under `if block["type"] == "thinking":`."""
+        for node in self.index.assigns:
+            for target in node.targets:
+                t = target.target
+                if not (isinstance(t, cst.Subscript) and _key_of(t) == "cache_control"):
+                    continue
+                root = _root(t.value)
+                kind = next((k for k in (self._type_test(a, root) for a in self.index.ancestors(node) if isinstance(a, cst.If)) if k), None)
+                if kind in UNCACHEABLE_TYPES:
+                    self.report("CL406", node, f"`cache_control` set on a `{kind}` block: thinking blocks cannot carry a breakpoint (HTTP 400); they are cached as part of the assistant turn, so put the breakpoint on the next eligible block (a text or tool_result block)", "messages")
+
+    def _type_test(self, guard: cst.If, root: str | None) -> object:
+        """The constant in `if root["type"] == "...":` (also `root.type`, `root.get("type")`)."""
+        test = guard.test
+        if root is None or not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
+            return None
+        for side, other in ((test.left, test.comparisons[0].comparator), (test.comparisons[0].comparator, test.left)):
+            reads_type = (
+                isinstance(side, cst.Subscript) and _key_of(side) == "type" and name_key(side.value) == root
+                or isinstance(side, cst.Attribute) and side.attr.value == "type" and name_key(side.value) == root
+                or isinstance(side, cst.Call) and isinstance(side.func, cst.Attribute) and side.func.attr.value == "get" and name_key(side.func.value) == root
+                and bool(side.args) and self.index.evaluate(side.args[0].value) == "type"
+            )
+            if reads_type:
+                return self.index.evaluate(other)
+        return None
 
     def check_marking_loops(self) -> None:
         """CL402: a loop that sets `cache_control` on every message, block or tool it walks."""
