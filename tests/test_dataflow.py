@@ -202,6 +202,18 @@ PROPAGATION = {
             ]
             return llm.invoke(msgs).content
     """,
+    "parsed JSON given to the function that serializes it": """
+        import httpx
+
+        def catalog():
+            return httpx.get("https://example.com/catalog").json()
+
+        def instructions(data):
+            return "Connectors:\\n" + json.dumps(data["connectors"], indent=2)  # expect: CL204
+
+        def run(q):
+            return client.messages.create(model="m", max_tokens=1, system=instructions(catalog()), messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -807,6 +819,14 @@ LOOKALIKES = {
         def answer(history, question):
             msgs = [("system", "You are an analyst."), *history, ("human", question), ("system", f"Now: {datetime.now()}")]
             return llm.invoke(msgs).content
+    """,
+    "a literal dict given to the function that serializes it": """
+        def instructions(data):
+            return "Connectors:\\n" + json.dumps(data["connectors"], indent=2)
+
+        def run(q, extra):
+            system = instructions({"connectors": ["crm", "mail"]}) + instructions(extra)
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
     """,
     "clock note appended after the turns": """
         import openai

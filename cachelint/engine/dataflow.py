@@ -361,7 +361,18 @@ class ModuleAnalysis:
             if fact.is_param or is_loop_state(fact):
                 # Loop variables change per iteration of the callee's own loop, not per call.
                 return None
-            if fact.needs:
+            if fact.needs and fact.rule == "CL204":
+                # A parameter serialized in the callee: a finding only if the caller passes a dict of
+                # unfixed key order (parsed JSON, a database row), or its own parameter.
+                passed = [f for p in fact.needs for f in all_facts(bound.get(p, EMPTY)) if f.latent or f.is_param]
+                latent = [f for f in passed if f.latent]
+                if not passed:
+                    return None
+                if latent:
+                    fact = replace(fact, kind=f"key order of {earliest(latent).kind}", needs=())
+                else:
+                    fact = replace(fact, needs=tuple(sorted({f.param.split(".")[0] for f in passed if f.param})))
+            elif fact.needs:
                 # Layout findings that depend on parameters hold only if the caller passes dynamic values.
                 passed = [bound.get(p, EMPTY) for p in fact.needs]
                 facts = [f for v in passed for f in all_facts(v) if not f.latent]
@@ -1078,7 +1089,10 @@ class ModuleAnalysis:
         if serializer.parts:
             latent += [f for f in first.facts if f.latent and f.part]
         key_order = any(f.key_order for f in all_facts(first))
-        if not latent and not key_order:
+        # A parameter serialized here: the caller may pass parsed JSON (decided where it is called).
+        # Only serializers that write a value read out of a dict as it is (json.dumps, repr).
+        params = tuple(sorted({f.param.split(".")[0] for f in all_facts(first) if f.is_param and f.param})) if serializer.parts else ()
+        if not latent and not key_order and not params:
             return None
         safe = serializer.default_safe
         for arg in node.args[1:]:
@@ -1087,6 +1101,15 @@ class ModuleAnalysis:
                 safe = isinstance(value, cst.Name) and value.value == str(serializer.unless[1])
             else:
                 self.eval(arg.value, frame)
+        if not latent and not key_order:
+            # Only a parameter: the text is what it would be anyway (json.dumps of a request body
+            # keeps its structure), plus what the callers' dicts may bring.
+            if safe:
+                return None
+            given = self.new_fact(node, "CL204", "key order of the dict it is given", f"{shown}()", frame, needs=params)
+            propagator = self.k.propagator_for(qualname)
+            kept = first if propagator is not None and propagator.keeps == "structure" else flat(first)
+            return replace(kept, facts=kept.facts | {given}, type=kept.type or "str")
         if not latent:
             return Value(all_facts(without(first, lambda f: f.key_order) if safe else first), type="str")
         text = without(first, lambda f: f.latent or safe and f.key_order)

@@ -60,8 +60,9 @@ class Fact:
 
     @property
     def reportable(self) -> bool:
-        """A real volatile origin: not a parameter placeholder, not a latent dict-order origin."""
-        return self.param is None and not self.latent
+        """A real volatile origin: not a parameter placeholder, not a latent dict-order origin, not
+        the serialization of a parameter that no caller has yet been seen to fill with parsed data."""
+        return self.param is None and not self.latent and not (self.rule == "CL204" and self.needs)
 
 
 @dataclass(frozen=True)
