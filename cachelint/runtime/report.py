@@ -83,6 +83,7 @@ class Summary:
     model: str | None = None
     calls: int = 0
     errors: int = 0
+    retries: int = 0
     uncached: int = 0
     read: int = 0
     written: int = 0
@@ -108,6 +109,7 @@ class Summary:
             "provider": self.provider,
             "model": self.model,
             "calls": self.calls,
+            "retries": self.retries,
             "errors": self.errors,
             "hit_rate": round(self.hit_rate, 4) if self.has_usage else None,
             "tokens": {"uncached": self.uncached, "read": self.read, "written": self.written} if self.has_usage else None,
@@ -124,7 +126,10 @@ def summarize(records: list[dict[str, Any]]) -> list[Summary]:
     for rec in records:
         s = by_conv.setdefault(rec.get("conversation") or "?", Summary(rec.get("conversation") or "?"))
         s.provider, s.model = rec.get("provider") or s.provider, rec.get("model") or s.model
-        s.calls += 1
+        if rec.get("attempt"):
+            s.retries += 1
+        else:
+            s.calls += 1
         s.errors += 1 if rec.get("error") else 0
         usage = rec.get("usage") or {}
         s.has_usage = s.has_usage or bool(rec.get("usage"))
@@ -168,7 +173,8 @@ def format_text(summaries: list[Summary], top: int = 5) -> str:
         if not s.has_usage:
             lines.append(f'conversation "{s.conversation}" ({s.provider}{model}): {s.calls} call(s), usage unknown (no responses recorded)')
         else:
-            lines.append(f'conversation "{s.conversation}" ({s.provider}{model}): {s.calls} call(s), hit rate {s.hit_rate:.0%}')
+            retried = f" (+{s.retries} retr{'y' if s.retries == 1 else 'ies'})" if s.retries else ""
+            lines.append(f'conversation "{s.conversation}" ({s.provider}{model}): {s.calls} call(s){retried}, hit rate {s.hit_rate:.0%}')
             lines.append(f"  tokens: {s.read:,} read, {s.written:,} written, {s.uncached:,} uncached")
         if s.priced:
             lines.append(f"  money: {money(s.spent)} spent, {money(s.lost)} lost")

@@ -60,8 +60,9 @@ class ConversationStats:
     conversation: str
     provider: str = ""
     model: str | None = None
-    calls: int = 0
+    calls: int = 0  # requests made; a retry of one is counted in `retries`
     errors: int = 0
+    retries: int = 0
     usage: Usage = field(default_factory=Usage)
     cost: float = 0.0
     cost_no_cache: float = 0.0
@@ -433,7 +434,10 @@ class PrefixTracker:
             conv = self._conversations.get(call.conversation)
             if conv is not None:
                 stats = conv.stats
-                stats.calls += 1
+                if call.attempt:
+                    stats.retries += 1
+                else:
+                    stats.calls += 1
                 if error is not None:
                     stats.errors += 1
                 if usage is not None:
@@ -507,6 +511,7 @@ def _copy_stats(conv: _Conversation) -> ConversationStats:
         model=s.model,
         calls=s.calls,
         errors=s.errors,
+        retries=s.retries,
         usage=Usage(*conv.totals),
         cost=s.cost,
         cost_no_cache=s.cost_no_cache,

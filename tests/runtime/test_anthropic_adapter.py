@@ -329,3 +329,21 @@ def test_async_warn_mode_checks_after_sending_and_records_failures():
         (2, None, 'tools[1] ("fetch_url") description'),
         (3, "APIConnectionError", None),
     ]
+
+
+def test_a_retried_request_is_one_call_and_one_retry():
+    answers = iter([500, 200])
+    recorder = Recorder()
+
+    def flaky(request: httpx2.Request) -> httpx2.Response:
+        status = next(answers)
+        if status != 200:
+            return httpx2.Response(status, headers={"retry-after-ms": "0"}, json={"type": "error", "error": {"type": "api_error", "message": "oops"}})
+        return recorder(request)
+
+    tracker = PrefixTracker()
+    client = anthropic.Anthropic(api_key="k", max_retries=1, http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(flaky)))
+    watched = cachelint.watch(client, tracker=tracker, conversation="c")
+    watched.messages.create(**kwargs(anthropic_body(1)))
+    stats = tracker.stats("c")[0]
+    assert (stats.calls, stats.retries, stats.errors) == (1, 1, 1)
