@@ -151,6 +151,26 @@ def test_breakpoint_set_in_code_on_a_thinking_block() -> None:
     assert [f for f in found if f[1] == "CL406"] == [(10, "CL406")]
 
 
+def test_breakpoint_on_a_date_fixed_at_import_is_not_per_request() -> None:
+    found = structural_found(
+        """
+        from datetime import date
+        import anthropic
+        client = anthropic.Anthropic()
+        TODAY = date.today().strftime("%A, %d %B %Y")
+        SYSTEM = [{"type": "text", "text": open("rules.md").read()}, {"type": "text", "text": f"Today is {TODAY}.", "cache_control": {"type": "ephemeral"}}]
+
+        def ask(q):
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, system=SYSTEM, messages=[{"role": "user", "content": q}])
+
+        def ask_now(q):
+            system = [{"type": "text", "text": f"Today is {date.today()}.", "cache_control": {"type": "ephemeral"}}]
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, system=system, messages=[{"role": "user", "content": q}])
+        """
+    )
+    assert [f for f in found if f[1] == "CL401"] == [(12, "CL401")]
+
+
 def test_four_breakpoints_are_fine() -> None:
     found = structural_found(
         """

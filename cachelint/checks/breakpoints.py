@@ -232,8 +232,8 @@ class _Checker:
 
     def per_request(self, bp: Breakpoint, layout: Layout, request: Request) -> str | None:
         content = _block_content(bp.block)
-        if content is None:
-            return None
+        if content is None or self.index.function_of(content) is None:
+            return None  # a block built at import is the same for every request of the process (CL101 says so)
         if bp.segment == "messages":
             if not (bp.last_message and layout.messages_literal) or self.index.is_constant(content):
                 return None
@@ -268,7 +268,8 @@ class _Checker:
                     return f"holds the per-request parameter `{node.value}`"
                 continue
             value = self.index.definition(node.value, node)
-            if value is not None and value is not expr:
+            # A module constant (`TODAY = date.today()...`) is computed once per process, not per request.
+            if value is not None and value is not expr and self.index.function_of(value) is not None:
                 inner = self.dynamic_reason(value, params, depth + 1)
                 if inner is not None:
                     return inner
