@@ -828,6 +828,20 @@ LOOKALIKES = {
             system = instructions({"connectors": ["crm", "mail"]}) + instructions(extra)
             return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
     """,
+    "fields read out of parsed JSON by helpers": """
+        CFG = json.load(open("company.json"))
+        EXAMPLES = json.loads(open("examples.json").read())
+
+        def company(c):
+            return c["name"]
+
+        def render(examples):
+            return "\\n".join(f"Text: {e['text']} Intent: {e['intent']}" for e in examples)
+
+        def ask(q):
+            system = f"Company: {company(CFG)}. Examples: {render(EXAMPLES)}"
+            return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
+    """,
     "clock note appended after the turns": """
         import openai
         oai = openai.OpenAI()

@@ -327,8 +327,7 @@ class ModuleAnalysis:
             actual = bound.get(ps.param)
             if actual is None:
                 continue
-            for key in ps.path:
-                actual = actual.field(key)
+            actual = at_path(actual, list(ps.path))
             argument = ps.argument if ps.exact else replace(ps.argument, layout="whole")
             self.sink_reached(actual, argument, ps.site, frame)
         return self.substitute(returns, bound, frame, self.statement_span(call, frame))
@@ -352,10 +351,7 @@ class ModuleAnalysis:
         """Replace parameter placeholders by the caller's values; re-stamp facts to the call site."""
         if value.type and value.type.startswith("param:") and len(value.facts) == 1:
             name, *path = value.type[len("param:") :].split(".")
-            actual = bound.get(name, EMPTY)
-            for key in path:
-                actual = actual.field(key)
-            return actual
+            return at_path(bound.get(name, EMPTY), path)
 
         def restamp(fact: Fact) -> Fact | None:
             if fact.is_param or is_loop_state(fact):
@@ -391,7 +387,9 @@ class ModuleAnalysis:
         extra: set[Fact] = set()
         for fact in all_facts(value):
             if fact.is_param and fact.param is not None:
-                extra |= all_facts(bound.get(fact.param.split(".")[0], EMPTY))
+                # `c["name"]` of a parameter: what the caller's value holds there, not all of it.
+                name, *path = fact.param.split(".")
+                extra |= all_facts(at_path(bound.get(name, EMPTY), path))
         out = map_facts(value, restamp)
         if extra:
             out = replace(out, facts=out.facts | frozenset(extra))
@@ -517,7 +515,7 @@ class ModuleAnalysis:
         try:
             for _ in range(2):
                 if isinstance(stmt, cst.For):
-                    element = self.eval(stmt.iter, frame).element()
+                    element = element_of(self.eval(stmt.iter, frame))
                     self.assign(stmt.target, as_element(element), frame)
                 else:
                     self.eval(stmt.test, frame)
@@ -737,6 +735,9 @@ class ModuleAnalysis:
         base = self.eval(node.value, frame)
         key = subscript_key(node)
         if isinstance(key, str):
+            if base.type and base.type.startswith("param:") and base.fields is None and base.rest is None:
+                # `c["name"]` of a parameter: the caller's value at that key, once it is known.
+                return deeper(base, key)
             return base.field(key)
         if isinstance(key, int) and base.elems is not None and base.rest is None and -len(base.elems) <= key < len(base.elems):
             return base.elems[key]
@@ -851,7 +852,7 @@ class ModuleAnalysis:
         stored: set[Fact] = set()
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
-            element = self.eval(comp.iter, frame).element()
+            element = element_of(self.eval(comp.iter, frame))
             # Values kept in the records (`self.log.append((role, text, time.time()))`) were made once
             # per record: rendering them again gives the same text every turn. Records that were
             # themselves rebuilt for this call (a role dict comprehension) still carry `batch`.
@@ -1415,7 +1416,7 @@ class ModuleAnalysis:
         finding = layout.dynamic_before_static(parts)
         if finding is None or finding.dynamic.node is None:
             return names
-        name = min((f.param for f in finding.dynamic.value.facts if f.param), default="value")
+        name = min((f.param.split(".")[0] for f in finding.dynamic.value.facts if f.param), default="value")
         fact = self.new_fact(finding.dynamic.node, "CL301", layout.what_follows(finding), f"{{{name}}}", frame, severity=layout.severity_for(finding))
         # The call can span many lines; the template text holding the placeholder is the place to fix.
         line, col, end_line, end_col = self.span(finding.dynamic.node)
@@ -1437,7 +1438,8 @@ class ModuleAnalysis:
             return
         for fact, _segment in prefix_facts(value, argument, self.k.breakpoint_keys):
             if fact.is_param and fact.param is not None:
-                frame.param_sinks.append(ParamSink(fact.param, (), argument, site, exact=False))
+                name, *path = fact.param.split(".")
+                frame.param_sinks.append(ParamSink(name, tuple(path), argument, site, exact=False))
 
     @staticmethod
     def call_text(node: cst.Call) -> str:
@@ -1661,6 +1663,28 @@ def format_spec_text(part: cst.FormattedStringExpression) -> str | None:
         return None
     text = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
     return text if "%" in text else None
+
+
+def at_path(value: Value, path: list[str]) -> Value:
+    """The part of a caller's value a parameter path names (`*` for any element)."""
+    for key in path:
+        value = value.element() if key == "*" else value.field(key)
+    return value
+
+
+def element_of(value: Value) -> Value:
+    """Any one element, as iteration gives it; of a parameter, a placeholder for its elements
+    (`for e in examples: e["text"]` is the caller's `examples[*]["text"]`)."""
+    if value.type and value.type.startswith("param:") and value.elems is None and value.rest is None and value.fields is None:
+        return deeper(value, "*")
+    return value.element()
+
+
+def deeper(placeholder: Value, key: str) -> Value:
+    """A parameter placeholder one key or element (`*`) further in. The path is kept in the
+    facts too, so that it survives being formatted into text."""
+    facts = frozenset(replace(f, param=f"{f.param}.{key}") if f.is_param and f.param else f for f in placeholder.facts)
+    return Value(facts, type=f"{placeholder.type}.{key}")
 
 
 def first_string(call: cst.Call) -> str | None:
