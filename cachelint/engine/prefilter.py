@@ -78,7 +78,8 @@ def spellings(knowledge: Knowledge) -> list[Spelling]:
 
 def source_words(knowledge: Knowledge) -> set[str]:
     """Words that a module producing a volatile value must contain (for cross-module summaries)."""
-    words = {s.method or s.call.rsplit(".", 1)[-1] for s in knowledge.sources}
+    # `secrets.*` is spelled with its module's name (`secrets.token_hex`, `from secrets import ...`).
+    words = {s.method or (s.call[:-2].rsplit(".", 1)[-1] if s.call.endswith(".*") else s.call.rsplit(".", 1)[-1]) for s in knowledge.sources}
     words |= {u.method or (u.call or "").rsplit(".", 1)[-1] for u in knowledge.unordered_dicts}
     return {w for w in words if w and w != "*"}
 
