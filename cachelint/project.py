@@ -84,8 +84,10 @@ class Plan:
     who is analysed without a sink of their own."""
 
     scans: dict[str, Scan] = field(default_factory=dict)
-    by_module: dict[str, str] = field(default_factory=dict)  # dotted module name -> display
-    # display -> the checked modules it imports, sorted; files that import none are left out.
+    # dotted module name -> the displays of the files with that name (two projects in one tree, or
+    # two example folders, can both have an `app.config` or a `utils`)
+    by_module: dict[str, list[str]] = field(default_factory=dict)
+    # display -> the displays of the checked modules it imports, sorted; files that import none are left out.
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
     summarise: list[str] = field(default_factory=list)  # displays, dependencies first
     force: set[str] = field(default_factory=set)
@@ -104,8 +106,7 @@ class Plan:
         for _ in range(IMPORT_DEPTH):
             following = []
             for d in frontier:
-                for module in self.imports.get(d, ()):
-                    other = self.by_module[module]
+                for other in self.imports.get(d, ()):
                     if other not in seen and other != display:
                         seen.add(other)
                         following.append(other)
@@ -120,8 +121,10 @@ class Plan:
         return h.hexdigest()
 
     def context(self, display: str, index: ProjectIndex | None) -> ModuleContext:
+        """What analysing `display` needs: the summaries of the modules it may read, by name."""
         scan = self.scans[display]
-        return ModuleContext(scan.module, scan.is_package, index if self.imports.get(display) else None, display in self.force, scan.has_sink)
+        view = index.view(self.closure(display)) if index is not None and self.imports.get(display) else None
+        return ModuleContext(scan.module, scan.is_package, view, display in self.force, scan.has_sink)
 
 
 def plan(scans: list[Scan]) -> Plan:
@@ -132,10 +135,10 @@ def plan(scans: list[Scan]) -> Plan:
     """
     result = Plan(scans={s.display: s for s in scans})
     for scan in scans:
-        result.by_module.setdefault(scan.module, scan.display)
+        result.by_module.setdefault(scan.module, []).append(scan.display)
     for scan in scans:
         imported = (_project_module(c, result.by_module) for c in scan.imports)
-        near = {m for m in imported if m is not None and _near(scan, result.scans[result.by_module[m]])}
+        near = {d for m in imported if m is not None and (d := _nearest(scan, result.by_module[m], result.scans)) is not None}
         if near:
             result.imports[scan.display] = tuple(sorted(near))
     for scan in scans:
@@ -144,13 +147,12 @@ def plan(scans: list[Scan]) -> Plan:
     wanted: set[str] = set()
     frontier = set(sinks)
     for _ in range(IMPORT_DEPTH):
-        step = {result.by_module[m] for d in frontier for m in result.imports.get(d, ())}
+        step = {d for f in frontier for d in result.imports.get(f, ())}
         step = {d for d in step if d not in wanted and result.scans[d].may_produce}
         wanted |= step
         frontier = step
     result.summarise = _dependency_order(wanted | sinks, result)
-    senders = {result.scans[d].module for d in sinks}
-    result.force = {d for d, imported in result.imports.items() if not senders.isdisjoint(imported)} - sinks
+    result.force = {d for d, imported in result.imports.items() if not sinks.isdisjoint(imported)} - sinks
     return result
 
 
@@ -170,8 +172,26 @@ def summarise(the_plan: Plan, displays: list[str], read: Callable[[str], bytes],
             continue
         summary = summarize_source(data, display, settings.knowledge, the_plan.context(display, index))
         if summary is not None:
-            index.add(summary)
+            index.add(summary, display)
     return index
+
+
+def _nearest(importer: Scan, displays: list[str], scans: dict[str, Scan]) -> str | None:
+    """Of the files with the imported module's name, the one this import means: the one under
+    the importer's own import root (the folder its top-level package sits in), if it is near."""
+    candidates = [d for d in displays if _near(importer, scans[d])]
+    if len(candidates) > 1:
+        root = _import_root(importer)
+        candidates = [d for d in candidates if _import_root(scans[d]) == root] or candidates
+    return candidates[0] if candidates else None
+
+
+def _import_root(scan: Scan) -> str:
+    """The folder a module is imported from: its path less one folder per package level."""
+    root = os.path.dirname(scan.path)
+    for _ in range(scan.module.count(".") + (1 if scan.is_package else 0)):
+        root = os.path.dirname(root)
+    return root
 
 
 def _near(importer: Scan, imported: Scan) -> bool:
@@ -205,8 +225,7 @@ def _dependency_order(wanted: set[str], the_plan: Plan) -> list[str]:
         stack = [(root, iter(the_plan.imports.get(root, ())))]
         while stack:
             current, children = stack[-1]
-            for module in children:
-                child = the_plan.by_module[module]
+            for child in children:
                 if child in wanted and child not in state:
                     state.add(child)
                     stack.append((child, iter(the_plan.imports.get(child, ()))))

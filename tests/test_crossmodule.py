@@ -172,3 +172,32 @@ def test_cache_is_invalidated_when_an_imported_module_changes(tmp_path: Path) ->
     files["app/prompts.py"] = "import time\nSYSTEM = f'You are helpful. {time.time()}'\n"
     assert [c for c, *_ in project(tmp_path, files)["app/prompts.py"]] == ["CL101"]
     assert [c for c, *_ in project(tmp_path, files, "--no-cache")["app/prompts.py"]] == ["CL101"]
+
+
+def test_two_projects_with_the_same_package_name(tmp_path: Path) -> None:
+    # A monorepo of services that each have an `app` package: `app.config` is two modules, and
+    # each service's import means its own (also for sibling example scripts named alike).
+    agent = """
+        import anthropic
+        from app.config import PROMPT
+
+        client = anthropic.Anthropic()
+
+        def ask(q):
+            return client.messages.create(model="m", max_tokens=1, system=PROMPT, messages=[{"role": "user", "content": q}])
+    """
+    out = project(tmp_path, {
+        "billing/app/__init__.py": "",
+        "billing/app/config.py": 'PROMPT = "You answer billing questions."\n',
+        "billing/app/agent.py": agent,
+        "search/app/__init__.py": "",
+        "search/app/config.py": 'import uuid\nPROMPT = f"Run {uuid.uuid4()}: you search."\n',
+        "search/app/agent.py": agent,
+        "examples/a/prompts.py": 'SYSTEM = "Stable."\n',
+        "examples/a/main.py": "import anthropic\nfrom prompts import SYSTEM\nanthropic.Anthropic().messages.create(model='m', max_tokens=1, system=SYSTEM, messages=[])\n",
+        "examples/b/prompts.py": 'import time\nSYSTEM = f"Started {time.time()}"\n',
+        "examples/b/main.py": "import anthropic\nfrom prompts import SYSTEM\nanthropic.Anthropic().messages.create(model='m', max_tokens=1, system=SYSTEM, messages=[])\n",
+    })
+    assert [(code, row) for code, row, _, _ in out["search/app/config.py"]] == [("CL102", 2)]
+    assert [(code, row) for code, row, _, _ in out["examples/b/prompts.py"]] == [("CL101", 2)]
+    assert out["billing/app/config.py"] == out["examples/a/prompts.py"] == []

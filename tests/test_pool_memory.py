@@ -46,7 +46,7 @@ def test_plan_resolves_imports_to_sorted_tuples_and_leaves_out_files_without_any
         scan("pkg/c.py", "pkg.c", ("json",), has_sink=True),
     ]
     result = plan(scans)
-    assert result.imports == {"pkg/a.py": ("pkg.b", "pkg.c"), "pkg/b.py": ("pkg.c",)}
+    assert result.imports == {"pkg/a.py": ("pkg/b.py", "pkg/c.py"), "pkg/b.py": ("pkg/c.py",)}
     assert result.force == {"pkg/a.py", "pkg/b.py"}
     assert result.closure("pkg/a.py") == ["pkg/c.py"]
 

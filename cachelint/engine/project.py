@@ -45,12 +45,18 @@ class ModuleSummary:
 
 @dataclass
 class ProjectIndex:
-    """Summaries of the checked modules by dotted name."""
+    """Summaries of the checked modules by dotted name (one file's view of the project), and,
+    for the whole run, by the file they came from (two files can share a dotted name)."""
 
     modules: dict[str, ModuleSummary] = field(default_factory=dict)
+    by_file: dict[str, ModuleSummary] = field(default_factory=dict)
 
-    def add(self, summary: ModuleSummary) -> None:
-        self.modules[summary.module] = summary
+    def add(self, summary: ModuleSummary, display: str) -> None:
+        self.by_file[display] = summary
+
+    def view(self, displays: list[str]) -> ProjectIndex:
+        """The summaries of these files, by dotted name: what one file's analysis may read."""
+        return ProjectIndex({s.module: s for s in (self.by_file.get(d) for d in displays) if s is not None})
 
     def lookup(self, qualname: str) -> tuple[ModuleSummary, str] | None:
         """`pkg.prompts.build` -> (summary of pkg.prompts, "build"), if that module is known."""
