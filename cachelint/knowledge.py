@@ -37,6 +37,7 @@ class Source:
     arg_matches: str | None = None
     arg_lacks: str | None = None
     in_place: bool = False
+    names_only: bool = False  # the result names entries of its argument without the argument's path
 
     def volatile_with(self, n_args: int) -> bool:
         """Whether a call with `n_args` arguments is volatile (`time.localtime(ts)` converts `ts`)."""
@@ -329,7 +330,7 @@ def _str_list(doc: Doc, path: tuple[Any, ...], value: Any) -> tuple[str, ...]:
 
 def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
     e = _mapping(
-        doc, path, entry, {"call", "method", "name", "rule", "kind", "granularity", "returns", "except-args", "severity", "in-loop", "arg-matches", "arg-lacks", "in-place"}, {"rule"}
+        doc, path, entry, {"call", "method", "name", "rule", "kind", "granularity", "returns", "except-args", "severity", "in-loop", "arg-matches", "arg-lacks", "in-place", "names-only"}, {"rule"}
     )
     for key in ("arg-matches", "arg-lacks"):
         if key in e:
@@ -354,6 +355,9 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
     in_place = e.get("in-place", False)
     if not isinstance(in_place, bool):
         raise doc.error(path + ("in-place",), f"{_where(path)}: `in-place` must be true or false")
+    names_only = e.get("names-only", False)
+    if not isinstance(names_only, bool):
+        raise doc.error(path + ("names-only",), f"{_where(path)}: `names-only` must be true or false")
     if in_place and "call" not in e:
         raise doc.error(path + ("in-place",), f"{_where(path)}: `in-place` needs `call` (the argument changed is the first one)")
     return Source(
@@ -370,6 +374,7 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
         returns=e.get("returns"),
         except_args=int(except_args),
         in_place=in_place,
+        names_only=names_only,
     )
 
 

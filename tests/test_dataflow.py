@@ -214,6 +214,14 @@ PROPAGATION = {
         def run(q):
             return client.messages.create(model="m", max_tokens=1, system=instructions(catalog()), messages=[{"role": "user", "content": q}])
     """,
+    "full paths under the working directory": \
+        """
+        import os
+
+        def ask(q):
+            paths = [os.path.join(os.getcwd(), n) for n in sorted(os.listdir("docs"))]  # expect: CL103
+            return client.messages.create(model="m", max_tokens=1, system=f"Files: {paths}", messages=[{"role": "user", "content": q}])
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -841,6 +849,15 @@ LOOKALIKES = {
         def ask(q):
             system = f"Company: {company(CFG)}. Examples: {render(EXAMPLES)}"
             return client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": q}])
+    """,
+    "file names listed from the working directory, paths made relative": """
+        import os
+
+        def ask(q):
+            docs = ", ".join(sorted(os.listdir(os.path.join(os.getcwd(), "docs"))))
+            root = os.getcwd()
+            rel = [os.path.relpath(os.path.join(root, "docs", n), root) for n in sorted(os.listdir("docs"))]
+            return client.messages.create(model="m", max_tokens=1, system=f"Docs: {docs}. Files: {rel}", messages=[{"role": "user", "content": q}])
     """,
     "clock note appended after the turns": """
         import openai

@@ -1077,6 +1077,9 @@ class ModuleAnalysis:
         if source.rule.startswith("CL2"):
             # An ordering source keeps what it orders: `set(names)` still carries the names' facts.
             inner = join_all(a.element() if (a.elems is not None or a.rest is not None) else a for a in args)
+            if source.names_only:
+                # `os.listdir(os.path.join(os.getcwd(), "docs"))` gives bare names, not the folder's path.
+                inner = without(inner, lambda f: f.rule == "CL103")
             return Value(frozenset({fact}) | all_facts(inner), elems=(), rest=inner if not inner.is_empty() else None, type=source.returns or "set")
         return Value(frozenset({fact}), type=source.returns)
 
