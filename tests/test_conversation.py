@@ -358,6 +358,43 @@ def test_handler_whose_history_outlives_the_call() -> None:
     assert found == [(10, "CL501"), (16, "CL501")]
 
 
+def test_per_turn_choices_made_around_a_tool_use_loop() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        TOOLS = [{"name": "a", "description": "A", "input_schema": {}}, {"name": "b", "description": "B", "input_schema": {}}]
+
+        class Agent:
+            def __init__(self, router):
+                self.router = router
+                self.history = []
+
+            def chat(self, text):
+                self.history.append({"role": "user", "content": text})
+                self.history = self.history[-20:]
+                model = self.router.pick(text)
+                tools = [t for t in TOOLS if t["name"] in text]
+                while True:
+                    r = client.messages.create(model=model, max_tokens=1, tools=tools, messages=self.history, cache_control={"type": "ephemeral"})
+                    self.history.append({"role": "assistant", "content": r.content})
+                    if r.stop_reason != "tool_use":
+                        return r
+                    self.history.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "ok"}]})
+
+        def run_task(task, router):
+            messages = [{"role": "user", "content": task}]
+            model = router.pick(task)
+            while True:
+                r = client.messages.create(model=model, max_tokens=1, messages=messages)
+                messages.append({"role": "assistant", "content": r.content})
+                if r.stop_reason != "tool_use":
+                    return r
+        """
+    )
+    assert found == [(13, "CL501"), (14, "CL505"), (15, "CL503")]
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

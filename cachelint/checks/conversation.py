@@ -27,7 +27,7 @@ from cachelint.checks.astutil import (
 )
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
-from cachelint.checks.turns import Turn, find_turn, grows, turn_names
+from cachelint.checks.turns import Turn, find_turn, grows, outer_turn, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -134,15 +134,18 @@ class _Checker:
         if key in self._turns:
             return
         self._turns.add(key)
-        for root, history in self.scan_roots(turn):
+        outer = outer_turn(self.index, turn)
+        for root, history in self.scan_roots(turn) + ([(outer.body, outer.history)] if outer is not None else []):
             self.check_truncation(turn, root, history)
             self.check_rewrite(turn, root, history)
         self.check_sent_window(turn)
-        changing = turn_names(self.index, turn)
-        self.check_tools(turn, changing)
-        self.check_params(turn, changing)
-        self.check_model(turn, changing)
-        self.check_images(turn, changing)
+        changing = turn_names(self.index, turn) | (turn_names(self.index, outer) if outer is not None else set())
+        # What the function picks before its tool-use loop is picked once per user turn.
+        whole = outer or turn
+        self.check_tools(whole, changing)
+        self.check_params(whole, changing)
+        self.check_model(whole, changing)
+        self.check_images(whole, changing)
 
     def scan_roots(self, turn: Turn) -> list[tuple[cst.CSTNode, str]]:
         """The turn body, plus helper functions it hands the history to, plus the object's other methods."""

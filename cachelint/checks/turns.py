@@ -125,6 +125,22 @@ def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
     return None
 
 
+def outer_turn(index: ModuleIndex, turn: Turn) -> Turn | None:
+    """The function call around a tool-use loop (`def chat(self, text): ... while True: create(...)`)
+    when the history outlives the call: then each call is a user turn of the same conversation,
+    and what the function picks per call (a model, a tool subset) changes between turns."""
+    if not isinstance(turn.scope, (cst.For, cst.While)):
+        return None
+    call = turn.request.call
+    function = index.function_of(call)
+    if function is None:
+        return None
+    key = turn.history
+    if key.startswith("self.") or key in index.scope(call).params or _kept_between_calls(index, call, key):
+        return Turn(turn.request, key, function, turn.sent, turn.rerendered)
+    return None
+
+
 def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
     """`key` is a module-level container, or a local taken out of one (`histories[channel]`,
     `sessions.setdefault(user, [])`): it keeps its messages from one call of the function to the next."""
