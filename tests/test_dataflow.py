@@ -222,6 +222,15 @@ PROPAGATION = {
             paths = [os.path.join(os.getcwd(), n) for n in sorted(os.listdir("docs"))]  # expect: CL103
             return client.messages.create(model="m", max_tokens=1, system=f"Files: {paths}", messages=[{"role": "user", "content": q}])
     """,
+    "budget stepped every turn and written into the prompt, reported once": """
+        class Agent:
+            def __init__(self):
+                self.budget = 10
+
+            def turn(self, history):
+                self.budget -= 1
+                return client.messages.create(model="m", max_tokens=1, system=f"Tool calls left: {self.budget}", messages=history)  # expect: CL302
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -858,6 +867,20 @@ LOOKALIKES = {
             root = os.getcwd()
             rel = [os.path.relpath(os.path.join(root, "docs", n), root) for n in sorted(os.listdir("docs"))]
             return client.messages.create(model="m", max_tokens=1, system=f"Docs: {docs}. Files: {rel}", messages=[{"role": "user", "content": q}])
+    """,
+    "system prompt built once from memory and kept": """
+        class Agent:
+            def __init__(self):
+                self.memory = []
+                self.history = []
+                self._prompt = None
+
+            def step(self, text):
+                self.memory.append(text)
+                if self._prompt is None:
+                    self._prompt = "Memory:\\n" + "\\n".join(self.memory)
+                self.history.append({"role": "user", "content": text})
+                return client.messages.create(model="m", max_tokens=1, system=self._prompt, messages=self.history)
     """,
     "clock note appended after the turns": """
         import openai

@@ -539,7 +539,7 @@ class ModuleAnalysis:
         elif isinstance(small, cst.AugAssign):
             # Stepping a counter is not a read of it: read the stored value, not a loop-state fact.
             target = small.target
-            current = frame.env.get(target.value, EMPTY) if isinstance(target, cst.Name) else self.eval(target, frame)
+            current = frame.env.get(target.value, EMPTY) if isinstance(target, cst.Name) else self.stored(target, frame)
             added = collected(self.eval(small.value, frame))
             if isinstance(small.operator, cst.AddAssign):
                 self.assign(small.target, concat(current, added), frame)
@@ -572,9 +572,12 @@ class ModuleAnalysis:
                     # Set once per object: stable for that object's conversation, new for the next.
                     value = map_facts(value, lambda f: f if f.is_param or f.scope == PER_PROCESS else replace(f, scope=PER_SESSION))
                 elif not any(frame.guards):
-                    # An assignment under a test of the object's own state (`if self._prompt is None:`,
-                    # `if now - self.loaded_at > TTL:`) is memoisation or a timed refresh, not per-turn state.
                     self.classes[cls].mutable.add(name)
+                else:
+                    # An assignment under a test of the object's own state (`if self._prompt is None:`,
+                    # `if now - self.loaded_at > TTL:`) is memoisation or a timed refresh, not per-turn
+                    # state: what it stores was read once, like a value set in `__init__`.
+                    value = map_facts(value, lambda f: None if f.rule == "CL302" else f if f.is_param or f.scope == PER_PROCESS else replace(f, scope=PER_SESSION))
                 attrs = self.classes[cls].attrs
                 attrs[name] = join(attrs[name], value) if name in attrs else value
         elif isinstance(target, cst.Subscript):
@@ -1198,6 +1201,15 @@ class ModuleAnalysis:
             facts |= all_facts(a)
         return Value(frozenset(facts), type="str" if name in STRING_METHODS else None)
 
+    def stored(self, target: cst.BaseExpression, frame: Frame) -> Value:
+        """What `self.todo` holds, for changing it (`.append`, `-= 1`): changing state is not a read
+        of it for a prompt, so no changing-state fact of its own is made here."""
+        value = self.eval(target, frame)
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            shown = f"{target.value.value}.{target.attr.value}"
+            value = without(value, lambda f: f.rule == "CL302" and f.source == shown and f.line == self.span(target)[0])
+        return value
+
     def note_attribute_change(self, target: cst.BaseExpression, frame: Frame) -> None:
         """`self.todos[i]["done"] = True`, `self.memory.append(x)`: the root attribute is changing state."""
         node = target
@@ -1211,7 +1223,7 @@ class ModuleAnalysis:
     def mutate(self, target: cst.BaseExpression, name: str, args: list[Value], node: cst.Call, frame: Frame) -> None:
         self.note_attribute_change(target, frame)
         args = [collected(a) for a in args]
-        current = self.eval(target, frame)
+        current = self.stored(target, frame)
         if name == "insert" and len(args) >= 2:
             if is_front(node):
                 # A turn inserted at the front goes ahead of everything already there (CL301). Text
