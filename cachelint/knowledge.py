@@ -118,9 +118,6 @@ class Sanitizer:
     removes: tuple[str, ...] = ("all",)
     method: str | None = None
 
-    def removes_rule(self, rule: str) -> bool:
-        return "all" in self.removes or rule in self.removes or ("order" in self.removes and rule.startswith("CL2"))
-
 
 @dataclass(frozen=True)
 class Serializer:

@@ -882,6 +882,20 @@ LOOKALIKES = {
                 self.history.append({"role": "user", "content": text})
                 return client.messages.create(model="m", max_tokens=1, system=self._prompt, messages=self.history)
     """,
+    "specs read from a folder next to the module, passed to a loader": """
+        from pathlib import Path
+
+        SPEC_DIR = Path(__file__).parent / "specs"
+
+        def load(spec_dir):
+            return [json.loads(p.read_text()) for p in sorted(spec_dir.glob("*.json"))]
+
+        def prompt(folder):
+            return (folder / "system.md").read_text()
+
+        def ask(messages):
+            return client.messages.create(model="m", max_tokens=1, tools=load(SPEC_DIR), system=prompt(SPEC_DIR), messages=messages)
+    """,
     "clock note appended after the turns": """
         import openai
         oai = openai.OpenAI()

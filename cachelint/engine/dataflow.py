@@ -29,11 +29,13 @@ from cachelint.engine.values import (
     Value,
     all_facts,
     as_element,
+    clears,
     collected,
     flat,
     join,
     join_all,
     map_facts,
+    sanitized,
     without,
 )
 from cachelint.knowledge import Knowledge, Sink, SinkArgument, Source
@@ -85,6 +87,7 @@ class ParamSink:
     argument: SinkArgument
     site: SinkSite
     exact: bool
+    cleared: tuple[str, ...] = ()  # what sanitizers removed on the way (see Fact.cleared)
 
 
 @dataclass
@@ -328,6 +331,8 @@ class ModuleAnalysis:
             if actual is None:
                 continue
             actual = at_path(actual, list(ps.path))
+            if ps.cleared:
+                actual = without(actual, lambda f: clears(ps.cleared, f.rule))
             argument = ps.argument if ps.exact else replace(ps.argument, layout="whole")
             self.sink_reached(actual, argument, ps.site, frame)
         return self.substitute(returns, bound, frame, self.statement_span(call, frame))
@@ -389,7 +394,11 @@ class ModuleAnalysis:
             if fact.is_param and fact.param is not None:
                 # `c["name"]` of a parameter: what the caller's value holds there, not all of it.
                 name, *path = fact.param.split(".")
-                extra |= all_facts(at_path(bound.get(name, EMPTY), path))
+                for f in all_facts(at_path(bound.get(name, EMPTY), path)):
+                    if f.is_param and fact.cleared:
+                        extra.add(replace(f, cleared=tuple(sorted(set(f.cleared) | set(fact.cleared)))))  # the caller's own parameter, cleared alike
+                    elif not clears(fact.cleared, f.rule):
+                        extra.add(f)
         out = map_facts(value, restamp)
         if extra:
             out = replace(out, facts=out.facts | frozenset(extra))
@@ -1131,7 +1140,7 @@ class ModuleAnalysis:
             args = self.eval_args(node, frame)
             if "all" in sanitizer.removes:
                 return EMPTY
-            kept = without(join_all(a.element() if (a.elems is not None or a.rest is not None) else a for a in args), lambda f: sanitizer.removes_rule(f.rule))
+            kept = sanitized(join_all(a.element() if (a.elems is not None or a.rest is not None) else a for a in args), sanitizer.removes)
             if qualname in ("sorted", "reversed"):
                 return Value(elems=(), rest=kept, type="list")
             return flat(kept)
@@ -1162,7 +1171,7 @@ class ModuleAnalysis:
         frame.after_turn = outer_after_turn
         sanitizer = self.k.method_sanitizer_for(name)
         if sanitizer is not None:
-            return EMPTY if "all" in sanitizer.removes else flat(without(receiver, lambda f: sanitizer.removes_rule(f.rule)))
+            return EMPTY if "all" in sanitizer.removes else flat(sanitized(receiver, sanitizer.removes))
         if name == "sort" and not args or name == "sort" and all(a.keyword is not None for a in node.args):
             fixed = {f for f in all_facts(receiver) if f.rule.startswith("CL2")}
             self.order_fixed(fixed, frame)
@@ -1454,7 +1463,7 @@ class ModuleAnalysis:
         for fact, _segment in prefix_facts(value, argument, self.k.breakpoint_keys):
             if fact.is_param and fact.param is not None:
                 name, *path = fact.param.split(".")
-                frame.param_sinks.append(ParamSink(name, tuple(path), argument, site, exact=False))
+                frame.param_sinks.append(ParamSink(name, tuple(path), argument, site, exact=False, cleared=fact.cleared))
 
     @staticmethod
     def call_text(node: cst.Call) -> str:

@@ -53,6 +53,10 @@ class Fact:
     # `for t in set(...)`): it says where the element sits, not what it holds. Collecting the
     # elements in that order (append, a comprehension, +=, yield) makes it an order again.
     element: bool = False
+    # For a parameter placeholder: what a sanitizer between it and here removed (`sanitizers.yaml`
+    # `removes`: rule codes, `order` or `all`), so the caller's facts of those rules stop here
+    # (`(spec_dir / name).read_text()` does not carry where `spec_dir` is).
+    cleared: tuple[str, ...] = ()
 
     @property
     def is_param(self) -> bool:
@@ -215,6 +219,17 @@ def collected(value: Value) -> Value:
     if not any(f.element for f in all_facts(value)):
         return value
     return map_facts(value, lambda f: replace(f, element=False) if f.element else f)
+
+
+def clears(cleared: tuple[str, ...], rule: str) -> bool:
+    """Whether what a sanitizer removed (`Fact.cleared`) covers facts of `rule`."""
+    return "all" in cleared or rule in cleared or ("order" in cleared and rule.startswith("CL2"))
+
+
+def sanitized(value: Value, removes: tuple[str, ...]) -> Value:
+    """The value with the facts a sanitizer removes (`sanitizers.yaml`) dropped; its parameter
+    placeholders remember what was removed, for the values a caller passes."""
+    return map_facts(value, lambda f: replace(f, cleared=tuple(sorted(set(f.cleared) | set(removes)))) if f.is_param else None if clears(removes, f.rule) else f)
 
 
 def without(value: Value, drop) -> Value:
