@@ -231,6 +231,21 @@ PROPAGATION = {
                 self.budget -= 1
                 return client.messages.create(model="m", max_tokens=1, system=f"Tool calls left: {self.budget}", messages=history)  # expect: CL302
     """,
+    "plugins registered in discovery order, tools taken in that order": \
+        """
+        import importlib.metadata
+
+        def discover():
+            found = {}
+            for ep in importlib.metadata.entry_points(group="acme.tools"):  # expect: CL203
+                plugin = ep.load()()
+                found[plugin.name] = plugin
+            return found
+
+        def ask(messages):
+            plugins = discover()
+            return client.messages.create(model="m", max_tokens=1, tools=[p.definition() for p in plugins.values()], messages=messages)
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -895,6 +910,24 @@ LOOKALIKES = {
 
         def ask(messages):
             return client.messages.create(model="m", max_tokens=1, tools=load(SPEC_DIR), system=prompt(SPEC_DIR), messages=messages)
+    """,
+    "plugins registered in discovery order, tools built by sorted name": """
+        import importlib.metadata
+
+        def discover():
+            found = {}
+            for ep in importlib.metadata.entry_points(group="acme.tools"):
+                plugin = ep.load()()
+                found[plugin.name] = plugin
+            return found
+
+        def definitions(plugins):
+            return [plugins[name].definition() for name in sorted(plugins)]
+
+        def ask(messages):
+            plugins = discover()
+            inline = [plugins[n].definition() for n in sorted(plugins.keys())]
+            return client.messages.create(model="m", max_tokens=1, tools=definitions(plugins) + inline, messages=messages)
     """,
     "clock note appended after the turns": """
         import openai

@@ -525,7 +525,7 @@ class ModuleAnalysis:
             for _ in range(2):
                 if isinstance(stmt, cst.For):
                     element = element_of(self.eval(stmt.iter, frame))
-                    self.assign(stmt.target, as_element(element), frame)
+                    self.assign(stmt.target, as_element(element, id(stmt)), frame)
                 else:
                     self.eval(stmt.test, frame)
                 before = dict(frame.env)
@@ -549,7 +549,7 @@ class ModuleAnalysis:
             # Stepping a counter is not a read of it: read the stored value, not a loop-state fact.
             target = small.target
             current = frame.env.get(target.value, EMPTY) if isinstance(target, cst.Name) else self.stored(target, frame)
-            added = collected(self.eval(small.value, frame))
+            added = collected(self.eval(small.value, frame), frame.loops)
             if isinstance(small.operator, cst.AddAssign):
                 self.assign(small.target, concat(current, added), frame)
             else:
@@ -563,7 +563,7 @@ class ModuleAnalysis:
             if small.value is not None:
                 returned = self.eval(small.value, frame)
                 # The element a loop stops at depends on the order it walks in.
-                frame.returns = join(frame.returns, collected(returned) if frame.loops else returned)
+                frame.returns = join(frame.returns, collected(returned, frame.loops))
 
     def assign(self, target: cst.BaseExpression, value: Value, frame: Frame) -> None:
         if isinstance(target, cst.Name):
@@ -597,13 +597,17 @@ class ModuleAnalysis:
                 current = frame.env[base.value]
                 if is_whole_slice(target):
                     # `dirnames[:] = sorted(dirnames)`: sorted in place, like `dirnames.sort()`.
-                    kept = all_facts(collected(value))
-                    self.order_fixed({f for f in all_facts(current) if f.rule.startswith("CL2") and replace(f, element=False) not in kept}, frame)
+                    kept = {replace(f, element=0) for f in all_facts(value)}
+                    self.order_fixed({f for f in all_facts(current) if f.rule.startswith("CL2") and replace(f, element=0) not in kept}, frame)
                     frame.env[base.value] = value
                 elif isinstance(key, str):
                     frame.env[base.value] = current.with_field(key, value)
                 else:
-                    frame.env[base.value] = current.with_rest(value)
+                    # `found[plugin.name] = plugin` in a loop: the container's own order is the loop's
+                    # order; each value keeps it as a position only, so a lookup by key (under a
+                    # sorted key, say) does not carry it, while iterating the container does.
+                    order = {replace(f, element=0) for f in all_facts(value) if f.element in frame.loops} if frame.loops else set()
+                    frame.env[base.value] = replace(current.with_rest(value), facts=current.facts | order)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, Value(rest=value.element()), frame)
 
@@ -758,8 +762,14 @@ class ModuleAnalysis:
             if isinstance(element.slice, cst.Index):
                 # What a volatile or order-carrying key selects varies with it (`TOOLS[name] for name in a_set`).
                 chosen |= all_facts(self.eval(element.slice.value, frame))
+        if base.type and base.type.startswith("param:") and base.elems is None and base.rest is None and base.fields is None:
+            one = deeper(base, "[]")  # one value of a parameter, looked up by key
+            return replace(one, facts=one.facts | frozenset(chosen)) if chosen else one
+        keyed = base.elems is not None or base.rest is not None or base.fields is not None
+        if keyed and (base.fields is not None or base.elems == ()):
+            base = looked_up(base)
         if chosen:
-            selected = base.element() if (base.elems is not None or base.rest is not None or base.fields is not None) else base
+            selected = base.element() if keyed else base
             return replace(selected, facts=selected.facts | frozenset(chosen))
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
             return Value(base.facts, elems=(), rest=base.element(), type=base.type) if base.elems is not None or base.rest is not None else base
@@ -869,11 +879,11 @@ class ModuleAnalysis:
             # per record: rendering them again gives the same text every turn. Records that were
             # themselves rebuilt for this call (a role dict comprehension) still carry `batch`.
             stored |= {f for f in all_facts(element) if not f.batch and not f.is_param}
-            self.assign(comp.target, as_element(element), frame)
+            self.assign(comp.target, as_element(element, id(node)), frame)
             for cond in comp.ifs:
                 self.eval(cond.test, frame)
             comp = comp.inner_for_in
-        value = collected(join_all(self.eval(p, frame) for p in parts))
+        value = collected(join_all(self.eval(p, frame) for p in parts), (id(node), *frame.loops))
         if value.has_field("role"):
             # Turns made all at once, before the list is sent: a history rebuilt per call.
             value = map_facts(value, lambda f: f if f.batch or f in stored else replace(f, batch=True))
@@ -960,7 +970,7 @@ class ModuleAnalysis:
 
     def eval_Yield(self, node: cst.Yield, frame: Frame) -> Value:
         if isinstance(node.value, cst.BaseExpression):
-            frame.returns = join(frame.returns, collected(self.eval(node.value, frame)))
+            frame.returns = join(frame.returns, collected(self.eval(node.value, frame), frame.loops))
         return EMPTY
 
     # ----------------------------------------------------------------- calls
@@ -1231,7 +1241,7 @@ class ModuleAnalysis:
 
     def mutate(self, target: cst.BaseExpression, name: str, args: list[Value], node: cst.Call, frame: Frame) -> None:
         self.note_attribute_change(target, frame)
-        args = [collected(a) for a in args]
+        args = [collected(a, frame.loops) for a in args]
         current = self.stored(target, frame)
         if name == "insert" and len(args) >= 2:
             if is_front(node):
@@ -1483,8 +1493,8 @@ class ModuleAnalysis:
             # built in a loop over the tools (a shape, not a request) is built the same every turn.
             if is_loop_state(fact) and (site.provider == SHAPE_PROVIDER or not (fact.function == frame.key and set(fact.loops) <= set(frame.loops))):
                 continue
-            if fact.element and site.provider == SHAPE_PROVIDER:
-                continue  # one tool or system dict per element: its text does not depend on their order
+            if fact.element:
+                continue  # an element's place in an iteration, not its content: only the collected order counts
             scope = fact.scope
             if frame.is_module and not frame.loops:
                 scope = PER_PROCESS  # sent or built once, at import: the value is fixed for the process
@@ -1690,10 +1700,16 @@ def format_spec_text(part: cst.FormattedStringExpression) -> str | None:
 
 
 def at_path(value: Value, path: list[str]) -> Value:
-    """The part of a caller's value a parameter path names (`*` for any element)."""
+    """The part of a caller's value a parameter path names (`*` for any element, `[]` for one
+    looked up by key)."""
     for key in path:
-        value = value.element() if key == "*" else value.field(key)
+        value = value.element() if key == "*" else looked_up(value).element() if key == "[]" else value.field(key)
     return value
+
+
+def looked_up(container: Value) -> Value:
+    """A container read by key: the order it was filled in is not in the value read."""
+    return without(container, lambda f: f.rule.startswith("CL2") and f in container.facts)
 
 
 def element_of(value: Value) -> Value:

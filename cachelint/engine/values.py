@@ -51,8 +51,9 @@ class Fact:
     key_order: bool = False
     # An iteration order carried by one element of that iteration (the loop variable of
     # `for t in set(...)`): it says where the element sits, not what it holds. Collecting the
-    # elements in that order (append, a comprehension, +=, yield) makes it an order again.
-    element: bool = False
+    # elements in that order (append, a comprehension, +=, yield) makes it an order again. The
+    # value is the id of the loop (or comprehension) that walks in that order; 0 for none.
+    element: int = 0
     # For a parameter placeholder: what a sanitizer between it and here removed (`sanitizers.yaml`
     # `removes`: rule codes, `order` or `all`), so the caller's facts of those rules stop here
     # (`(spec_dir / name).read_text()` does not carry where `spec_dir` is).
@@ -209,16 +210,18 @@ def map_facts(value: Value, fn) -> Value:
     )
 
 
-def as_element(value: Value) -> Value:
-    """One element of an iteration: its ordering facts say where it sits, not what it holds."""
-    return map_facts(value, lambda f: replace(f, element=True) if f.rule.startswith("CL2") and not f.element else f)
+def as_element(value: Value, loop: int) -> Value:
+    """One element of the iteration `loop`: its ordering facts say where it sits, not what it holds."""
+    return map_facts(value, lambda f: replace(f, element=loop) if f.rule.startswith("CL2") else f)
 
 
-def collected(value: Value) -> Value:
-    """Elements gathered in iteration order: their ordering facts order the result again."""
-    if not any(f.element for f in all_facts(value)):
+def collected(value: Value, loops: Iterable[int]) -> Value:
+    """Elements gathered in the order of these iterations: their ordering facts order the result
+    again (those of another iteration, such as values looked up by a sorted key, do not)."""
+    loops = set(loops)
+    if not any(f.element in loops for f in all_facts(value)):
         return value
-    return map_facts(value, lambda f: replace(f, element=False) if f.element else f)
+    return map_facts(value, lambda f: replace(f, element=0) if f.element in loops else f)
 
 
 def clears(cleared: tuple[str, ...], rule: str) -> bool:
