@@ -246,6 +246,11 @@ PROPAGATION = {
             plugins = discover()
             return client.messages.create(model="m", max_tokens=1, tools=[p.definition() for p in plugins.values()], messages=messages)
     """,
+    "a generic agent class called with its type parameter": """
+        from agents import Agent
+
+        triage = Agent[dict](name="triage", instructions=f"Route tickets. Now: {datetime.now():%H:%M}.")  # expect: CL101
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()

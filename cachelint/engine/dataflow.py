@@ -976,7 +976,8 @@ class ModuleAnalysis:
     # ----------------------------------------------------------------- calls
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
         func = node.func
-        dotted = dotted_name(func)
+        # `Agent[Customer](...)`: a generic class called with its type parameters.
+        dotted = dotted_name(func.value if isinstance(func, cst.Subscript) else func)
         qualname = qualify(dotted, self.aliases) if dotted else None
         if qualname is not None and not self.is_local(qualname):
             source = self.k.source_for(qualname)
@@ -1479,7 +1480,7 @@ class ModuleAnalysis:
     def call_text(node: cst.Call) -> str:
         if isinstance(node.func, cst.Attribute):
             return ".".join(receiver_chain(node.func))
-        return dotted_name(node.func) or "call"
+        return dotted_name(node.func.value if isinstance(node.func, cst.Subscript) else node.func) or "call"
 
     def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         def batch(fact: Fact) -> bool:
