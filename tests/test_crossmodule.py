@@ -201,3 +201,22 @@ def test_two_projects_with_the_same_package_name(tmp_path: Path) -> None:
     assert [(code, row) for code, row, _, _ in out["search/app/config.py"]] == [("CL102", 2)]
     assert [(code, row) for code, row, _, _ in out["examples/b/prompts.py"]] == [("CL101", 2)]
     assert out["billing/app/config.py"] == out["examples/a/prompts.py"] == []
+
+
+def test_instructions_function_imported_from_another_module(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/prompts.py": """
+            from datetime import datetime
+
+            def triage_instructions(ctx, agent):
+                return f"You route tickets. Now: {datetime.now():%H:%M}."
+        """,
+        "app/agents_def.py": """
+            from agents import Agent
+            from .prompts import triage_instructions
+
+            triage = Agent(name="Triage", instructions=triage_instructions)
+        """,
+    })
+    assert [(code, row) for code, row, _, _ in out["app/prompts.py"]] == [("CL101", 5)]

@@ -1393,6 +1393,12 @@ class ModuleAnalysis:
         if isinstance(expression, cst.Lambda):
             return self.eval_lambda_body(expression, frame)
         value = self.eval(expression, frame)
+        if value.type and value.type.startswith("ext:") and self.project is not None:
+            # A function of another checked module (`instructions=triage_instructions`, imported).
+            found = self.project.lookup(value.type[len("ext:") :])
+            exported = found[0].function(found[1]) if found is not None else None
+            if exported is not None:
+                return without(exported.returns, lambda f: f.is_param), Frame(key=value.type, env={})
         called = self.functions.get(value.type[len("func:") :]) if value.type and value.type.startswith("func:") else None
         if called is None:
             return value, frame
