@@ -251,6 +251,42 @@ PROPAGATION = {
 
         triage = Agent[dict](name="triage", instructions=f"Route tickets. Now: {datetime.now():%H:%M}.")  # expect: CL101
     """,
+    "host name passed to a constructor and to a dataclass": """
+        import socket
+        from dataclasses import dataclass
+
+        class Ops:
+            def __init__(self, node):
+                self.node = node
+
+            @property
+            def system_prompt(self):
+                return f"You are an SRE copilot on node {self.node}."
+
+        @dataclass
+        class Cfg:
+            region: str
+
+        def ask(history):
+            ops = Ops(socket.gethostname())  # expect: CL103
+            cfg = Cfg(region=socket.getfqdn())  # expect: CL103
+            return client.messages.create(model="m", max_tokens=1, system=ops.system_prompt + f" Region {cfg.region}.", messages=history)
+    """,
+    "a settings object typed by its class": """
+        import tempfile
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class Settings:
+            workspace: str = field(default_factory=lambda: tempfile.mkdtemp())  # expect: CL103
+
+        class Client:
+            def __init__(self, settings: Settings):
+                self.settings = settings
+
+            def complete(self, history):
+                return client.messages.create(model="m", max_tokens=1, system=f"Save under {self.settings.workspace}.", messages=history)
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()
@@ -933,6 +969,18 @@ LOOKALIKES = {
             plugins = discover()
             inline = [plugins[n].definition() for n in sorted(plugins.keys())]
             return client.messages.create(model="m", max_tokens=1, tools=definitions(plugins) + inline, messages=messages)
+    """,
+    "constant passed to a constructor": """
+        class Ops:
+            def __init__(self, node):
+                self.node = node
+
+            def system_prompt(self):
+                return f"You are an SRE copilot on node {self.node}."
+
+        def ask(history):
+            ops = Ops("web-1")
+            return client.messages.create(model="m", max_tokens=1, system=ops.system_prompt(), messages=history)
     """,
     "clock note appended after the turns": """
         import openai

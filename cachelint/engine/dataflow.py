@@ -114,6 +114,8 @@ class ClassInfo:
     name: str
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
     attrs: dict[str, Value] = field(default_factory=dict)
+    # Annotated class-level names in order (`node: str`): a dataclass's `__init__` parameters.
+    fields: list[str] = field(default_factory=list)
     # Attributes changed after __init__ (not memoised): state that differs from turn to turn.
     mutable: set[str] = field(default_factory=set)
 
@@ -220,6 +222,13 @@ class ModuleAnalysis:
                 name = stmt.name.value
                 self.classes[name] = ClassInfo(name)
                 self._collect(list(block_statements(stmt.body)), name, "")
+                self.classes[name].fields = [
+                    small.target.value
+                    for line in block_statements(stmt.body)
+                    if isinstance(line, cst.SimpleStatementLine)
+                    for small in line.body
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+                ]
             elif isinstance(stmt, (cst.If, cst.Try)) and cls is None:
                 self._collect(list(nested_statements(stmt)), cls, prefix)
 
@@ -255,8 +264,16 @@ class ModuleAnalysis:
         if info.cls is not None and params:
             env[params[0]] = Value(type=f"class:{info.cls}")
             params = params[1:]
+        typed = {
+            param.name.value: param.annotation.annotation.value
+            for param in (*info.node.params.posonly_params, *info.node.params.params, *info.node.params.kwonly_params)
+            if param.annotation is not None and isinstance(param.annotation.annotation, cst.Name) and param.annotation.annotation.value in self.classes
+        }
         for p in params:
             env[p] = param_value(info.key, p)
+            if p in typed:
+                # `settings: Settings`: an object of this module's class; its attributes are the class's.
+                env[p] = replace(env[p], type=f"class:{typed[p]}")
         for annotation in self.run_states:
             for p in annotated_params(info.node, annotation):
                 env[p] = Value(type=f"runstate:{annotation}")
@@ -314,6 +331,32 @@ class ModuleAnalysis:
         summary = self.summary(info)
         params = info.params[1:] if info.cls is not None and receiver is not None else info.params
         return self.apply_summary(params, summary.returns, summary.param_sinks, call, frame)
+
+    def bind_instance(self, cls: str, call: cst.Call, frame: Frame) -> None:
+        """`Ops(socket.gethostname())` with `self.node = node` in `__init__`, or a dataclass
+        `Cfg(node=socket.gethostname())`: what the caller passes is what the object's attribute
+        holds, once per object. Attributes are per class here (any object of the class may hold
+        it), and the class's methods are summarised again."""
+        info = self.classes[cls]
+        init = info.methods.get("__init__")
+        bound = self.bind_arguments(init.params[1:] if init is not None else info.fields, call, frame)
+        changed = False
+        for name in set(info.attrs) | (set(bound) if init is None else set()):
+            value = info.attrs.get(name, EMPTY)
+            passed: set[Fact] = set()
+            if init is None:
+                passed = {f for f in all_facts(bound.get(name, EMPTY)) if not f.is_param}
+            for fact in all_facts(value):
+                if init is not None and fact.is_param and fact.param and fact.function == init.key:
+                    root, *path = fact.param.split(".")
+                    passed |= {f for f in all_facts(at_path(bound.get(root, EMPTY), path)) if not f.is_param}
+            passed = {f if f.scope == PER_PROCESS else replace(f, scope=PER_SESSION) for f in passed} - value.facts
+            if passed:
+                info.attrs[name] = replace(value, facts=value.facts | frozenset(passed))
+                changed = True
+        if changed:
+            for method in info.methods.values():
+                self.summaries.pop(method.key, None)
 
     def apply_external(self, target: str, call: cst.Call, frame: Frame) -> Value:
         """A call to a function of another checked module, through its exported summary."""
@@ -1054,6 +1097,8 @@ class ModuleAnalysis:
                     init = self.classes[name].methods.get(method)
                     if init is not None:
                         self.apply_call(init, node, frame, Value(type=f"class:{name}"))
+                if node.args:
+                    self.bind_instance(name, node, frame)
                 return Value(type=f"class:{name}")
         args = self.eval_args(node, frame)
         return Value(frozenset().union(*(all_facts(a) for a in args)) | (callee.facts if callee else frozenset()))
