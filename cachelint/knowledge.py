@@ -96,6 +96,9 @@ class Sink:
     # and those of them that return the template, partly filled (`partial`).
     fills: tuple[str, ...] = ()
     keeps: tuple[str, ...] = ()
+    # Base classes whose subclasses define a prompt segment in class attributes (a CrewAI
+    # `BaseTool` subclass's `description`): the attributes named in `arguments`.
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -376,12 +379,13 @@ def _source(doc: Doc, path: tuple[Any, ...], entry: Any) -> Source:
 
 
 def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
-    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "requires", "arguments", "run-state", "fills", "keeps"}, {"id", "arguments"})
+    e = _mapping(doc, path, entry, {"id", "provider", "methods", "calls", "decorators", "bases", "requires", "arguments", "run-state", "fills", "keeps"}, {"id", "arguments"})
     methods = _str_list(doc, path + ("methods",), e.get("methods", []))
     calls = _str_list(doc, path + ("calls",), e.get("calls", []))
     decorators = _str_list(doc, path + ("decorators",), e.get("decorators", []))
-    if not methods and not calls and not decorators:
-        raise doc.error(path, f"{_where(path)}: a sink needs `methods`, `calls` or `decorators`")
+    bases = _str_list(doc, path + ("bases",), e.get("bases", []))
+    if not methods and not calls and not decorators and not bases:
+        raise doc.error(path, f"{_where(path)}: a sink needs `methods`, `calls`, `decorators` or `bases`")
     args = e["arguments"]
     if not isinstance(args, list) or not args:
         raise doc.error(path + ("arguments",), f"{_where(path)}: `arguments` must be a non-empty list")
@@ -397,6 +401,7 @@ def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
         run_state=_run_state(doc, path + ("run-state",), e["run-state"]) if "run-state" in e else None,
         fills=_str_list(doc, path + ("fills",), e.get("fills", [])),
         keeps=_str_list(doc, path + ("keeps",), e.get("keeps", [])),
+        bases=bases,
     )
 
 

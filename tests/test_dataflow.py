@@ -287,6 +287,19 @@ PROPAGATION = {
             def complete(self, history):
                 return client.messages.create(model="m", max_tokens=1, system=f"Save under {self.settings.workspace}.", messages=history)
     """,
+    "tool classes whose description holds the time": """
+        from crewai.tools import BaseTool
+        from smolagents import Tool
+
+        class Analytics(BaseTool):
+            name: str = "Web analytics"
+            description: str = f"Query analytics (refreshed {datetime.now():%Y-%m-%d %H:%M})."  # expect: CL101
+
+        class Lookup(Tool):
+            name = "lookup"
+            description = f"Look things up (session {uuid.uuid4()})."  # expect: CL102
+            inputs = {"q": {"type": "string", "description": "query"}}
+    """,
     "system reminder ahead of the user message": """
         import openai
         oai = openai.OpenAI()

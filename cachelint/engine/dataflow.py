@@ -543,6 +543,19 @@ class ModuleAnalysis:
                     value = map_facts(self.eval(expression, body), lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
                 body.env[target] = value
                 attrs[target] = value
+        self.check_class_sinks(stmt, attrs, body)
+
+    def check_class_sinks(self, stmt: cst.ClassDef, attrs: dict[str, Value], frame: Frame) -> None:
+        """A subclass of a framework's tool class (`class Search(BaseTool): description = ...`):
+        its class attributes named by the sink are the prompt segment."""
+        bases = {qualify(d, self.aliases) for d in (dotted_name(b.value) for b in stmt.bases) if d}
+        for sink in self.k.sinks:
+            if not bases & set(sink.bases):
+                continue
+            for argument in sink.arguments:
+                if argument.name in attrs:
+                    site = SinkSite(sink.id, sink.provider, f"class {stmt.name.value}", argument.name, self.span(stmt.name))
+                    self.sink_reached(attrs[argument.name], argument, site, frame)
 
     def factory_value(self, factory: cst.BaseExpression, frame: Frame) -> Value:
         """What calling a field's default factory gives: a lambda's body, a module function's

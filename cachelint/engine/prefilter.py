@@ -42,7 +42,7 @@ def spellings(knowledge: Knowledge) -> list[Spelling]:
         for method in sink.methods:
             parts = method.split(".")
             add(parts, rb"\b" + _CHAIN_GAP.join(re.escape(p.encode()) for p in parts) + rb"\s*\(")
-        for call in sink.calls:
+        for call in (*sink.calls, *sink.bases):
             # Calling `pydantic_ai.Agent` under any alias needs an import that names its package,
             # so prose and other libraries' `Agent` or `Tool` do not cost a parse.
             root, name = call.split(".", 1)[0], call.rsplit(".", 1)[-1]
