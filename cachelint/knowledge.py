@@ -111,6 +111,8 @@ class Shape:
     fields: tuple[str, ...]
     segment: str
     form: str = "dict"  # or "tuple": `when` and `fields` name positions ("0", "1"), as in ("system", text)
+    # Only in a file that names one of these packages (LangChain's pairs, not any tuple of words).
+    packages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -461,7 +463,7 @@ def _unordered(doc: Doc, path: tuple[Any, ...], entry: Any) -> UnorderedDict:
 
 
 def _shape(doc: Doc, path: tuple[Any, ...], entry: Any) -> Shape:
-    e = _mapping(doc, path, entry, {"id", "when", "any-of", "fields", "segment", "form"}, {"id", "when", "fields", "segment"})
+    e = _mapping(doc, path, entry, {"id", "when", "any-of", "fields", "segment", "form", "packages"}, {"id", "when", "fields", "segment"})
     when = e["when"]
     if not isinstance(when, dict) or not when:
         raise doc.error(path + ("when",), f"{_where(path)}: `when` must map keys to allowed values or `any`")
@@ -477,6 +479,7 @@ def _shape(doc: Doc, path: tuple[Any, ...], entry: Any) -> Shape:
         fields=fields,
         segment=_str(doc, path + ("segment",), e["segment"], SEGMENTS),
         form=form,
+        packages=_str_list(doc, path + ("packages",), e.get("packages", [])),
     )
 
 

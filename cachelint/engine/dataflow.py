@@ -9,6 +9,7 @@ so `system=build_prompt()` and `send(system=text)` are both followed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
@@ -168,6 +169,7 @@ class ModuleAnalysis:
         # comprehension at the top level leaves a joined copy behind, which must be what functions read.
         self.module_frame = Frame(key="<module>", env={}, is_module=True)
         self.summaries: dict[str, Summary] = {}
+        self._named: dict[tuple[str, ...], bool] = {}
         self.in_progress: set[str] = set()
         self.hits: set[SinkHit] = set()
         # List elements with the expression each came from, for CL301 on lists built step by step.
@@ -557,6 +559,13 @@ class ModuleAnalysis:
                     site = SinkSite(sink.id, sink.provider, f"class {stmt.name.value}", argument.name, self.span(stmt.name))
                     self.sink_reached(attrs[argument.name], argument, site, frame)
 
+    def names_any(self, words: tuple[str, ...]) -> bool:
+        """Whether the module's text names one of these words (as the prefilter reads the bytes)."""
+        found = self._named.get(words)
+        if found is None:
+            found = self._named[words] = re.search(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", self.source) is not None
+        return found
+
     def factory_value(self, factory: cst.BaseExpression, frame: Frame) -> Value:
         """What calling a field's default factory gives: a lambda's body, a module function's
         return value, or a source called without arguments (`default_factory=uuid.uuid4`)."""
@@ -915,6 +924,8 @@ class ModuleAnalysis:
             has, get = value.has_field, value.field
         for shape in self.k.shapes:
             if shape.form != form or not all(has(k) and (allowed is None or get(k).const in allowed) for k, allowed in shape.when):
+                continue
+            if shape.packages and not self.names_any(shape.packages):
                 continue
             if shape.segment == "system" and frame.after_turn:
                 continue  # written after a user or assistant turn of the same list: not the system prompt

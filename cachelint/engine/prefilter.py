@@ -54,10 +54,11 @@ def spellings(knowledge: Knowledge) -> list[Spelling]:
             # A tuple that opens with one of the allowed constants (`("system", ...`); without a
             # condition on its first position, any tuple may be one.
             first = dict(shape.when).get("0")
-            for value in first or ():
-                add([value], rb"\(\s*[\"']" + re.escape(value.encode()) + rb"[\"']\s*,")
-            if not first:
-                add([], rb"\(")
+            for package in shape.packages or ("",):
+                for value in first or ():
+                    add([w for w in (value, package) if w], rb"\(\s*[\"']" + re.escape(value.encode()) + rb"[\"']\s*,")
+                if not first:
+                    add([package] if package else [], rb"\(")
             continue
         # Every key of `when` (with one of its allowed constants) and one of `any-of`, as dict keys.
         choices = [[(key, None)] if allowed is None else [(key, value) for value in allowed] for key, allowed in shape.when]
