@@ -57,6 +57,11 @@ def test_user_sinks_extend_the_prefilter() -> None:
         (b"import langchain_core.tools as t\ntool = t.Tool(name='x', func=f, description='d')\n", True),
         (b"from crewai import Agent\nagent = Agent(role='r', goal='g', backstory='b')\n", True),
         (b"from autogen import AssistantAgent\nagent = AssistantAgent('a', system_message='s')\n", True),
+        # ('system', ...) opens a LangChain message pair only where LangChain is used (platform.py's namedtuple fields).
+        (b"class uname_result:\n    _fields = ('system', 'node', 'release')\n", False),
+        (b"from langchain_anthropic import ChatAnthropic\nmsgs = [('system', 'Be brief.'), ('human', q)]\n", True),
+        (b"from crewai.tools import BaseTool\nclass Search(BaseTool):\n    description = 'd'\n", True),
+        (b"class Tool:\n    description = 'a toolbox entry'\n", False),
     ],
 )
 def test_a_constructor_sink_needs_its_package_named(source: bytes, may_send: bool) -> None:
