@@ -395,6 +395,43 @@ def test_per_turn_choices_made_around_a_tool_use_loop() -> None:
     assert found == [(13, "CL501"), (14, "CL505"), (15, "CL503")]
 
 
+def test_conversation_through_a_wrapper_and_a_window_helper() -> None:
+    found = structural_found(
+        """
+        from openai import OpenAI
+        client = OpenAI()
+
+        def send(*, items, tools):
+            return client.responses.create(model="gpt-5", instructions="x", input=items, tools=tools)
+
+        def recent(history):
+            return history[-16:]
+
+        def through_wrapper(questions, tools):
+            history = []
+            for q in questions:
+                history.append({"role": "user", "content": q})
+                r = send(items=history[-16:], tools=[t for t in tools if t["name"] in q])
+                history.extend(r.output)
+
+        def through_helper(questions):
+            history = []
+            for q in questions:
+                history.append({"role": "user", "content": q})
+                r = client.responses.create(model="gpt-5", instructions="x", input=recent(history))
+                history.extend(r.output)
+
+        def whole_history(questions):
+            history = []
+            for q in questions:
+                history.append({"role": "user", "content": q})
+                r = send(items=history, tools=[])
+                history.extend(r.output)
+        """
+    )
+    assert found == [(15, "CL501"), (15, "CL503"), (22, "CL501")]
+
+
 def test_sticky_fallback_and_per_session_model_are_fine() -> None:
     found = structural_found(
         """

@@ -402,6 +402,33 @@ class ModuleIndex:
                             args.setdefault(key, element.value)
         return Request(call, sink, args, keywords, opaque)
 
+    def wrapped_requests(self) -> list[Request]:
+        """Requests made through the module's own wrapper functions (`def send(items, tools):
+        return client.responses.create(input=items, tools=tools)`): at each call of the wrapper,
+        the request with the wrapper's parameters replaced by what that call passes."""
+        out: list[Request] = []
+        for request in self.requests:
+            function = self.function_of(request.call)
+            if function is None:
+                continue
+            params = [p.name.value for p in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)]
+            passed = {name: expr.value for name, expr in request.args.items() if isinstance(expr, cst.Name) and expr.value in params}
+            if not passed:
+                continue
+            method = bool(params) and params[0] in ("self", "cls")
+            for call in self.calls:
+                if call is request.call or self.inside(call, function) or not _calls_function(call, function.name.value, method):
+                    continue
+                given = _arguments(call, params[1:] if method else params)
+                args = {k: v for k, v in request.args.items() if k not in passed}
+                keywords = {k: v for k, v in request.keywords.items() if k not in passed}
+                for name, param in passed.items():
+                    if param in given:
+                        args[name] = given[param].value
+                        keywords[name] = given[param]
+                out.append(Request(call, request.sink, args, keywords, request.opaque))
+        return out
+
     def model_name(self, request: Request) -> str | None:
         """The literal model id of a request (`model=` or Bedrock `modelId=`), if it is a constant."""
         for key in ("model", "modelId", "model_id"):
@@ -466,6 +493,28 @@ class ModuleIndex:
 
 
 # ---------------------------------------------------------------------- plain tree helpers
+def _calls_function(call: cst.Call, name: str, method: bool) -> bool:
+    """`name(...)`, or `self.name(...)` for a method."""
+    if method:
+        return isinstance(call.func, cst.Attribute) and call.func.attr.value == name and isinstance(call.func.value, cst.Name) and call.func.value.value in ("self", "cls")
+    return isinstance(call.func, cst.Name) and call.func.value == name
+
+
+def _arguments(call: cst.Call, params: list[str]) -> dict[str, cst.Arg]:
+    """The argument a call passes for each parameter, by keyword or position."""
+    out: dict[str, cst.Arg] = {}
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            break
+        if arg.keyword is not None:
+            out[arg.keyword.value] = arg
+        elif position < len(params):
+            out[params[position]] = arg
+            position += 1
+    return out
+
+
 def _base(node: cst.BaseExpression) -> cst.BaseExpression:
     while isinstance(node, (cst.Subscript, cst.Attribute)) and name_key(node) is None:
         node = node.value

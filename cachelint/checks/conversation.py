@@ -27,7 +27,7 @@ from cachelint.checks.astutil import (
 )
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
-from cachelint.checks.turns import Turn, find_turn, grows, outer_turn, turn_names
+from cachelint.checks.turns import Turn, find_turn, grows, outer_turn, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -60,7 +60,7 @@ def conversation_diagnostics(
     if not any(code.startswith("CL5") for code in rules):
         return []
     checker = _Checker(index, rules, filename)
-    for request in index.requests:
+    for request in [*index.requests, *index.wrapped_requests()]:
         checker.check_cache_key(request)
         turn = find_turn(index, request)
         if turn is not None:
@@ -254,6 +254,10 @@ class _Checker:
                 # (`for m in messages[-2:]: ...["cache_control"] = ...`) sends the whole history.
                 candidates.append((node, node.iter))
         for where, value in candidates:
+            helped = through_helper(self.index, value) if isinstance(value, cst.Call) else None
+            if helped is not None and name_key(helped[0]) == source:
+                # `recent(history)` returning `h[-16:]`: the helper's slice, of this history.
+                value = helped[1].with_changes(value=helped[0])
             if _front_slice(value, source) is None:
                 continue
             shown = "re-rendered from the last records of" if turn.rerendered else "a window cut from the front of"

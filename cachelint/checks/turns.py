@@ -40,6 +40,9 @@ def sent_history(index: ModuleIndex, request: Request) -> tuple[str | None, set[
     """
     expr = request.arg("messages") or request.arg("input")
     sent: set[str] = set()
+    helped = through_helper(index, expr) if isinstance(expr, cst.Call) else None
+    if helped is not None:
+        expr = helped[0]  # `input=recent(history)`: the history itself, windowed by the helper
     key = container_key(expr) if expr is not None else None
     for _ in range(3):
         if key is None or not (isinstance(expr, cst.Name) or is_self_attr(expr)):
@@ -51,6 +54,24 @@ def sent_history(index: ModuleIndex, request: Request) -> tuple[str | None, set[
             return key, sent
         expr, key = value, inner
     return key, sent
+
+
+def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpression, cst.Subscript] | None:
+    """For `recent(history)` where the module defines `def recent(h): return h[-16:]`: the argument
+    given for the parameter the helper returns a slice of, and that slice."""
+    if not isinstance(call.func, cst.Name):
+        return None
+    function = next((f for f in block(index.module) if isinstance(f, cst.FunctionDef) and f.name.value == call.func.value), None)
+    if function is None:
+        return None
+    params = [p.name.value for p in function.params.params]
+    for node in walk_scope(function.body):
+        if isinstance(node, cst.Return) and isinstance(node.value, cst.Subscript) and isinstance(node.value.value, cst.Name) and node.value.value.value in params:
+            position = params.index(node.value.value.value)
+            for i, arg in enumerate(call.args):
+                if (arg.keyword is not None and arg.keyword.value == params[position]) or (arg.keyword is None and not arg.star and i == position):
+                    return arg.value, node.value
+    return None
 
 
 def container_key(expr: cst.BaseExpression) -> str | None:
