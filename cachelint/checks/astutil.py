@@ -419,7 +419,7 @@ class ModuleIndex:
             for call in self.calls:
                 if call is request.call or self.inside(call, function) or not _calls_function(call, function.name.value, method):
                     continue
-                given = _arguments(call, params[1:] if method else params)
+                given = arguments_of(call, params[1:] if method else params)
                 args = {k: v for k, v in request.args.items() if k not in passed}
                 keywords = {k: v for k, v in request.keywords.items() if k not in passed}
                 for name, param in passed.items():
@@ -500,7 +500,7 @@ def _calls_function(call: cst.Call, name: str, method: bool) -> bool:
     return isinstance(call.func, cst.Name) and call.func.value == name
 
 
-def _arguments(call: cst.Call, params: list[str]) -> dict[str, cst.Arg]:
+def arguments_of(call: cst.Call, params: list[str]) -> dict[str, cst.Arg]:
     """The argument a call passes for each parameter, by keyword or position."""
     out: dict[str, cst.Arg] = {}
     position = 0

@@ -27,7 +27,7 @@ from cachelint.checks.astutil import (
 )
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
-from cachelint.checks.turns import Turn, find_turn, grows, outer_turn, through_helper, turn_names
+from cachelint.checks.turns import Turn, find_turn, grows, iterated, outer_turn, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -177,19 +177,14 @@ class _Checker:
             statement: cst.CSTNode | None = None
             kept: cst.BaseExpression | None = None
             dropped: int | None = None
-            if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
-                window = _front_slice(node.value, history)
-                if window is not None:
-                    statement, (kept, dropped) = node, window
+            window = _front_cut(node, history)
+            if window is not None:
+                statement, (kept, dropped) = node, window
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and name_key(node.func.value) == history:
                 method = node.func.attr.value
                 first = int_value(node.args[0].value) if node.args else None
                 if method == "popleft" or (method == "pop" and first in (0, 1)):
                     statement, dropped = node, 1
-            elif isinstance(node, cst.Del):
-                window = _deleted_front(node.target, history)
-                if window is not None:
-                    statement, (kept, dropped) = node, window
             if statement is not None and self._slides(statement, root, history, kept, dropped):
                 self.report(
                     "CL501",
@@ -227,13 +222,9 @@ class _Checker:
             if not isinstance(guard, cst.If) or _length_bound(guard.test, history) is None:
                 continue
             for node in walk_scope(guard.body):
-                window = None
                 if node is statement or self.index.inside(node, statement):
                     continue
-                if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
-                    window = _front_slice(node.value, history)
-                elif isinstance(node, cst.Del):
-                    window = _deleted_front(node.target, history)
+                window = _front_cut(node, history)
                 # Only a large cut can be the chunked trim (a small one would come back here).
                 if window is not None and (window[1] is None or window[1] > 2) and not self._slides(node, root, history, *window):
                     return True
@@ -315,7 +306,7 @@ class _Checker:
             fresh = None
             if isinstance(node, cst.Assign) and any(target_key(t.target) in sent for t in node.targets):
                 fresh = self._fresh_render(node.value, history, changing)
-            elif isinstance(node, cst.For) and _root_name(_unwrapped(node.iter)) == history and not isinstance(_unwrapped(node.iter), cst.Subscript):
+            elif isinstance(node, cst.For) and _root_name(iterated(node.iter)) == history and not isinstance(iterated(node.iter), cst.Subscript):
                 fresh = self._fresh_render_loop(node, sent, changing)
             if fresh is not None:
                 self._rewritten(turn, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
@@ -753,6 +744,15 @@ def _deleted_front(target: cst.BaseExpression, history: str) -> tuple[cst.BaseEx
     return None
 
 
+def _front_cut(node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+    """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None."""
+    if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
+        return _front_slice(node.value, history)
+    if isinstance(node, cst.Del):
+        return _deleted_front(node.target, history)
+    return None
+
+
 def _length_bound(test: cst.BaseExpression, history: str) -> cst.BaseExpression | None:
     """`B` in `len(history) > B` (or `B < len(history)`)."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
@@ -768,13 +768,6 @@ def _length_bound(test: cst.BaseExpression, history: str) -> cst.BaseExpression 
     if isinstance(target.operator, (cst.LessThan, cst.LessThanEqual)) and is_len(right):
         return left
     return None
-
-
-def _unwrapped(iterable: cst.BaseExpression) -> cst.BaseExpression:
-    """`events` for `enumerate(events)`."""
-    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate" and iterable.args:
-        return iterable.args[0].value
-    return iterable
 
 
 def _maps_over(value: cst.BaseExpression, history: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from cachelint.checks.astutil import ModuleIndex, Request, block, is_self_attr, name_key, names_in, target_key, walk_scope
+from cachelint.checks.astutil import ModuleIndex, Request, arguments_of, block, is_self_attr, name_key, names_in, target_key, walk_scope
 from cachelint.engine.nodes import INITIALIZERS
 
 GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
@@ -64,14 +64,18 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
     function = next((f for f in block(index.module) if isinstance(f, cst.FunctionDef) and f.name.value == call.func.value), None)
     if function is None:
         return None
-    params = [p.name.value for p in function.params.params]
+    given = arguments_of(call, [p.name.value for p in function.params.params])
     for node in walk_scope(function.body):
-        if isinstance(node, cst.Return) and isinstance(node.value, cst.Subscript) and isinstance(node.value.value, cst.Name) and node.value.value.value in params:
-            position = params.index(node.value.value.value)
-            for i, arg in enumerate(call.args):
-                if (arg.keyword is not None and arg.keyword.value == params[position]) or (arg.keyword is None and not arg.star and i == position):
-                    return arg.value, node.value
+        if isinstance(node, cst.Return) and isinstance(node.value, cst.Subscript) and isinstance(node.value.value, cst.Name) and node.value.value.value in given:
+            return given[node.value.value.value].value, node.value
     return None
+
+
+def iterated(iterable: cst.BaseExpression) -> cst.BaseExpression:
+    """`events` for `enumerate(events)`."""
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate" and iterable.args:
+        return iterable.args[0].value
+    return iterable
 
 
 def container_key(expr: cst.BaseExpression) -> str | None:
@@ -196,9 +200,7 @@ def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) ->
     if emptied:
         for node in walk_scope(loop.body):
             if isinstance(node, cst.For) and grows(node.body, key):
-                iterable = node.iter
-                if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate" and iterable.args:
-                    iterable = iterable.args[0].value
+                iterable = iterated(node.iter)
                 other = name_key(iterable.value if isinstance(iterable, cst.Subscript) else iterable)
                 if other is not None and other != key and grows(loop.body, other):
                     return other
