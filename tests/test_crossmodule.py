@@ -220,3 +220,137 @@ def test_instructions_function_imported_from_another_module(tmp_path: Path) -> N
         """,
     })
     assert [(code, row) for code, row, _, _ in out["app/prompts.py"]] == [("CL101", 5)]
+
+
+SETTINGS_MODULE = """
+    import uuid
+    from datetime import datetime
+
+    class Settings:
+        def __init__(self):
+            self.started = datetime.now().isoformat()
+            self.model = "claude-sonnet-4-5"
+
+        @property
+        def session_tag(self):
+            return uuid.uuid4().hex
+
+        def banner(self):
+            return f"Session started {datetime.now():%H:%M:%S}"
+
+    settings = Settings()
+"""
+
+
+def test_imported_object_attribute_property_and_method(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/config.py": SETTINGS_MODULE,
+        "app/agent.py": """
+            import anthropic
+            from app.config import Settings, settings
+
+            client = anthropic.Anthropic()
+
+            def attribute(q):
+                return client.messages.create(model=settings.model, max_tokens=1, system=f"Helpful. {settings.started}", messages=[{"role": "user", "content": q}])
+
+            def prop(q):
+                return client.messages.create(model="m", max_tokens=1, system=f"Helpful. {settings.session_tag}", messages=[{"role": "user", "content": q}])
+
+            def method(q):
+                s = Settings()
+                return client.messages.create(model=s.model, max_tokens=1, system=s.banner(), messages=[{"role": "user", "content": q}])
+        """,
+    })
+    assert sorted(out["app/config.py"]) == [
+        ("CL101", 7, "system", ["app/agent.py:8"]),
+        ("CL101", 15, "system", ["app/agent.py:15"]),
+        ("CL102", 12, "system", ["app/agent.py:11"]),
+    ]
+    assert out["app/agent.py"] == []
+
+
+def test_imported_class_attributes_that_hold_nothing_volatile(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/config.py": SETTINGS_MODULE,
+        "app/agent.py": """
+            import anthropic
+            from app import config
+
+            client = anthropic.Anthropic()
+
+            def ask(q):
+                s = config.Settings()
+                return client.messages.create(model=s.model, max_tokens=1, system=f"Use {s.model} {config.settings.model}.", messages=[{"role": "user", "content": q}])
+        """,
+    })
+    assert out == {"app/__init__.py": [], "app/config.py": [], "app/agent.py": []}
+
+
+def test_state_an_imported_class_changes_is_changing_state(tmp_path: Path) -> None:
+    # A module without any volatile source is still summarised: its class's methods change state.
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/memory.py": """
+            class Agent:
+                def __init__(self):
+                    self.todo = []
+                    self.persona = "You plan."
+
+                def add(self, item):
+                    self.todo.append(item)
+
+                def system_prompt(self):
+                    return f"{self.persona} Open tasks: {self.todo}"
+        """,
+        "app/main.py": """
+            import anthropic
+            from app.memory import Agent
+
+            client = anthropic.Anthropic()
+            agent = Agent()
+
+            def turn(q):
+                agent.add(q)
+                return client.messages.create(model="m", max_tokens=1, system=agent.system_prompt(), messages=[{"role": "user", "content": q}])
+
+            def typed(a: Agent, q):
+                return client.messages.create(model="m", max_tokens=1, system=f"Tasks: {a.todo}", messages=[{"role": "user", "content": q}])
+
+            def stable(a: Agent, q):
+                return client.messages.create(model="m", max_tokens=1, system=a.persona, messages=[{"role": "user", "content": q}])
+        """,
+    })
+    assert out["app/memory.py"] == []
+    assert sorted((code, row) for code, row, _, _ in out["app/main.py"]) == [("CL302", 10), ("CL302", 13)]
+
+
+def test_method_of_an_imported_wrapper_class_reaches_its_sink(tmp_path: Path) -> None:
+    out = project(tmp_path, {
+        **PACKAGE_INIT,
+        "app/llm.py": """
+            import anthropic
+
+            class LLM:
+                def __init__(self):
+                    self.client = anthropic.Anthropic()
+
+                def ask(self, system, question):
+                    return self.client.messages.create(model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": question}])
+        """,
+        "app/cli.py": """
+            from datetime import datetime
+            from app.llm import LLM
+
+            llm = LLM()
+
+            def main(q):
+                return llm.ask(f"It is {datetime.now()}.", q)
+
+            def fine(q):
+                return LLM().ask(system="Be brief.", question=f"{datetime.now()} {q}")
+        """,
+    })
+    assert [(code, row) for code, row, _, _ in out["app/cli.py"]] == [("CL101", 8)]

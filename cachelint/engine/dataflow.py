@@ -19,7 +19,7 @@ from cachelint.engine.nodes import INITIALIZERS, children, string_value, walk, w
 from cachelint.engine.positions import Positions, Span
 
 from cachelint.engine import layout
-from cachelint.engine.project import ExportedFunction, ModuleSummary, ProjectIndex, absolute
+from cachelint.engine.project import ExportedClass, ExportedFunction, ModuleSummary, ProjectIndex, absolute
 from cachelint.engine.resolve import dotted_name, qualify, receiver_chain
 from cachelint.engine.runstate import annotated_params, changed_attributes
 from cachelint.engine.values import (
@@ -36,6 +36,7 @@ from cachelint.engine.values import (
     join,
     join_all,
     map_facts,
+    retyped,
     sanitized,
     without,
 )
@@ -271,10 +272,15 @@ class ModuleAnalysis:
             for param in (*info.node.params.posonly_params, *info.node.params.params, *info.node.params.kwonly_params)
             if param.annotation is not None and isinstance(param.annotation.annotation, cst.Name) and param.annotation.annotation.value in self.classes
         }
+        for param in (*info.node.params.posonly_params, *info.node.params.params, *info.node.params.kwonly_params):
+            foreign = self.annotated_class(param.annotation)
+            if foreign is not None and param.name.value in params:
+                typed[param.name.value] = foreign
         for p in params:
             env[p] = param_value(info.key, p)
             if p in typed:
-                # `settings: Settings`: an object of this module's class; its attributes are the class's.
+                # `settings: Settings`: an object of this module's class (or of an imported one);
+                # its attributes are the class's.
                 env[p] = replace(env[p], type=f"class:{typed[p]}")
         for annotation in self.run_states:
             for p in annotated_params(info.node, annotation):
@@ -302,18 +308,34 @@ class ModuleAnalysis:
         def stamp_fact(fact: Fact) -> Fact:
             return fact if fact.file or fact.is_param else replace(fact, file=filename)
 
-        def stamp(value: Value) -> Value:
-            return map_facts(value, stamp_fact)
+        def qualified(type_: str | None) -> str | None:
+            # An object of a class here is, for an importer, an object of `module.Class`.
+            if type_ is not None and type_.startswith("class:") and type_[len("class:") :] in self.classes:
+                return f"class:{self.module_name}.{type_[len('class:') :]}"
+            return type_
 
-        functions = []
-        for key, info in self.functions.items():
-            if info.cls is not None or "." in key:
-                continue
-            summary = self.summaries.get(key) or self.summary(info)
+        def stamp(value: Value) -> Value:
+            return retyped(map_facts(value, stamp_fact), qualified)
+
+        def unbound(type_: str | None) -> str | None:
+            return None if type_ is not None and type_.startswith("param:") else type_
+
+        def exported(info: FunctionInfo, params: list[str]) -> ExportedFunction:
+            summary = self.summaries.get(info.key) or self.summary(info)
             sinks = tuple(replace(ps, site=ps.site if ps.site.file else replace(ps.site, file=filename)) for ps in summary.param_sinks)
-            functions.append((key, ExportedFunction(tuple(info.params), stamp(summary.returns), sinks)))
+            return ExportedFunction(tuple(params), stamp(summary.returns), sinks)
+
+        functions = tuple((key, exported(info, info.params)) for key, info in self.functions.items() if info.cls is None and "." not in key)
+        classes = []
+        for name, cls in self.classes.items():
+            methods = tuple((m, exported(info, info.params if "staticmethod" in info.decorators else info.params[1:])) for m, info in cls.methods.items())
+            # What an attribute holds without the parameters of `__init__` it was set from: the
+            # importer's own constructor calls are not bound to them.
+            attrs = tuple((a, retyped(stamp(without(value, lambda f: f.is_param)), unbound)) for a, value in cls.attrs.items())
+            properties = tuple(m for m, info in cls.methods.items() if info.is_property)
+            classes.append((name, ExportedClass(attrs, methods, properties, tuple(sorted(cls.mutable)))))
         values = tuple((name, stamp(value)) for name, value in self.globals.items() if not (value.type or "").startswith(("func:", "classdef:")))
-        return ModuleSummary(self.module_name, filename, values, tuple(functions))
+        return ModuleSummary(self.module_name, filename, values, functions, tuple(classes))
 
     def check_decorator_sinks(self, info: FunctionInfo) -> None:
         """`@agent.instructions def f(...)`: what the function returns is the prompt segment."""
@@ -429,7 +451,7 @@ class ModuleAnalysis:
             if fact.rule == "CL302" and not fact.anchored:
                 # Report changing state where the prompt is rebuilt: the call of the builder.
                 line, col, end_line, end_col = call_span
-                fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col, anchored=True)
+                fact = replace(fact, line=line, column=col, end_line=end_line, end_column=end_col, anchored=True, file="")
             if fact.scope == PER_PROCESS:
                 return fact
             return replace(fact, function=frame.key, loops=tuple(frame.loops), turn_loops=None, batch=fact.batch or bool(fact.turn_loops))
@@ -728,6 +750,8 @@ class ModuleAnalysis:
         summary, name = found
         if summary.function(name) is not None:
             return Value(type=f"ext:{target}")
+        if summary.cls(name) is not None:
+            return Value(type=f"classdef:{target}")
         value = summary.value(name)
         return EMPTY if value is None else map_facts(value, lambda f: f if f.is_param else replace(f, scope=PER_PROCESS))
 
@@ -781,6 +805,12 @@ class ModuleAnalysis:
             defined = self.classes.get(owner.type[len("classdef:") :])
             if defined is not None and name in defined.attrs:
                 return defined.attrs[name]
+            foreign = self.foreign_class(owner.type[len("classdef:") :])
+            if foreign is not None and foreign.attr(name) is not None:
+                return foreign.attr(name) or EMPTY
+        foreign = self.foreign_class(cls)
+        if foreign is not None:
+            return self.foreign_attribute(foreign, owner, node, frame)
         if cls is not None and cls in self.classes:
             info = self.classes[cls].methods.get(name)
             if info is not None and info.is_property:
@@ -799,6 +829,39 @@ class ModuleAnalysis:
             # A file's name does not carry the directory it sits in (its identity, CL103).
             return without(flat(owner), lambda f: f.rule == "CL103")
         return flat(owner)
+
+    def annotated_class(self, annotation: cst.Annotation | None) -> str | None:
+        """The dotted name of another checked module's class a parameter is annotated with."""
+        if annotation is None or self.project is None:
+            return None
+        dotted = dotted_name(annotation.annotation)
+        if dotted is None or dotted.split(".")[0] not in self.aliases:
+            return None
+        name = absolute(qualify(dotted, self.aliases), self.module_name, self.is_package)
+        return name if self.foreign_class(name) is not None else None
+
+    def foreign_class(self, name: str | None) -> ExportedClass | None:
+        """A class of another checked module, by its dotted name (`pkg.config.Settings`)."""
+        if name is None or "." not in name or self.project is None:
+            return None
+        return self.project.cls(name)
+
+    def foreign_attribute(self, cls: ExportedClass, owner: Value, node: cst.Attribute, frame: Frame) -> Value:
+        """`settings.started` of an object of another module's class: a property runs its getter,
+        an attribute holds what that module's code stores in it, and one its methods change after
+        `__init__` is changing state (CL302)."""
+        name = node.attr.value
+        getter = cls.method(name) if name in cls.properties else None
+        if getter is not None:
+            return self.substitute(getter.returns, {}, frame, self.statement_span(node, frame))
+        value = cls.attr(name) or EMPTY
+        if owner.facts:
+            value = replace(value, facts=value.facts | owner.facts)
+        if name in cls.mutable and not frame.in_init:
+            shown = self.module.code_for_node(node)
+            state = self.new_fact(node, "CL302", f"`{shown}`", shown, frame)
+            value = replace(value, facts=value.facts | {state})
+        return value
 
     def run_state_attribute(self, owner_type: str, node: cst.Attribute, frame: Frame) -> Value:
         """`ctx.deps` is the run's state; `ctx.deps.x` changes between steps when a function here changes it."""
@@ -1100,11 +1163,17 @@ class ModuleAnalysis:
                 callee = self.imported(f"{receiver.type[len('extmod:'):]}.{func.attr.value}")
                 if callee.type and callee.type.startswith("ext:"):
                     return self.apply_external(callee.type[len("ext:") :], node, frame)
+                if callee.type and callee.type.startswith("classdef:"):
+                    return self.construct_foreign(callee.type[len("classdef:") :], node, frame)
                 self.eval_args(node, frame)
                 return flat(callee)
             cls = class_of(receiver)
             if cls is not None and cls in self.classes and func.attr.value in self.classes[cls].methods:
                 return self.apply_call(self.classes[cls].methods[func.attr.value], node, frame, receiver)
+            foreign = self.foreign_class(cls)
+            method = foreign.method(func.attr.value) if foreign is not None else None
+            if method is not None:
+                return self.apply_summary(list(method.params), method.returns, list(method.param_sinks), node, frame)
             if receiver.type and receiver.type.startswith(TEMPLATE):
                 filled = self.fill_template(node, func.attr.value, receiver, frame)
                 if filled is not None:
@@ -1115,6 +1184,8 @@ class ModuleAnalysis:
                 return self.apply_external(callee.type[len("ext:") :], node, frame)
             if callee.type.startswith("func:") and callee.type[5:] in self.functions:
                 return self.apply_call(self.functions[callee.type[5:]], node, frame, None)
+            if callee.type.startswith("classdef:") and callee.type[len("classdef:") :] not in self.classes:
+                return self.construct_foreign(callee.type[len("classdef:") :], node, frame)
             if callee.type.startswith("classdef:"):
                 name = callee.type[len("classdef:") :]
                 for method in INITIALIZERS:
@@ -1126,6 +1197,17 @@ class ModuleAnalysis:
                 return Value(type=f"class:{name}")
         args = self.eval_args(node, frame)
         return Value(frozenset().union(*(all_facts(a) for a in args)) | (callee.facts if callee else frozenset()))
+
+    def construct_foreign(self, name: str, node: cst.Call, frame: Frame) -> Value:
+        """`Settings(...)` of another module's class: the sinks its `__init__` passes its
+        arguments to are reached; the object is of that class."""
+        foreign = self.foreign_class(name)
+        init = foreign.method("__init__") if foreign is not None else None
+        if init is not None:
+            self.apply_summary(list(init.params), EMPTY, list(init.param_sinks), node, frame)
+        else:
+            self.eval_args(node, frame)
+        return Value(type=f"class:{name}") if foreign is not None else EMPTY
 
     def eval_dict_call(self, node: cst.Call, frame: Frame) -> Value:
         out = Value(fields=(), type="dict")

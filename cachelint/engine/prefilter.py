@@ -110,6 +110,10 @@ def _source_pattern(knowledge: Knowledge) -> re.Pattern[bytes]:
     return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb")\b")
 
 
+_CLASS = re.compile(rb"^[ \t]*class[ \t]+\w", re.M)
+
+
 def may_produce_volatile(data: bytes, knowledge: Knowledge) -> bool:
-    """False only when no volatile source can be spelled in these bytes."""
-    return _source_pattern(knowledge).search(data) is not None
+    """False only when no volatile source can be spelled in these bytes and no class is defined
+    (its methods may change the attributes an importer builds a prompt from: CL302)."""
+    return _source_pattern(knowledge).search(data) is not None or _CLASS.search(data) is not None

@@ -28,19 +28,42 @@ class ExportedFunction:
 
 
 @dataclass(frozen=True)
+class ExportedClass:
+    """What an importer needs of a class in another module: what its attributes hold, its methods
+    (parameters without `self`), which of them are properties, and the attributes its own code
+    changes after `__init__` (state that differs from turn to turn)."""
+
+    attrs: tuple[tuple[str, Value], ...] = ()
+    methods: tuple[tuple[str, ExportedFunction], ...] = ()
+    properties: tuple[str, ...] = ()
+    mutable: tuple[str, ...] = ()
+
+    def attr(self, name: str) -> Value | None:
+        return next((v for n, v in self.attrs if n == name), None)
+
+    def method(self, name: str) -> ExportedFunction | None:
+        return next((f for n, f in self.methods if n == name), None)
+
+
+@dataclass(frozen=True)
 class ModuleSummary:
-    """A module's exported names: values of module-level names and function summaries."""
+    """A module's exported names: values of module-level names, function and class summaries.
+    Objects of its classes have the type `class:<module>.<Class>` in these values."""
 
     module: str
     filename: str
     values: tuple[tuple[str, Value], ...] = ()
     functions: tuple[tuple[str, ExportedFunction], ...] = ()
+    classes: tuple[tuple[str, ExportedClass], ...] = ()
 
     def value(self, name: str) -> Value | None:
         return next((v for n, v in self.values if n == name), None)
 
     def function(self, name: str) -> ExportedFunction | None:
         return next((f for n, f in self.functions if n == name), None)
+
+    def cls(self, name: str) -> ExportedClass | None:
+        return next((c for n, c in self.classes if n == name), None)
 
 
 @dataclass
@@ -66,6 +89,11 @@ class ProjectIndex:
 
     def module(self, qualname: str) -> ModuleSummary | None:
         return self.modules.get(qualname)
+
+    def cls(self, qualname: str) -> ExportedClass | None:
+        """`pkg.config.Settings` -> the summary of that class, if its module is known."""
+        found = self.lookup(qualname)
+        return found[0].cls(found[1]) if found is not None else None
 
 
 class ModuleNames:

@@ -210,6 +210,17 @@ def map_facts(value: Value, fn) -> Value:
     )
 
 
+def retyped(value: Value, fn) -> Value:
+    """Apply `fn(type) -> type` to the type of the value and of every value inside it."""
+    return replace(
+        value,
+        elems=tuple(retyped(e, fn) for e in value.elems) if value.elems is not None else None,
+        rest=retyped(value.rest, fn) if value.rest is not None else None,
+        fields=tuple((k, retyped(v, fn)) for k, v in value.fields) if value.fields is not None else None,
+        type=fn(value.type),
+    )
+
+
 def as_element(value: Value, loop: int) -> Value:
     """One element of the iteration `loop`: its ordering facts say where it sits, not what it holds."""
     return map_facts(value, lambda f: replace(f, element=loop) if f.rule.startswith("CL2") else f)
