@@ -661,3 +661,32 @@ def test_thread_pool_map_lambda_and_submit() -> None:
         """
     )
     assert found == want and len(want) == 2
+
+
+@pytest.mark.parametrize(
+    ("edit", "rewrites"),
+    [
+        ('message["content"] = [b for b in message["content"] if "cachePoint" not in b]', False),
+        ('message["content"] = [{k: v for k, v in b.items() if k != "cache_control"} for b in message["content"]]', False),
+        ('message["content"] = [b for b in message["content"] if b.get("type") != "toolResult"]', True),
+    ],
+)
+def test_old_breakpoint_markers_removed_each_turn_are_not_a_rewrite(edit: str, rewrites: bool) -> None:
+    # Markers are not part of the cached bytes: moving the breakpoint to the newest message is the fix.
+    found = structural_found(
+        f"""
+        import boto3
+        bedrock = boto3.client("bedrock-runtime")
+        SYSTEM = [{{"text": open("planner.md").read()}}, {{"cachePoint": {{"type": "default"}}}}]
+
+        def chat():
+            messages = []
+            while True:
+                for message in messages:
+                    {edit}
+                messages.append({{"role": "user", "content": [{{"text": input("> ")}}, {{"cachePoint": {{"type": "default"}}}}]}})
+                resp = bedrock.converse(modelId="us.anthropic.claude-sonnet-4-5-20250929-v1:0", system=SYSTEM, messages=messages)
+                messages.append(resp["output"]["message"])
+        """
+    )
+    assert ((10, "CL502") in found) is rewrites

@@ -286,7 +286,7 @@ class _Checker:
         for node in walk_scope(root):
             if isinstance(node, cst.Assign):
                 for target in node.targets:
-                    if self._earlier_message(target.target, history) and not self.index.is_constant(node.value):
+                    if self._earlier_message(target.target, history) and not self.index.is_constant(node.value) and not _strips_markers(node.value):
                         self._rewritten(turn, node, f"an earlier message of `{history}` is assigned in place")
                     elif target_key(target.target) == history and _maps_over(node.value, history):
                         self._rewritten(turn, node, f"`{history}` is rebuilt from itself with each message transformed")
@@ -370,7 +370,7 @@ class _Checker:
                 continue
             for target in node.targets:
                 t = target.target
-                if not isinstance(t, (cst.Subscript, cst.Attribute)) or _key_name(t) == "cache_control":
+                if not isinstance(t, (cst.Subscript, cst.Attribute)) or _key_name(t) == "cache_control" or _strips_markers(node.value):
                     continue
                 root = _root_name(t)
                 if root in derived or (root == history and isinstance(t, cst.Subscript) and names_in(t.slice[0]) & derived):
@@ -681,6 +681,29 @@ def _root_name(node: cst.BaseExpression) -> str | None:
             node = node.func.value
         else:
             return None
+
+
+BREAKPOINT_KEYS = frozenset({"cache_control", "cachePoint"})
+
+
+def _strips_markers(value: cst.BaseExpression) -> bool:
+    """`[b for b in content if "cachePoint" not in b]`, `{k: v for k, v in b.items() if k !=
+    "cache_control"}`: the old messages lose only their breakpoint markers, which are not part of
+    the cached bytes (moving the breakpoint to the newest message is the recommended pattern)."""
+    for node in walk(value):
+        if isinstance(node, (cst.ListComp, cst.DictComp, cst.GeneratorExp)):
+            for clause in _comp_clauses(node.for_in):
+                if any(string_value(test) in BREAKPOINT_KEYS for cond in clause.ifs for test in walk(cond.test) if isinstance(test, cst.SimpleString)):
+                    return True
+    return False
+
+
+def _comp_clauses(clause: cst.CompFor | None) -> list[cst.CompFor]:
+    out = []
+    while clause is not None:
+        out.append(clause)
+        clause = clause.inner_for_in
+    return out
 
 
 def _key_name(target: cst.BaseExpression) -> str | None:
