@@ -374,6 +374,26 @@ CLEAN = {
         def ask(q):
             return client.messages.create(model="m", max_tokens=1, system=SYSTEM + SKILLS, messages=[])
     """,
+    "servers walked in sorted or literal order, and one server's pages": """
+        import anthropic
+        client = anthropic.AsyncAnthropic()
+        SERVERS = ["git", "filesystem"]
+        async def ask(q, sessions, session):
+            tools = []
+            for name in sorted(sessions):
+                tools.extend((await sessions[name].list_tools()).tools)
+            for name in SERVERS:
+                tools.extend((await sessions[name].list_tools()).tools)
+            for name in ("docs", "search"):
+                tools.extend((await sessions[name].list_tools()).tools)
+            cursor = None
+            while True:
+                page = await session.list_tools(cursor=cursor)
+                tools.extend(page.tools)
+                if not (cursor := page.nextCursor):
+                    break
+            return await client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
     "one server's listing and an ordered query": """
         import anthropic
         client = anthropic.AsyncAnthropic()

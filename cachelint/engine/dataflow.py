@@ -130,6 +130,9 @@ class Frame:
     env: dict[str, Value]
     cls: str | None = None
     loops: list[int] = field(default_factory=list)
+    # Loops that walk something in a fixed order (a literal, `sorted(...)`, `range(...)`) or no
+    # collection at all (`while`): what they collect once per element comes out the same each run.
+    fixed_loops: set[int] = field(default_factory=set)
     returns: Value = EMPTY
     param_sinks: list[ParamSink] = field(default_factory=list)
     is_module: bool = False
@@ -611,9 +614,12 @@ class ModuleAnalysis:
         try:
             for _ in range(2):
                 if isinstance(stmt, cst.For):
-                    element = element_of(self.eval(stmt.iter, frame))
-                    self.assign(stmt.target, as_element(element, id(stmt)), frame)
+                    iterable = self.eval(stmt.iter, frame)
+                    if self.fixed_order(stmt.iter, iterable):
+                        frame.fixed_loops.add(id(stmt))
+                    self.assign(stmt.target, as_element(element_of(iterable), id(stmt)), frame)
                 else:
+                    frame.fixed_loops.add(id(stmt))
                     self.eval(stmt.test, frame)
                 before = dict(frame.env)
                 self.exec_block(list(block_statements(stmt.body)), frame)
@@ -623,6 +629,21 @@ class ModuleAnalysis:
             frame.counters.pop()
         if stmt.orelse is not None:
             self.exec_block(list(block_statements(stmt.orelse.body)), frame)
+
+    def fixed_order(self, node: cst.BaseExpression, iterable: Value) -> bool:
+        """Whether a loop walks `node` (valued `iterable`) in the same order on every run."""
+        if isinstance(node, cst.Call) and dotted_name(node.func) == "enumerate" and node.args and not self.is_local("enumerate"):
+            node = node.args[0].value
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return True
+        if isinstance(node, cst.Call) and dotted_name(node.func) in ("sorted", "range") and not self.is_local(dotted_name(node.func) or ""):
+            return True
+        return iterable.elems is not None and iterable.rest is None and not any(f.rule.startswith("CL2") for f in all_facts(iterable))
+
+    @staticmethod
+    def in_loop(frame: Frame) -> bool:
+        """Inside a loop that may walk its elements in a different order from run to run."""
+        return any(loop not in frame.fixed_loops for loop in frame.loops)
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(small, cst.Assign):
@@ -1111,7 +1132,7 @@ class ModuleAnalysis:
         qualname = qualify(dotted, self.aliases) if dotted else None
         if qualname is not None and not self.is_local(qualname):
             source = self.k.source_for(qualname)
-            if source is not None and source.volatile_with(len(node.args)) and source.applies(first_string(node), bool(frame.loops)):
+            if source is not None and source.volatile_with(len(node.args)) and source.applies(first_string(node), self.in_loop(frame)):
                 args = self.eval_args(node, frame)
                 made = self.make_source(node, source, dotted or qualname, frame, args)
                 if source.in_place and node.args:
@@ -1125,7 +1146,7 @@ class ModuleAnalysis:
             first_text = first_string(node)
             if isinstance(first, cst.Name) and first.value in frame.env:
                 first_text = frame.env[first.value].const
-            source = self.k.method_source_for(func.attr.value, first_text if isinstance(first_text, str) else None, bool(frame.loops))
+            source = self.k.method_source_for(func.attr.value, first_text if isinstance(first_text, str) else None, self.in_loop(frame))
             if source is not None:
                 receiver = self.eval(func.value, frame)
                 args = self.eval_args(node, frame)
