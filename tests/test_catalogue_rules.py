@@ -141,6 +141,20 @@ CASES = {
                 tools.extend(listing.tools)
             return await client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
     """,
+    "completion order kept through pairs a helper returns": """
+        import asyncio
+        import anthropic
+        client = anthropic.AsyncAnthropic()
+        async def fetch(server):
+            return (server.name, await server.describe())
+        async def ask(q, servers):
+            parts = []
+            for fut in asyncio.as_completed([fetch(s) for s in servers]):  # expect: CL203
+                pair = await fut
+                name, text = await fut
+                parts.append(name + ": " + text + pair[1])
+            return await client.messages.create(model="m", max_tokens=1, system=", ".join(parts), messages=[])
+    """,
     "merged dict of unknown shape written with str()": """
         from openai import OpenAI
         client = OpenAI()

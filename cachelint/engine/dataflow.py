@@ -678,7 +678,7 @@ class ModuleAnalysis:
             frame.env[target.value] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
             for i, element in enumerate(target.elements):
-                part = value.elems[i] if value.elems is not None and i < len(value.elems) and value.rest is None else value.element()
+                part = value.at(i) if value.elems is not None and i < len(value.elems) and value.rest is None else value.element()
                 self.assign(element.value, part, frame)
         elif isinstance(target, cst.Attribute):
             owner = self.eval(target.value, frame)
@@ -905,7 +905,7 @@ class ModuleAnalysis:
                 return deeper(base, key)
             return base.field(key)
         if isinstance(key, int) and base.elems is not None and base.rest is None and -len(base.elems) <= key < len(base.elems):
-            return base.elems[key]
+            return base.at(key)
         chosen: set[Fact] = set()
         for element in node.slice:
             if isinstance(element.slice, cst.Index):

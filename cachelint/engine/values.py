@@ -104,6 +104,12 @@ class Value:
     def has_field(self, key: str) -> bool:
         return self.fields is not None and any(k == key for k, _ in self.fields)
 
+    def at(self, index: int) -> "Value":
+        """The known element at `index` (an index into `elems`), with the sequence's own facts:
+        the order a tuple came in is also the order of each of its parts."""
+        assert self.elems is not None
+        return _with_facts(self.elems[index], _read_out(self.facts))
+
     def element(self) -> "Value":
         """Any one element, as iteration would give it."""
         parts = list(self.elems or ()) + ([self.rest] if self.rest is not None else [])
