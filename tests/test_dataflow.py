@@ -27,6 +27,24 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "system prompt changed by a helper that a turn also calls": """
+        class Session:
+            def __init__(self, team):
+                self.team = team
+                self.messages = []
+                self._build_system()
+
+            def _build_system(self):
+                self.system = f"You help the {self.team} team. Turns: {len(self.messages)}"
+
+            def open(self, path):
+                self.files = f"Open: {path}"
+
+            def ask(self, q):
+                self._build_system()
+                self.messages.append({"role": "user", "content": q})
+                return client.messages.create(model="m", max_tokens=1, system=self.system + self.files, messages=self.messages)  # expect: CL302
+    """,
     "clock note appended to the system prompt before the history": """
         import openai
         oai = openai.OpenAI()
@@ -635,6 +653,31 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "system prompt set by a helper only __init__ calls, in __aenter__ and in start()": """
+        class Session:
+            def __init__(self, team):
+                self.team = team
+                self.messages = []
+                self._build_system()
+
+            def _build_system(self):
+                self.system = f"You help the {self.team} team."
+                self._add_rules()
+
+            def _add_rules(self):
+                self.system += " Be brief."
+
+            async def __aenter__(self):
+                self.persona = f"Team {self.team}."
+                return self
+
+            def start(self):
+                self.greeting = f"Hello {self.team}."
+
+            def ask(self, q):
+                self.messages.append({"role": "user", "content": q})
+                return client.messages.create(model="m", max_tokens=1, system=self.system + self.persona + self.greeting, messages=self.messages)
+    """,
     "the one file of a listing with a given name": """
         import os
 

@@ -48,6 +48,11 @@ LIST_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setde
 PAIR_ROLES = frozenset({"system", "developer", "human", "user", "ai", "assistant", "tool", "placeholder"})
 # Calls that take items out of a container (`self.todo.pop(i)`): the object's state changes.
 REMOVERS = frozenset({"pop", "popitem", "popleft", "remove", "discard", "clear"})
+# Methods that set an object up for a session (once per object or `with` block), not per turn:
+# a `with` block's entry, and set-up methods that take nothing but the object (`open(path)` is
+# an action on the session, `start()` begins one).
+SESSION_ENTRIES = frozenset({"__enter__", "__aenter__"})
+SETUP_METHODS = frozenset({"setup", "set_up", "start", "start_session", "new_session", "begin", "initialize", "init"})
 GRANULARITY_ORDER = ("microsecond", "second", "minute", "hour", "day", "week", "month", "year")
 STRFTIME_UNITS = {
     "f": "microsecond", "S": "second", "s": "second", "X": "second", "c": "second", "T": "second", "r": "second",
@@ -183,6 +188,7 @@ class ModuleAnalysis:
         # Framework run state (pydantic-ai `ctx.deps`): annotation -> (its attribute, the parts changed here).
         self.run_states: dict[str, tuple[str, frozenset[str]]] = {}
         self._collect(module.body, None, "")
+        self.setup_keys = self._setup_methods()
 
     # ----------------------------------------------------------------- entry point
     def run(self) -> list[SinkHit]:
@@ -237,6 +243,30 @@ class ModuleAnalysis:
                 ]
             elif isinstance(stmt, (cst.If, cst.Try)) and cls is None:
                 self._collect(list(nested_statements(stmt)), cls, prefix)
+
+    def _setup_methods(self) -> set[str]:
+        """Methods whose assignments set an object up rather than change it between turns: the
+        initializers, session set-up methods (`__aenter__`, `start`), and methods that only these
+        call (`self._build_system()` in `__init__`)."""
+        methods = [info for cls in self.classes.values() for info in cls.methods.values()]
+        keys = {info.key for info in methods if info.node.name.value in INITIALIZERS or info.node.name.value in SESSION_ENTRIES or (info.node.name.value in SETUP_METHODS and len(info.params) == 1)}
+        if len(keys) == len(methods):
+            return keys
+        calls: dict[str, set[int]] = {}
+        for node in walk(self.module):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                calls.setdefault(node.func.attr.value, set()).add(id(node))
+        allowed = {id(n) for info in methods if info.key in keys for n in walk(info.node) if isinstance(n, cst.Call)}
+        grown = True
+        while grown:
+            grown = False
+            for info in methods:
+                called = calls.get(info.node.name.value)
+                if info.key not in keys and called and called <= allowed:
+                    keys.add(info.key)
+                    allowed |= {id(n) for n in walk(info.node) if isinstance(n, cst.Call)}
+                    grown = True
+        return keys
 
     def _function_info(self, node: cst.FunctionDef, cls: str | None, prefix: str) -> FunctionInfo:
         name = node.name.value
@@ -295,7 +325,7 @@ class ModuleAnalysis:
         for star in (info.node.params.star_arg, info.node.params.star_kwarg):
             if isinstance(star, cst.Param):
                 env[star.name.value] = EMPTY
-        frame = Frame(key=info.key, env=env, cls=info.cls, in_init=info.node.name.value in INITIALIZERS)
+        frame = Frame(key=info.key, env=env, cls=info.cls, in_init=info.key in self.setup_keys)
         self.exec_block(list(block_statements(info.node.body)), frame)
         returns = frame.returns
         if info.cached:
