@@ -155,6 +155,16 @@ CASES = {
                 parts.append(name + ": " + text + pair[1])
             return await client.messages.create(model="m", max_tokens=1, system=", ".join(parts), messages=[])
     """,
+    "working directory rendered into a jinja template": """
+        import os
+        from jinja2 import Environment, FileSystemLoader
+        from openai import OpenAI
+        client = OpenAI()
+        env = Environment(loader=FileSystemLoader("templates"))
+        SYSTEM = env.get_template("system.j2").render(cwd=os.getcwd())  # expect: CL103
+        def ask(q):
+            return client.chat.completions.create(model="m", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])
+    """,
     "merged dict of unknown shape written with str()": """
         from openai import OpenAI
         client = OpenAI()
@@ -407,6 +417,16 @@ CLEAN = {
                 if not (cursor := page.nextCursor):
                     break
             return await client.messages.create(model="m", max_tokens=1, tools=tools, messages=[])
+    """,
+    "jinja templates loaded from the module's folder": """
+        from pathlib import Path
+        from jinja2 import Environment, FileSystemLoader
+        from openai import OpenAI
+        client = OpenAI()
+        env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")))
+        SYSTEM = env.get_template("system.j2").render(name="DocBot")
+        def ask(q):
+            return client.chat.completions.create(model="m", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])
     """,
     "one server's listing and an ordered query": """
         import anthropic
