@@ -653,6 +653,15 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "timestamps and ids kept in tuple records, formatted again each turn": """
+        def chat():
+            turns = []
+            while True:
+                turns.append(("user", input("> "), datetime.now(), uuid.uuid4().hex[:6]))
+                messages = [{"role": r, "content": f"[{at:%H:%M}] #{pid} {text}"} for r, text, at, pid in turns]
+                reply = client.messages.create(model="m", max_tokens=1, messages=messages, cache_control={"type": "ephemeral"})
+                turns.append(("assistant", reply.content[0].text, datetime.now(), uuid.uuid4().hex[:6]))
+    """,
     "system prompt set by a helper only __init__ calls, in __aenter__ and in start()": """
         class Session:
             def __init__(self, team):

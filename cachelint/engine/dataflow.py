@@ -1052,14 +1052,14 @@ class ModuleAnalysis:
 
     def eval_comprehension(self, node: cst.BaseComp, frame: Frame, parts: list[cst.BaseExpression], type_: str) -> Value:
         saved = dict(frame.env)
-        stored: set[Fact] = set()
+        stored: set[tuple] = set()
         comp: cst.CompFor | None = node.for_in
         while comp is not None:
             element = element_of(self.eval(comp.iter, frame))
             # Values kept in the records (`self.log.append((role, text, time.time()))`) were made once
             # per record: rendering them again gives the same text every turn. Records that were
             # themselves rebuilt for this call (a role dict comprehension) still carry `batch`.
-            stored |= {f for f in all_facts(element) if not f.batch and not f.is_param}
+            stored |= {origin(f) for f in all_facts(element) if not f.batch and not f.is_param}
             self.assign(comp.target, as_element(element, id(node)), frame)
             for cond in comp.ifs:
                 self.eval(cond.test, frame)
@@ -1067,7 +1067,7 @@ class ModuleAnalysis:
         value = collected(join_all(self.eval(p, frame) for p in parts), (id(node), *frame.loops))
         if value.has_field("role"):
             # Turns made all at once, before the list is sent: a history rebuilt per call.
-            value = map_facts(value, lambda f: f if f.batch or f in stored else replace(f, batch=True))
+            value = map_facts(value, lambda f: f if f.batch or origin(f) in stored else replace(f, batch=True))
         frame.env = saved
         return Value(elems=(), rest=value, type=type_)
 
@@ -1801,6 +1801,12 @@ def default_factory(expression: cst.BaseExpression) -> cst.BaseExpression | None
         if arg.keyword is not None and (arg.keyword.value == "default_factory" or arg.keyword.value == "factory" and callee.rsplit(".", 1)[-1] in ("field", "ib", "attrib")):
             return arg.value
     return None
+
+
+def origin(fact: Fact) -> tuple:
+    """Where a fact's value was made, whatever was learnt about it since (a format's granularity,
+    the turn that holds it)."""
+    return (fact.rule, fact.source, fact.line, fact.column, fact.file)
 
 
 def holds_turn(value: Value) -> bool:
