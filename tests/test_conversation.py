@@ -690,3 +690,44 @@ def test_old_breakpoint_markers_removed_each_turn_are_not_a_rewrite(edit: str, r
         """
     )
     assert ((10, "CL502") in found) is rewrites
+
+
+
+PRUNE_LOOP = """
+import anthropic
+client = anthropic.Anthropic()
+PRUNE_AT = 150_000
+
+{helper}
+
+def run(task):
+    messages = [{{"role": "user", "content": task}}]
+    while True:
+        reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=1024, messages=messages, cache_control={{"type": "ephemeral"}})
+        messages.append({{"role": "assistant", "content": reply.content}})
+        {call}
+"""
+EDIT = """
+    for message in messages[:-10]:
+        for block in message["content"]:
+            block["content"] = "[pruned]"
+"""
+
+
+@pytest.mark.parametrize(
+    ("helper", "call", "reported"),
+    [
+        # Guarded where it is called.
+        ("def prune(messages):" + EDIT, "if reply.usage.input_tokens > PRUNE_AT: prune(messages)", False),
+        # Guarded inside the helper.
+        ("def prune(messages, used):\n    if used > PRUNE_AT:" + EDIT.replace("\n    ", "\n        "), "prune(messages, reply.usage.input_tokens)", False),
+        # An early return below the bound.
+        ("def prune(messages, used):\n    if used < PRUNE_AT:\n        return" + EDIT, "prune(messages, reply.usage.input_tokens)", False),
+        # Every turn.
+        ("def prune(messages):" + EDIT, "prune(messages)", True),
+        ("def prune(messages, used):\n    if used < 3:\n        return" + EDIT, "prune(messages, reply.usage.input_tokens)", True),
+    ],
+)
+def test_pruning_helper_run_only_past_a_threshold_is_a_compaction_point(helper: str, call: str, reported: bool) -> None:
+    found = structural_found(PRUNE_LOOP.format(helper=helper, call=call))
+    assert any(code == "CL502" for _, code in found) is reported, found

@@ -80,6 +80,8 @@ class _Checker:
         self._seen: set[tuple[str, int]] = set()
         self._turns: set[tuple[int, str]] = set()
         self.sent_histories: dict[str, Turn] = {}
+        # The call in a turn's body through which a helper's body receives the history.
+        self._helper_calls: dict[tuple[int, int], cst.Call] = {}
         self._encoders: set[str] | None = None
         self._marker_nodes: list[cst.CSTNode] | None | bool = False  # False: not looked for yet
 
@@ -169,6 +171,7 @@ class _Checker:
             for i, arg in enumerate(node.args):
                 if arg.keyword is None and i < len(params) and name_key(arg.value) == turn.history:
                     roots.append((target.body, params[i]))
+                    self._helper_calls[(id(turn.body), id(target.body))] = node
         return roots
 
     # CL501 ------------------------------------------------------------
@@ -287,17 +290,17 @@ class _Checker:
             if isinstance(node, cst.Assign):
                 for target in node.targets:
                     if self._earlier_message(target.target, history) and not self.index.is_constant(node.value) and not _strips_markers(node.value):
-                        self._rewritten(turn, node, f"an earlier message of `{history}` is assigned in place")
+                        self._rewritten(turn, root, node, f"an earlier message of `{history}` is assigned in place")
                     elif target_key(target.target) == history and _maps_over(node.value, history):
-                        self._rewritten(turn, node, f"`{history}` is rebuilt from itself with each message transformed")
+                        self._rewritten(turn, root, node, f"`{history}` is rebuilt from itself with each message transformed")
             elif isinstance(node, cst.For) and _iterates(node.iter, history):
                 changed = self._changed_in_loop(node, history)
                 if changed is not None:
-                    self._rewritten(turn, changed, f"old messages of `{history}` are edited in place while walking it")
+                    self._rewritten(turn, root, changed, f"old messages of `{history}` are edited in place while walking it")
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "insert" and name_key(node.func.value) == history:
                 position = int_value(node.args[0].value) if node.args else None
                 if position is not None and position >= 0 and root is turn.body and not self._fresh(turn, history):
-                    self._rewritten(turn, node, f"a message is inserted at position {position} of `{history}` every turn")
+                    self._rewritten(turn, root, node, f"a message is inserted at position {position} of `{history}` every turn")
         if root is not turn.body:
             return
         changing = turn_names(self.index, turn)
@@ -309,10 +312,11 @@ class _Checker:
             elif isinstance(node, cst.For) and _root_name(iterated(node.iter)) == history and not isinstance(iterated(node.iter), cst.Subscript):
                 fresh = self._fresh_render_loop(node, sent, changing)
             if fresh is not None:
-                self._rewritten(turn, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
+                self._rewritten(turn, root, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
 
-    def _rewritten(self, turn: Turn, node: cst.CSTNode, what: str) -> None:
-        if self._at_threshold(node, turn.body):
+    def _rewritten(self, turn: Turn, root: cst.CSTNode, node: cst.CSTNode, what: str) -> None:
+        called = self._helper_calls.get((id(turn.body), id(root)))
+        if self._at_threshold(node, root) or self._past_threshold_return(node, root) or (called is not None and self._at_threshold(called, turn.body)):
             return  # edits batched at a compaction point, as the rule recommends
         self.report(
             "CL502",
@@ -328,13 +332,33 @@ class _Checker:
         for guard in self.index.ancestors(node):
             if not self.index.inside(guard, root):
                 break
-            if isinstance(guard, cst.If) and isinstance(guard.test, cst.Comparison) and len(guard.test.comparisons) == 1:
-                comparison = guard.test.comparisons[0]
-                bound = {cst.GreaterThan: comparison.comparator, cst.GreaterThanEqual: comparison.comparator, cst.LessThan: guard.test.left, cst.LessThanEqual: guard.test.left}.get(type(comparison.operator))
-                value = self.index.evaluate(bound) if bound is not None else None
-                if isinstance(value, int) and not isinstance(value, bool) and value >= MIN_THRESHOLD:
+            if isinstance(guard, cst.If) and self._threshold(guard.test, above=True):
+                return True
+        return False
+
+    def _past_threshold_return(self, node: cst.CSTNode, root: cst.CSTNode) -> bool:
+        """After `if used < CLEAR_AT: return` at the top of a helper: the rest runs only past the bound."""
+        if not isinstance(root, cst.IndentedBlock):
+            return False
+        for stmt in root.body:
+            if self.index.inside(node, stmt):
+                return False
+            if isinstance(stmt, cst.If) and stmt.orelse is None and self._threshold(stmt.test, above=False):
+                body = list(block(stmt.body))
+                if body and isinstance(body[-1], cst.SimpleStatementLine) and isinstance(body[-1].body[-1], cst.Return):
                     return True
         return False
+
+    def _threshold(self, test: cst.BaseExpression, *, above: bool) -> bool:
+        """`used > BOUND` (above) or `used < BOUND` (below), with a large constant bound."""
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return False
+        comparison = test.comparisons[0]
+        right_bound = (cst.GreaterThan, cst.GreaterThanEqual) if above else (cst.LessThan, cst.LessThanEqual)
+        left_bound = (cst.LessThan, cst.LessThanEqual) if above else (cst.GreaterThan, cst.GreaterThanEqual)
+        bound = comparison.comparator if isinstance(comparison.operator, right_bound) else test.left if isinstance(comparison.operator, left_bound) else None
+        value = self.index.evaluate(bound) if bound is not None else None
+        return isinstance(value, int) and not isinstance(value, bool) and value >= MIN_THRESHOLD
 
     def _earlier_message(self, target: cst.BaseExpression, history: str) -> bool:
         """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
