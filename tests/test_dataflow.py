@@ -27,6 +27,23 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "a batch loop's item in the system prompt of a body a helper serializes": """
+        import boto3
+
+        def make_body(guide):
+            return json.dumps({
+                "anthropic_version": "bedrock-2023-05-31",
+                "system": [{"type": "text", "text": guide, "cache_control": {"type": "ephemeral"}}],
+                "messages": [{"role": "user", "content": "Summarise."}],
+            })
+
+        def summarise(guide):
+            return boto3.client("bedrock-runtime").invoke_model(modelId="m", body=make_body(guide))
+
+        def main(paths):
+            for path in paths:
+                summarise(f"Guide for {path}")  # expect: CL302
+    """,
     "system prompt changed by a helper that a turn also calls": """
         class Session:
             def __init__(self, team):
@@ -653,6 +670,23 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "a batch loop's item in the newest message of a body a helper serializes": """
+        import boto3
+
+        def make_body(transcript):
+            return json.dumps({
+                "anthropic_version": "bedrock-2023-05-31",
+                "system": [{"type": "text", "text": "Summarise calls.", "cache_control": {"type": "ephemeral"}}],
+                "messages": [{"role": "user", "content": transcript}],
+            })
+
+        def summarise(transcript):
+            return boto3.client("bedrock-runtime").invoke_model(modelId="m", body=make_body(transcript))
+
+        def main(paths):
+            for path in paths:
+                summarise(open(path).read())
+    """,
     "timestamps and ids kept in tuple records, formatted again each turn": """
         def chat():
             turns = []

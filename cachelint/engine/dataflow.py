@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import libcst as cst
 
@@ -32,6 +32,7 @@ from cachelint.engine.values import (
     as_element,
     clears,
     collected,
+    expand_facts,
     flat,
     join,
     join_all,
@@ -489,19 +490,22 @@ class ModuleAnalysis:
                 return fact
             return replace(fact, function=frame.key, loops=tuple(frame.loops), turn_loops=None, batch=fact.batch or bool(fact.turn_loops))
 
-        extra: set[Fact] = set()
-        for fact in all_facts(value):
-            if fact.is_param and fact.param is not None:
-                # `c["name"]` of a parameter: what the caller's value holds there, not all of it.
-                name, *path = fact.param.split(".")
-                for f in all_facts(at_path(bound.get(name, EMPTY), path)):
-                    if f.is_param and fact.cleared:
-                        extra.add(replace(f, cleared=tuple(sorted(set(f.cleared) | set(fact.cleared)))))  # the caller's own parameter, cleared alike
-                    elif not clears(fact.cleared, f.rule):
-                        extra.add(f)
-        out = map_facts(value, restamp)
-        if extra:
-            out = replace(out, facts=out.facts | frozenset(extra))
+        def passed(fact: Fact) -> Iterable[Fact]:
+            if not (fact.is_param and fact.param is not None):
+                stamped = restamp(fact)
+                return () if stamped is None else (stamped,)
+            # `c["name"]` of a parameter: what the caller's value holds there, not all of it, in
+            # the place the parameter takes (a transcript in the newest message stays there).
+            name, *path = fact.param.split(".")
+            out = []
+            for f in all_facts(at_path(bound.get(name, EMPTY), path)):
+                if f.is_param and fact.cleared:
+                    out.append(replace(f, cleared=tuple(sorted(set(f.cleared) | set(fact.cleared)))))  # the caller's own parameter, cleared alike
+                elif not clears(fact.cleared, f.rule):
+                    out.append(f)
+            return out
+
+        out = expand_facts(value, passed)
         if out.type and out.type.startswith("param:"):
             out = replace(out, type=None)
         return out

@@ -216,6 +216,19 @@ def map_facts(value: Value, fn) -> Value:
     )
 
 
+def expand_facts(value: Value, fn) -> Value:
+    """Replace every fact by the facts `fn(fact)` gives (an iterable), where it sits in the structure."""
+    return Value(
+        facts=frozenset(f2 for f in value.facts for f2 in fn(f)),
+        elems=tuple(expand_facts(e, fn) for e in value.elems) if value.elems is not None else None,
+        rest=expand_facts(value.rest, fn) if value.rest is not None else None,
+        fields=tuple((k, expand_facts(v, fn)) for k, v in value.fields) if value.fields is not None else None,
+        type=value.type,
+        const=value.const,
+        spread=value.spread,
+    )
+
+
 def retyped(value: Value, fn) -> Value:
     """Apply `fn(type) -> type` to the type of the value and of every value inside it."""
     return replace(
