@@ -152,6 +152,7 @@ class Propagator:
     call: str
     keeps: str
     format_arg: int | None = None
+    value_arg: int = 0  # which argument's value the result carries
 
 
 _UNKNOWN: Any = object()
@@ -484,14 +485,16 @@ def _shape(doc: Doc, path: tuple[Any, ...], entry: Any) -> Shape:
 
 
 def _propagator(doc: Doc, path: tuple[Any, ...], entry: Any) -> Propagator:
-    e = _mapping(doc, path, entry, {"call", "keeps", "format-arg"}, {"call", "keeps"})
-    fmt = e.get("format-arg")
-    if fmt is not None and (not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 0):
-        raise doc.error(path + ("format-arg",), f"{_where(path)}: `format-arg` must be a non-negative integer")
+    e = _mapping(doc, path, entry, {"call", "keeps", "format-arg", "value-arg"}, {"call", "keeps"})
+    for key in ("format-arg", "value-arg"):
+        n = e.get(key)
+        if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 0):
+            raise doc.error(path + (key,), f"{_where(path)}: `{key}` must be a non-negative integer")
     return Propagator(
         call=_str(doc, path + ("call",), e["call"]),
         keeps=_str(doc, path + ("keeps",), e["keeps"], ("structure", "elements", "text")),
-        format_arg=fmt,
+        format_arg=e.get("format-arg"),
+        value_arg=e.get("value-arg", 0),
     )
 
 

@@ -1164,6 +1164,9 @@ def run(q):
         ("datetime.now().date()", "low"),
         ("datetime.now().year", "info"),
         ("time.strftime('%Y')", "info"),
+        ("time.strftime('%Y-%m-%d', time.localtime())", "low"),
+        ("time.strftime('%H:%M', time.gmtime())", "high"),
+        ("time.strftime('%H', time.localtime(time.time()))", "medium"),
         ("int(time.time() // 86400)", "low"),
     ],
 )

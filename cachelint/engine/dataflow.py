@@ -1365,7 +1365,7 @@ class ModuleAnalysis:
         if propagator is None:
             return None
         args = self.eval_args(node, frame)
-        first = args[0] if args else EMPTY
+        first = args[propagator.value_arg] if len(args) > propagator.value_arg else EMPTY
         if propagator.keeps == "structure":
             return first
         if propagator.keeps == "elements":
