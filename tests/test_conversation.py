@@ -731,3 +731,20 @@ EDIT = """
 def test_pruning_helper_run_only_past_a_threshold_is_a_compaction_point(helper: str, call: str, reported: bool) -> None:
     found = structural_found(PRUNE_LOOP.format(helper=helper, call=call))
     assert any(code == "CL502" for _, code in found) is reported, found
+
+
+def test_window_cost_is_stated_in_openai_prices() -> None:
+    [diag] = structural(
+        """
+        from openai import OpenAI
+        client = OpenAI()
+
+        def run():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                reply = client.chat.completions.create(model="gpt-4.1", messages=history[-10:])
+                history.append({"role": "assistant", "content": reply.choices[0].message.content})
+        """
+    )
+    assert diag.code == "CL501" and "at 1x-1.25x" in diag.message and "1.25x each" not in diag.message.replace("1x-1.25x", "")

@@ -1297,3 +1297,18 @@ def test_agent_frameworks_system_text_is_a_sink(imports: str, call: str) -> None
     assert finding.code == "CL101" and "cached system prompt" in finding.message
     stable = snippet.replace("{datetime.now()}", "Monday")
     assert check(HEADER + textwrap.dedent(stable)) == []
+
+
+def test_cost_is_stated_in_the_prices_of_the_provider_the_request_goes_to() -> None:
+    code = HEADER + """
+from openai import OpenAI
+oai = OpenAI()
+
+def run(q):
+    client.messages.create(model="m", max_tokens=1, system=f"{uuid.uuid4()}", messages=[])
+    oai.chat.completions.create(model="gpt-5", messages=[{"role": "system", "content": f"{uuid.uuid4()}"}, {"role": "user", "content": q}])
+"""
+    anthropic_finding, openai_finding = sorted(check(code), key=lambda d: d.location.row)
+    assert "at 1.25x" in anthropic_finding.message and "at 0.1x" in anthropic_finding.message
+    # OpenAI charges no write premium before GPT-5.6 and reads at 0.1x-0.5x.
+    assert "at 1x-1.25x" in openai_finding.message and "at 0.1x-0.5x" in openai_finding.message

@@ -27,6 +27,7 @@ from cachelint.checks.astutil import (
 )
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
+from cachelint.checks.pricing import priced
 from cachelint.checks.turns import Turn, find_turn, grows, iterated, outer_turn, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
@@ -98,6 +99,7 @@ class _Checker:
             severity = "low"
             message += f"; no cache breakpoint reaches the messages of this {request.provider} request yet, so today this costs nothing: it will once the history is cached (a breakpoint on the newest message, or top-level `cache_control`)"
         related: tuple[Related, ...] = sink_related(self.index, request, self.filename) if request is not None else ()
+        message = priced(message, [request.provider] if request is not None else [])
         self.out.append(diagnostic(rule, self.index, node, message, self.filename, segment, related, severity))
 
     def _messages_uncached(self, request: Request) -> bool:

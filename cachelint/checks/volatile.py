@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from cachelint.catalogue import Rule
+from cachelint.checks.pricing import priced
 from cachelint.diagnostics import SEGMENTS, SEVERITIES, Diagnostic, Location, Related
 from cachelint.engine.dataflow import SHAPE_PROVIDER, SinkHit
 from cachelint.engine.values import PER_CALL, PER_PROCESS, PER_SESSION
@@ -72,6 +73,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         # Messages never name a line (the place is in `related`): fingerprints must survive edits above.
         target = f"of `{site.text}`" if site.provider != SHAPE_PROVIDER else f"through a {site.text}"
         message = f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) {target}: {cost}; {rule.fix}"
+        message = priced(message, [h.site.provider for h in group if h.site.provider != SHAPE_PROVIDER])
         # One finding per rule and line: the other sources there are named, so one fix covers them.
         others = sorted({h.fact.source for h in group} - {fact.source})
         if others:
