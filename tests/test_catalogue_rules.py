@@ -165,6 +165,22 @@ CASES = {
         def ask(q):
             return client.chat.completions.create(model="m", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])
     """,
+    "anthropic tool runner": """
+        import anthropic, time
+        client = anthropic.Anthropic()
+        def ask(q, tools):
+            runner = client.beta.messages.tool_runner(model="m", max_tokens=1, tools=tools, system=f"Now {time.time()}", messages=[{"role": "user", "content": q}])  # expect: CL101
+            return runner.until_done()
+    """,
+    "litellm completion and router": """
+        import litellm, uuid
+        from litellm import Router, acompletion
+        router = Router(model_list=[])
+        async def ask(q):
+            litellm.completion(model="anthropic/claude-sonnet-4-5", messages=[{"role": "system", "content": f"run {uuid.uuid4()}"}, {"role": "user", "content": q}])  # expect: CL102
+            await acompletion(model="gpt-4o", messages=[{"role": "system", "content": f"run {uuid.uuid4()}"}, {"role": "user", "content": q}])  # expect: CL102
+            return await router.acompletion(model="gpt", messages=[{"role": "system", "content": f"run {uuid.uuid4()}"}, {"role": "user", "content": q}])  # expect: CL102
+    """,
     "merged dict of unknown shape written with str()": """
         from openai import OpenAI
         client = OpenAI()

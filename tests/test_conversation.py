@@ -748,3 +748,20 @@ def test_window_cost_is_stated_in_openai_prices() -> None:
         """
     )
     assert diag.code == "CL501" and "at 1x-1.25x" in diag.message and "1.25x each" not in diag.message.replace("1x-1.25x", "")
+
+
+def test_litellm_history_window_is_a_sliding_window() -> None:
+    found = structural_found(
+        """
+        import litellm
+
+        def chat():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input("> ")})
+                history = history[-16:]
+                reply = litellm.completion(model="anthropic/claude-sonnet-4-5", messages=[{"role": "system", "content": "Be brief."}, *history])
+                history.append({"role": "assistant", "content": reply.choices[0].message.content})
+        """
+    )
+    assert (8, "CL501") in found
