@@ -128,6 +128,76 @@ def test_breakpoints_counted_in_a_history_plus_new_messages() -> None:
     assert [f for f in found if f[1] == "CL403"] == [(19, "CL403")]
 
 
+def test_breakpoints_of_a_list_literal_that_later_gains_turns_are_counted() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        BP = {"type": "ephemeral"}
+
+        def ask(q):
+            messages = [
+                {"role": "user", "content": [{"type": "text", "text": open("c").read(), "cache_control": BP}]},
+                {"role": "assistant", "content": [{"type": "text", "text": open("d").read(), "cache_control": BP}]},
+            ]
+            messages.append({"role": "user", "content": q})
+            return client.messages.create(
+                model="claude-sonnet-4-5", max_tokens=100,
+                system=[{"type": "text", "text": open("a").read(), "cache_control": BP}, {"type": "text", "text": open("b").read(), "cache_control": BP}],
+                messages=messages, cache_control=BP,
+            )
+
+        def popped(q):
+            messages = [
+                {"role": "user", "content": [{"type": "text", "text": open("c").read(), "cache_control": BP}]},
+                {"role": "assistant", "content": [{"type": "text", "text": open("d").read(), "cache_control": BP}]},
+            ]
+            messages.pop(0)
+            return client.messages.create(
+                model="claude-sonnet-4-5", max_tokens=100,
+                system=[{"type": "text", "text": open("a").read(), "cache_control": BP}, {"type": "text", "text": open("b").read(), "cache_control": BP}],
+                messages=messages, cache_control=BP,
+            )
+        """
+    )
+    assert [f for f in found if f[1] == "CL402"] == [(12, "CL402")]
+
+
+MARKING_LOOP = """
+import anthropic
+client = anthropic.Anthropic()
+BP = {"type": "ephemeral"}
+
+def ask(messages):
+    for message in messages:
+%s
+    return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=messages)
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        # A condition that does not decide what is marked.
+        ("""
+        if not message["content"]:
+            print("empty")
+        message["content"][-1]["cache_control"] = BP""", True),
+        # Conditions that pick which elements are marked.
+        ("""
+        if message is messages[-1]:
+            message["content"][-1]["cache_control"] = BP""", False),
+        ("""
+        if message["role"] != "user":
+            continue
+        message["content"][-1]["cache_control"] = BP""", False),
+    ],
+)
+def test_marking_loop_with_a_condition(body: str, reported: bool) -> None:
+    found = structural_found(MARKING_LOOP % body.strip("\n"))
+    assert any(code == "CL402" for _, code in found) is reported, found
+
+
 def test_breakpoint_set_in_code_on_a_thinking_block() -> None:
     found = structural_found(
         """

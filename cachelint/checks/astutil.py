@@ -24,6 +24,7 @@ from cachelint.syntax import quiet_warnings
 UNKNOWN = object()  # the literal evaluator's "cannot tell"
 LOOPS = (cst.For, cst.While)
 MUTATORS = frozenset({"append", "extend", "insert", "update", "pop", "remove", "setdefault", "clear", "appendleft", "extendleft", "popleft"})
+GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 
 
 @dataclass
@@ -52,6 +53,8 @@ class Scope:
     assigns: dict[str, list[tuple[cst.CSTNode, cst.BaseExpression | None]]] = field(default_factory=dict)
     params: set[str] = field(default_factory=set)
     mutated: set[str] = field(default_factory=set)  # changed in place after assignment: not a literal any more
+    # Changed in place otherwise than by adding items (`pop`, `del x[i]`, `x[i] = ...`).
+    shrunk: set[str] = field(default_factory=set)
 
 
 class ModuleIndex:
@@ -190,10 +193,14 @@ class ModuleIndex:
                     scope.assigns.setdefault(name, []).append((node, value))
                 elif isinstance(target, cst.Subscript):
                     scope.mutated.add(name_key(_base(target)) or "")
+                    scope.shrunk.add(name_key(_base(target)) or "")
             if type(node) is cst.Call and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
                 scope.mutated.add(name_key(node.func.value) or "")
+                if node.func.attr.value not in GROWERS:
+                    scope.shrunk.add(name_key(node.func.value) or "")
             elif type(node) is cst.Del:
                 scope.mutated.add(name_key(_base(node.target)) or "")
+                scope.shrunk.add(name_key(_base(node.target)) or "")
         return scope
 
     def definition(self, name: str, at: cst.CSTNode) -> cst.BaseExpression | None:
@@ -206,6 +213,17 @@ class ModuleIndex:
             if name in self.module_scope().mutated:
                 return None
             found = self._last_before(self.module_scope(), name, 10**9)
+        return found[1] if found is not None else None
+
+    def grown_from(self, expr: cst.BaseExpression | None) -> cst.BaseExpression | None:
+        """For a local name whose list only ever gains items after it is assigned (`append`,
+        `extend`, `insert`): the value it was assigned, all of which it still holds."""
+        if not isinstance(expr, cst.Name):
+            return None
+        scope = self.scope(expr)
+        if expr.value not in scope.mutated or expr.value in scope.shrunk:
+            return None
+        found = self._last_before(scope, expr.value, self.line(expr))
         return found[1] if found is not None else None
 
     def _last_before(self, scope: Scope, name: str, line: int) -> tuple[int, cst.BaseExpression | None] | None:

@@ -779,10 +779,11 @@ class _Checker:
             return
         targets = {n for n in _target_keys(loop.target)}
         for node in walk_scope(loop.body):
-            if isinstance(node, (cst.Break, cst.Return, cst.If, cst.IfExp)):
+            # The loop may stop or skip elements (a condition that picks which ones to mark).
+            if isinstance(node, (cst.Break, cst.Return, cst.Continue)):
                 return
         for node in walk_scope(loop.body):
-            if not isinstance(node, cst.Assign):
+            if not isinstance(node, cst.Assign) or any(isinstance(a, (cst.If, cst.IfExp)) for a in self.index.ancestors(node) if self.index.inside(a, loop.body)):
                 continue
             for target in node.targets:
                 t = target.target
@@ -913,9 +914,16 @@ def request_layout(index: ModuleIndex, request: Request) -> Layout:
             complete["system"] = _blocks(index, system, "system", out)
     messages = request.arg("messages")
     listed = index.elements(messages) if messages is not None else None
+    grown = listed is None and index.grown_from(messages) is not None
+    if grown:
+        # A list literal that later gains turns: its own breakpoints are all still sent, and
+        # none of its items is the newest message.
+        start = index.elements(index.grown_from(messages))
+        listed = (start[0], False) if start is not None else None
     complete["messages"] = listed is not None and listed[1]
     if listed is not None:
         items = listed[0]
+        newest = len(items) - 1 if not grown else -1
         for i, item in enumerate(items):
             message = index.resolve(item)
             if not isinstance(message, cst.Dict):
@@ -923,14 +931,14 @@ def request_layout(index: ModuleIndex, request: Request) -> Layout:
                 continue
             element = dict_element(message, "cache_control")
             if element is not None:
-                out.append(Breakpoint("messages", "message-level", element, element.value, message, i == len(items) - 1, setting_ttl(index, element.value)))
+                out.append(Breakpoint("messages", "message-level", element, element.value, message, i == newest, setting_ttl(index, element.value)))
             content = dict_value(message, "content")
             if content is not None and not isinstance(index.evaluate(content), str):
-                start = len(out)
+                first = len(out)
                 if not _blocks(index, content, "messages", out):
                     complete["messages"] = False
-                for bp in out[start:]:
-                    bp.last_message = i == len(items) - 1
+                for bp in out[first:]:
+                    bp.last_message = i == newest
     top = request.keywords.get("cache_control")
     if top is not None:
         out.append(Breakpoint("messages", "top-level", top, top.value, None, True, setting_ttl(index, top.value)))
