@@ -765,3 +765,48 @@ def test_litellm_history_window_is_a_sliding_window() -> None:
         """
     )
     assert (8, "CL501") in found
+
+
+PILEUP = """
+import anthropic
+client = anthropic.Anthropic()
+
+def repl():
+    messages = []
+    while True:
+%s
+        messages.append({"role": "user", "content": [{"type": "text", "text": input("> "), "cache_control": {"type": "ephemeral"}}]})
+        reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=messages)
+        messages.append({"role": "assistant", "content": reply.content})
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "reported"),
+    [
+        ("        pass", True),
+        # The previous breakpoint is taken off first: the recommended sliding breakpoint.
+        ('        for m in messages:\n            for b in m["content"]:\n                b.pop("cache_control", None)', False),
+        ('        if messages:\n            del messages[-2]["content"][-1]["cache_control"]', False),
+    ],
+)
+def test_breakpoint_added_every_turn_and_never_removed(before: str, reported: bool) -> None:
+    found = structural_found(PILEUP % before)
+    assert any(code == "CL402" for _, code in found) is reported, found
+
+
+def test_bedrock_cachepoint_added_every_turn() -> None:
+    found = structural_found(
+        """
+        import boto3
+        bedrock = boto3.client("bedrock-runtime")
+
+        def chat():
+            messages = []
+            while True:
+                messages.append({"role": "user", "content": [{"text": input("> ")}, {"cachePoint": {"type": "default"}}]})
+                resp = bedrock.converse(modelId="us.anthropic.claude-sonnet-4-5-20250929-v1:0", messages=messages)
+                messages.append(resp["output"]["message"])
+        """
+    )
+    assert (8, "CL402") in found

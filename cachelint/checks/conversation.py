@@ -19,6 +19,7 @@ from cachelint.checks.astutil import (
     Request,
     block,
     dict_element,
+    dict_value,
     int_value,
     name_key,
     names_in,
@@ -143,6 +144,7 @@ class _Checker:
             self.check_truncation(turn, root, history)
             self.check_rewrite(turn, root, history)
         self.check_sent_window(turn)
+        self.check_breakpoint_pileup(turn)
         changing = turn_names(self.index, turn) | (turn_names(self.index, outer) if outer is not None else set())
         # What the function picks before its tool-use loop is picked once per user turn.
         whole = outer or turn
@@ -285,6 +287,57 @@ class _Checker:
                             "messages",
                             turn,
                         )
+
+    # CL402 ------------------------------------------------------------
+    def check_breakpoint_pileup(self, turn: Turn) -> None:
+        """A turn appended to the kept history with a breakpoint on it, every turn, while nothing in
+        the module ever takes a breakpoint off: from the fifth turn the request has more than 4."""
+        if turn.history in self.index.scope(turn.request.call).params or self._fresh(turn, turn.history) or self._moves_markers():
+            return  # a caller's list (the caller may take the markers off), or one made anew each turn
+        for node in walk_scope(turn.body):
+            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" and node.args):
+                continue
+            if name_key(node.func.value) != turn.history or not self._marked_turn(node.args[0].value):
+                continue
+            self.report(
+                "CL402",
+                node,
+                f"Every turn appends a message with a cache breakpoint to `{turn.history}` and no breakpoint is ever taken off "
+                "an older one: from the fifth turn the request carries more than 4 and the API rejects it with HTTP 400; remove "
+                "the marker from the previous message when adding the new one, or mark only the newest message of the list you send",
+                "messages",
+                turn,
+            )
+            return
+
+    def _marked_turn(self, expr: cst.BaseExpression) -> bool:
+        """A message dict with `cache_control` on it or on one of its content blocks, or a `cachePoint` block."""
+        message = self.index.resolve(expr)
+        if not isinstance(message, cst.Dict):
+            return False
+        if dict_element(message, "cache_control") is not None:
+            return True
+        content = self.index.resolve(dict_value(message, "content"))
+        if not isinstance(content, (cst.List, cst.Tuple)):
+            return False
+        blocks = [self.index.resolve(e.value) for e in content.elements if isinstance(e, cst.Element)]
+        return any(isinstance(b, cst.Dict) and (dict_element(b, "cache_control") is not None or dict_element(b, "cachePoint") is not None) for b in blocks)
+
+    def _moves_markers(self) -> bool:
+        """Whether the module takes breakpoint markers off anywhere (`pop("cache_control")`, `del
+        b["cache_control"]`, a comprehension that leaves them out) or sets them on existing blocks."""
+        for node in walk(self.index.module):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args:
+                key = node.args[0].value
+                if isinstance(key, cst.SimpleString) and string_value(key) in BREAKPOINT_KEYS:
+                    return True
+            elif isinstance(node, cst.Del):
+                if any(_key_name(t) in BREAKPOINT_KEYS for t in walk(node.target) if isinstance(t, cst.Subscript)):
+                    return True
+            elif isinstance(node, cst.Assign):
+                if any(_key_name(t.target) in BREAKPOINT_KEYS for t in node.targets) or _strips_markers(node.value):
+                    return True
+        return False
 
     # CL502 ------------------------------------------------------------
     def check_rewrite(self, turn: Turn, root: cst.CSTNode, history: str) -> None:

@@ -23,4 +23,4 @@ def run(task: str) -> str:
         if not uses:
             return message["content"][0]["text"]
         results = [{"toolResult": {"toolUseId": use["toolUseId"], "content": [{"json": run_tool(use)}]}} for use in uses]
-        messages.append({"role": "user", "content": [*results, {"cachePoint": {"type": "default"}}]})  # expect: CL407
+        messages.append({"role": "user", "content": [*results, {"cachePoint": {"type": "default"}}]})  # expect: CL407, CL402
