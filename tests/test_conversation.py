@@ -468,6 +468,32 @@ def test_request_id_as_cache_key() -> None:
     assert found == [(6, "CL506")]
 
 
+def test_cache_key_from_a_helper_or_a_request_header() -> None:
+    found = structural_found(
+        """
+        import uuid
+        from openai import OpenAI
+        client = OpenAI()
+
+        def new_id():
+            return str(uuid.uuid4())
+
+        def tenant_key(tenant):
+            return f"tenant-{tenant}"
+
+        def minted(q):
+            return client.responses.create(model="gpt-5-mini", input=q, prompt_cache_key=new_id())
+
+        def header(request, q):
+            return client.responses.create(model="gpt-5-mini", input=q, prompt_cache_key=request.headers["x-request-id"])
+
+        def stable(tenant, q):
+            return client.responses.create(model="gpt-5-mini", input=q, prompt_cache_key=tenant_key(tenant))
+        """
+    )
+    assert found == [(13, "CL506"), (16, "CL506")]
+
+
 # CL508 ------------------------------------------------------------------
 FAN_OUT = """
     import asyncio
@@ -810,3 +836,25 @@ def test_bedrock_cachepoint_added_every_turn() -> None:
         """
     )
     assert (8, "CL402") in found
+
+
+@pytest.mark.parametrize("returned", ["[SYSTEM, *history[-16:]]", "[history[0], *history[-15:]]", "[SYSTEM] + history[-16:]"])
+def test_window_cut_in_a_helper_among_other_parts(returned: str) -> None:
+    found = structural_found(
+        f"""
+        from openai import OpenAI
+        client = OpenAI()
+        SYSTEM = {{"role": "system", "content": "Be brief."}}
+
+        def window(history):
+            return {returned}
+
+        def main():
+            history = []
+            while True:
+                history.append({{"role": "user", "content": input("> ")}})
+                completion = client.chat.completions.create(model="gpt-4.1", messages=window(history))
+                history.append({{"role": "assistant", "content": completion.choices[0].message.content}})
+        """
+    )
+    assert (13, "CL501") in found

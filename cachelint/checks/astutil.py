@@ -511,6 +511,16 @@ class ModuleIndex:
 
 
 # ---------------------------------------------------------------------- plain tree helpers
+def returned(module: cst.Module, call: cst.Call) -> list[cst.BaseExpression]:
+    """What a module-level function of `module` called by name (`new_id()`) returns, each `return`'s value."""
+    if not isinstance(call.func, cst.Name):
+        return []
+    function = next((f for f in block(module) if isinstance(f, cst.FunctionDef) and f.name.value == call.func.value), None)
+    if function is None:
+        return []
+    return [node.value for node in walk_scope(function.body) if isinstance(node, cst.Return) and node.value is not None]
+
+
 def _calls_function(call: cst.Call, name: str, method: bool) -> bool:
     """`name(...)`, or `self.name(...)` for a method."""
     if method:

@@ -23,6 +23,7 @@ from cachelint.checks.astutil import (
     int_value,
     name_key,
     names_in,
+    returned,
     target_key,
     walk_scope,
 )
@@ -44,6 +45,7 @@ CACHE_MARKERS = ("cache_control", "cachePoint")
 MIN_THRESHOLD = 10
 SELECTORS = re.compile(r"select|filter|rank|relevan|route|choose|pick|retriev|top|subset|shortlist", re.IGNORECASE)
 REQUEST_ID = re.compile(r"^(request|req|trace|correlation|span|message|msg)_?id$", re.IGNORECASE)
+REQUEST_HEADER = re.compile(r"^(x-)?(request|req|trace|correlation|amzn-trace)-?id$", re.IGNORECASE)
 IMAGE_ENCODERS = ("b64encode", "save", "screenshot", "grab", "encode_image")
 TRUNCATION_COST = (
     "once the window is full every turn shifts the history by one step, so nothing after the system prompt is ever read "
@@ -679,10 +681,16 @@ class _Checker:
         for node in walk_scope(expr):
             if isinstance(node, cst.Call) and self.index.is_volatile_call(node):
                 return node
+            if isinstance(node, cst.Call) and depth < 3:
+                # `new_id()` returning `str(uuid.uuid4())`: what the module's own helper returns.
+                if any(self._unstable_key(value, request, depth + 1) is not None for value in returned(self.index.module, node)):
+                    return node
             if isinstance(node, cst.Name) and REQUEST_ID.match(node.value):
                 return node
             if isinstance(node, cst.Attribute) and REQUEST_ID.match(node.attr.value):
                 return node
+            if isinstance(node, cst.Subscript) and REQUEST_HEADER.match(str(_key_name(node))):
+                return node  # `request.headers["x-request-id"]`
             if isinstance(node, cst.Name) and depth < 3:
                 value = self.index.definition(node.value, node)
                 if value is None or not self._same_turn(value, request.call):

@@ -66,8 +66,12 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
         return None
     given = arguments_of(call, [p.name.value for p in function.params.params])
     for node in walk_scope(function.body):
-        if isinstance(node, cst.Return) and isinstance(node.value, cst.Subscript) and isinstance(node.value.value, cst.Name) and node.value.value.value in given:
-            return given[node.value.value.value].value, node.value
+        if not isinstance(node, cst.Return) or node.value is None:
+            continue
+        # `return h[-16:]`, or the slice among other parts (`return [SYSTEM, *h[-16:]]`).
+        for part in walk_scope(node.value):
+            if isinstance(part, cst.Subscript) and isinstance(part.value, cst.Name) and part.value.value in given and any(isinstance(e.slice, cst.Slice) for e in part.slice):
+                return given[part.value.value].value, part
     return None
 
 
