@@ -80,6 +80,27 @@ def test_breakpoint_on_question_names_segment_cost_and_sink() -> None:
     assert diag.related and diag.related[0].location.row == 6
 
 
+def test_breakpoint_on_the_question_a_flask_handler_reads_from_its_request() -> None:
+    [diag] = [d for d in structural(
+        """
+        import anthropic
+        from flask import Flask, request
+        app = Flask(__name__)
+        client = anthropic.Anthropic()
+        HANDBOOK = open("handbook.md").read()
+
+        @app.post("/ask")
+        def ask():
+            question = request.json["question"]
+            return client.messages.create(
+                model="claude-sonnet-4-5", max_tokens=700, system=[{"type": "text", "text": HANDBOOK}],
+                messages=[{"role": "user", "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral"}}]}],
+            )
+        """
+    ) if d.code == "CL401"]
+    assert "per-request `request` of flask" in diag.message
+
+
 def test_five_literal_breakpoints_counted_across_segments() -> None:
     found = structural_found(
         """

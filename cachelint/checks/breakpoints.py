@@ -39,6 +39,8 @@ UNCACHEABLE_TYPES = ("thinking", "redacted_thinking")
 HANDLER_DECORATORS = ("route", "get", "post", "put", "patch", "delete", "websocket", "api_route", "message", "event", "command")
 MODEL_KEYWORDS = ("model", "model_id", "modelId")
 OPENAI_MARKER = "prompt_cache_breakpoint"
+# Web frameworks' request objects, read as module globals: per request like a handler's parameter.
+REQUEST_GLOBALS = frozenset({"flask.request", "quart.request", "bottle.request", "sanic.request"})
 OPENAI_TOOL_KEYS = ("parameters", "function", "input_schema")
 # LangChain chat model classes that reach a provider with explicit breakpoints, and the class that
 # `init_chat_model` / `create_agent` build for a "provider:model" string.
@@ -259,6 +261,8 @@ class _Checker:
                 return f"holds `{self.index.short(node)}`"
             if not isinstance(node, cst.Name) or depth > 3:
                 continue
+            if params and self.index.qualname(node) in REQUEST_GLOBALS:
+                return f"holds the per-request `{node.value}` of {self.index.qualname(node).split('.')[0]}"
             scope = self.index.scope(node)
             bindings = scope.assigns.get(node.value, [])
             if any(isinstance(b, cst.For) and self.index.inside(node, b) for b, _ in bindings):
