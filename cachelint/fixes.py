@@ -327,7 +327,9 @@ def _context(node, parents, names: "_NameUses", code: str) -> str | None:
         if isinstance(parent, cst.AnnAssign):
             return UNSAFE  # the annotation says set; a list would contradict it
         if code == "CL201" and names.used_as_set(targets[0].value):
-            return UNSAFE
+            return None  # filled or combined as a set later: sort where it is read, not here
+        if code == "CL201" and names.tested_for_membership(targets[0].value):
+            return UNSAFE  # a list answers `in` too, only slower
         return SAFE
     if isinstance(parent, (cst.Attribute, cst.Comparison, cst.BinaryOperation, cst.WithItem, cst.Subscript)):
         return None
@@ -335,7 +337,9 @@ def _context(node, parents, names: "_NameUses", code: str) -> str | None:
 
 
 class _NameUses:
-    """Names used as sets somewhere in the module: `x in name`, `name.add(...)`, `name | other`, reassigned."""
+    """How names are used across the module: tested for membership (`x in name`, which a list also
+    answers, only slower), or used as nothing but a set (`name.add(...)`, `name | other`,
+    `name |= ...`, rebound elsewhere)."""
 
     def __init__(self, module, parents) -> None:
         import libcst as cst
@@ -343,7 +347,8 @@ class _NameUses:
         from cachelint.engine.nodes import walk
 
         self._parents = parents
-        self._as_set: set[str] = set()
+        self._membership: set[str] = set()
+        self._set_only: set[str] = set()
         self._assigned: dict[str, int] = {}
         for node in walk(module):
             if isinstance(node, cst.Name):
@@ -354,21 +359,25 @@ class _NameUses:
 
         parent = self._parents.get(node)
         name = node.value
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            self._as_set.add(name)
-        elif isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)) and parent.comparator is node:
-            self._as_set.add(name)
+        if isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)) and parent.comparator is node:
+            self._membership.add(name)
+        elif isinstance(parent, cst.Attribute) and parent.value is node:
+            self._set_only.add(name)
         elif isinstance(parent, cst.BinaryOperation) and type(parent.operator).__name__ in SET_OPERATORS:
-            self._as_set.add(name)
+            self._set_only.add(name)
         elif isinstance(parent, cst.AugAssign) and parent.target is node:
-            self._as_set.add(name)
+            self._set_only.add(name)
         elif isinstance(parent, cst.AssignTarget) and parent.target is node:
             self._assigned[name] = self._assigned.get(name, 0) + 1
             if self._assigned[name] > 1:
-                self._as_set.add(name)  # rebound elsewhere: its other values are not ours to judge
+                self._set_only.add(name)  # rebound elsewhere: its other values are not ours to judge
 
     def used_as_set(self, name: str) -> bool:
-        return name in self._as_set
+        """Used in a way only a set supports: a list in its place would break the code."""
+        return name in self._set_only
+
+    def tested_for_membership(self, name: str) -> bool:
+        return name in self._membership
 
 
 def _dotted(node) -> str | None:

@@ -184,3 +184,11 @@ def test_a_fixed_file_reaches_the_disk_before_it_replaces_the_original(tmp_path:
     assert target.read_bytes() == b"new\n"
     # The data before the rename, the directory (the rename itself) after it.
     assert events == ["fsync", "replace", "fsync"]
+
+
+def test_set_filled_or_combined_later_gets_no_wrap() -> None:
+    # `sorted(set())` would break `.add`: the order must be fixed where the set is read.
+    body = "REGISTRY = set()\nREGISTRY.add(len)\nsystem = \", \".join(f.__name__ for f in REGISTRY)\n"
+    [diag] = [d for d in diagnostics(HEADER + body + CALL) if d.code == "CL201"]
+    assert diag.fix is None
+    assert fixed(body, unsafe=True) == body
