@@ -78,6 +78,9 @@ class RunState:
 
     annotation: str
     attribute: str
+    # Only when the decorator is given this keyword as True (`@agent.system_prompt(dynamic=True)`
+    # runs again at the start of every run); None: always.
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -409,8 +412,12 @@ def _sink(doc: Doc, path: tuple[Any, ...], entry: Any) -> Sink:
 
 
 def _run_state(doc: Doc, path: tuple[Any, ...], entry: Any) -> RunState:
-    e = _mapping(doc, path, entry, {"annotation", "attribute"}, {"annotation", "attribute"})
-    return RunState(annotation=_str(doc, path + ("annotation",), e["annotation"]), attribute=_str(doc, path + ("attribute",), e["attribute"]))
+    e = _mapping(doc, path, entry, {"annotation", "attribute", "when"}, {"annotation", "attribute"})
+    return RunState(
+        annotation=_str(doc, path + ("annotation",), e["annotation"]),
+        attribute=_str(doc, path + ("attribute",), e["attribute"]),
+        when=_str(doc, path + ("when",), e["when"]) if "when" in e else None,
+    )
 
 
 def _sink_argument(doc: Doc, path: tuple[Any, ...], entry: Any) -> SinkArgument:

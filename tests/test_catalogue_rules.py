@@ -268,12 +268,15 @@ CASES = {
             ctx.deps.todos[index]["done"] = True
             return "done"
     """,
-    "pydantic-ai system prompt reads a counter a tool steps": """
+    "pydantic-ai instructions and a dynamic system prompt read a counter a tool steps": """
         import pydantic_ai
         agent = pydantic_ai.Agent("anthropic:claude-sonnet-4-5")
-        @agent.system_prompt
+        @agent.instructions
         def budget(ctx: "pydantic_ai.RunContext[Budget]") -> str:  # expect: CL302
             return f"You have used {ctx.deps.calls} of {ctx.deps.limit} tool calls."
+        @agent.system_prompt(dynamic=True)
+        def used(ctx: "pydantic_ai.RunContext[Budget]") -> str:  # expect: CL302
+            return f"You have used {ctx.deps.calls} tool calls."
         @agent.tool
         def search(ctx: "pydantic_ai.RunContext[Budget]", q: str) -> str:
             ctx.deps.calls += 1
@@ -443,6 +446,17 @@ CLEAN = {
         SYSTEM = env.get_template("system.j2").render(name="DocBot")
         def ask(q):
             return client.chat.completions.create(model="m", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q}])
+    """,
+    "pydantic-ai system prompt run once, before the tools change the counter": """
+        import pydantic_ai
+        agent = pydantic_ai.Agent("anthropic:claude-sonnet-4-5")
+        @agent.system_prompt
+        def budget(ctx: "pydantic_ai.RunContext[Budget]") -> str:
+            return f"You have used {ctx.deps.calls} of {ctx.deps.limit} tool calls."
+        @agent.tool
+        def search(ctx: "pydantic_ai.RunContext[Budget]", q: str) -> str:
+            ctx.deps.calls += 1
+            return q
     """,
     "one server's listing and an ordered query": """
         import anthropic

@@ -1312,3 +1312,21 @@ def run(q):
     assert "at 1.25x" in anthropic_finding.message and "at 0.1x" in anthropic_finding.message
     # OpenAI charges no write premium before GPT-5.6 and reads at 0.1x-0.5x.
     assert "at 1x-1.25x" in openai_finding.message and "at 0.1x-0.5x" in openai_finding.message
+
+
+def test_pydantic_ai_system_prompt_is_fixed_per_conversation_unless_dynamic() -> None:
+    code = HEADER + """
+import pydantic_ai
+agent = pydantic_ai.Agent("anthropic:claude-sonnet-4-5")
+
+@agent.system_prompt
+def kept() -> str:
+    return f"Now {datetime.now():%H:%M}."
+
+@agent.system_prompt(dynamic=True)
+def rerun() -> str:
+    return f"Now {datetime.now():%H:%M}."
+"""
+    kept, rerun = sorted(check(code), key=lambda d: d.location.row)
+    assert "once per session" in kept.message and kept.severity == "medium"
+    assert "once per session" not in rerun.message and rerun.severity == "high"

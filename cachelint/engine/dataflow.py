@@ -49,6 +49,8 @@ LIST_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setde
 PAIR_ROLES = frozenset({"system", "developer", "human", "user", "ai", "assistant", "tool", "placeholder"})
 # Calls that take items out of a container (`self.todo.pop(i)`): the object's state changes.
 REMOVERS = frozenset({"pop", "popitem", "popleft", "remove", "discard", "clear"})
+# How changing framework run state (`ctx.deps.visited`) is described in a CL302 finding.
+RUN_STATE_CHANGE = "which the tools change during a run"
 # Methods that set an object up for a session (once per object or `with` block), not per turn:
 # a `with` block's entry, and set-up methods that take nothing but the object (`open(path)` is
 # an action on the session, `start()` begins one).
@@ -382,7 +384,27 @@ class ModuleAnalysis:
                     span = self.span(info.node.name)
                     site = SinkSite(sink.id, sink.provider, f"@{'/'.join(sink.decorators)} {info.node.name.value}", "return", span)
                     returns = map_facts(self.summaries[info.key].returns, lambda fact: anchor_state(fact, span))
+                    if sink.run_state is not None and not self.reruns(sink, info):
+                        # Run when the conversation starts and kept in its history: what the tools
+                        # change later never reaches it, and a clock in it is fixed per conversation.
+                        returns = without(returns, lambda f: f.rule == "CL302" and f.kind.endswith(RUN_STATE_CHANGE))
+                        returns = map_facts(returns, lambda f: f if f.is_param or f.scope == PER_PROCESS else replace(f, scope=PER_SESSION))
                     self.check_sink_value(returns, argument, site, frame)
+
+    @staticmethod
+    def reruns(sink: Sink, info: FunctionInfo) -> bool:
+        """Whether the framework runs the decorated function again while its run state changes."""
+        state = sink.run_state
+        if state is None:
+            return False
+        if state.when is None:
+            return True
+        for decorator in info.node.decorators:
+            call = decorator.decorator
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in sink.decorators:
+                if any(a.keyword is not None and a.keyword.value == state.when and isinstance(a.value, cst.Name) and a.value.value == "True" for a in call.args):
+                    return True
+        return False
 
     def apply_call(self, info: FunctionInfo, call: cst.Call, frame: Frame, receiver: Value | None) -> Value:
         """The value a call to a module function returns, and the sinks its arguments reach."""
@@ -927,7 +949,7 @@ class ModuleAnalysis:
             return Value(type=f"runstate-attr:{annotation}")
         if kind == "runstate-attr" and name in changed:
             shown = self.module.code_for_node(node)
-            return Value(frozenset({self.new_fact(node, "CL302", f"`{shown}`, which the tools change during a run", shown, frame)}))
+            return Value(frozenset({self.new_fact(node, "CL302", f"`{shown}`, {RUN_STATE_CHANGE}", shown, frame)}))
         return EMPTY
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
