@@ -1328,5 +1328,5 @@ def rerun() -> str:
     return f"Now {datetime.now():%H:%M}."
 """
     kept, rerun = sorted(check(code), key=lambda d: d.location.row)
-    assert "once per session" in kept.message and kept.severity == "medium"
-    assert "once per session" not in rerun.message and rerun.severity == "high"
+    assert "computed once per session" in kept.message and kept.severity == "medium"
+    assert "computed once per session" not in rerun.message and rerun.severity == "high"
