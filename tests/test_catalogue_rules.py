@@ -181,6 +181,24 @@ CASES = {
             await acompletion(model="gpt-4o", messages=[{"role": "system", "content": f"run {uuid.uuid4()}"}, {"role": "user", "content": q}])  # expect: CL102
             return await router.acompletion(model="gpt", messages=[{"role": "system", "content": f"run {uuid.uuid4()}"}, {"role": "user", "content": q}])  # expect: CL102
     """,
+    "autogen system message updated every turn": """
+        from autogen import ConversableAgent
+        tutor = ConversableAgent("tutor", system_message="Teach.", llm_config={"model": "gpt-4o"})
+        def lesson(turns):
+            history = []
+            for n, text in enumerate(turns, start=1):
+                tutor.update_system_message(f"Teach. This is turn {n}.")  # expect: CL302
+                history.append({"role": "user", "content": text})
+                history.append({"role": "assistant", "content": tutor.generate_reply(messages=history)})
+    """,
+    "dspy signature instructions with a clock": """
+        from datetime import datetime
+        import dspy
+        class Triage(dspy.Signature):
+            ticket: str = dspy.InputField()
+        def triage(ticket):
+            return dspy.Predict(Triage.with_instructions(f"Classify. Now {datetime.now()}."))(ticket=ticket)  # expect: CL101
+    """,
     "merged dict of unknown shape written with str()": """
         from openai import OpenAI
         client = OpenAI()
