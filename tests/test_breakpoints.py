@@ -101,6 +101,26 @@ def test_breakpoint_on_the_question_a_flask_handler_reads_from_its_request() -> 
     assert "per-request `request` of flask" in diag.message
 
 
+def test_shared_cachepoint_constant_is_reported_where_it_is_placed() -> None:
+    found = structural_found(
+        """
+        import boto3
+        bedrock = boto3.client("bedrock-runtime")
+        CP = {"cachePoint": {"type": "default"}}
+        TOOL = {"toolSpec": {"name": "quote", "description": "Quote.", "inputSchema": {"json": {"type": "object"}}}}
+
+        def assess(application):
+            return bedrock.converse(
+                modelId="us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                toolConfig={"tools": [TOOL, CP]},
+                system=[{"text": open("rules.md").read()}, CP],
+                messages=[{"role": "user", "content": [{"text": application}]}],
+            )
+        """
+    )
+    assert (10, "CL404") in found and not [f for f in found if f[0] == 4]
+
+
 def test_five_literal_breakpoints_counted_across_segments() -> None:
     found = structural_found(
         """

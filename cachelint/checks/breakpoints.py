@@ -967,7 +967,9 @@ def _blocks(index: ModuleIndex, expr: cst.BaseExpression | None, segment: str, o
             out.append(Breakpoint(segment, "block", element, element.value, block, ttl=setting_ttl(index, element.value), last_block=last))
         point = dict_element(block, "cachePoint")
         if point is not None and len(block.elements) == 1:
-            out.append(Breakpoint(segment, "cachepoint", block, point.value, previous, ttl=setting_ttl(index, point.value), last_block=last))
+            # A shared `CP = {"cachePoint": ...}` marks where it is placed, not where it is defined.
+            marker = item if isinstance(item, (cst.Name, cst.Attribute)) else block
+            out.append(Breakpoint(segment, "cachepoint", marker, point.value, previous, ttl=setting_ttl(index, point.value), last_block=last))
         previous = block
     return complete
 

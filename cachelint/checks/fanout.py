@@ -388,7 +388,7 @@ def _parts_up_to(index: ModuleIndex, expr: cst.BaseExpression | None, bp: Breakp
 
 def _marks(index: ModuleIndex, listed: tuple[list[cst.BaseExpression], bool] | None, bp: Breakpoint) -> bool:
     """One of these blocks is the one `bp` marks."""
-    return listed is not None and any(index.resolve(b) in (bp.block, bp.marker) or index.inside(bp.marker, b) for b in listed[0])
+    return listed is not None and any(b is bp.marker or index.resolve(b) in (bp.block, bp.marker) or index.inside(bp.marker, b) for b in listed[0])
 
 
 def _openai_shared(index: ModuleIndex, request: Request, varying: set[str], facts: ModelFacts) -> Shared | None:
