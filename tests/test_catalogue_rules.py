@@ -199,6 +199,11 @@ CASES = {
         def triage(ticket):
             return dspy.Predict(Triage.with_instructions(f"Classify. Now {datetime.now()}."))(ticket=ticket)  # expect: CL101
     """,
+    "openai before 1.0": """
+        import openai, uuid
+        def ask(q):
+            return openai.ChatCompletion.create(model="gpt-4", messages=[{"role": "system", "content": f"Run {uuid.uuid4()}"}, {"role": "user", "content": q}])  # expect: CL102
+    """,
     "merged dict of unknown shape written with str()": """
         from openai import OpenAI
         client = OpenAI()

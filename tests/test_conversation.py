@@ -858,3 +858,23 @@ def test_window_cut_in_a_helper_among_other_parts(returned: str) -> None:
         """
     )
     assert (13, "CL501") in found
+
+
+def test_openai_before_1_0_history_window() -> None:
+    found = structural_found(
+        """
+        import openai
+
+        class ChatGPT:
+            def __init__(self):
+                self.history = []
+
+            def send_message(self, message):
+                self.history.append({"role": "user", "content": message})
+                completion = openai.ChatCompletion.create(model="gpt-4", messages=[{"role": "system", "content": "Hi."}, *self.history])
+                self.history.append({"role": "assistant", "content": completion.choices[0].message.content})
+                if len(self.history) > 20:
+                    self.history.pop(0)
+        """
+    )
+    assert (13, "CL501") in found
