@@ -239,6 +239,22 @@ def test_marking_loop_with_a_condition(body: str, reported: bool) -> None:
     assert any(code == "CL402" for _, code in found) is reported, found
 
 
+def test_comprehension_that_marks_every_block() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def send(messages):
+            last = dict(messages[-1])
+            last["content"] = [{**block, "cache_control": {"type": "ephemeral"}} for block in messages[-1]["content"]]
+            tail = [{**block, "cache_control": {"type": "ephemeral"}} for block in messages[-1]["content"][-1:]]
+            return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=[*messages[:-1], last])
+        """
+    )
+    assert [f for f in found if f[1] == "CL402"] == [(7, "CL402")]
+
+
 def test_breakpoint_set_in_code_on_a_thinking_block() -> None:
     found = structural_found(
         """

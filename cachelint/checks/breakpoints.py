@@ -30,7 +30,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn
 from cachelint.diagnostics import Diagnostic, Location, Related
-from cachelint.engine.nodes import string_value
+from cachelint.engine.nodes import string_value, walk
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 from cachelint.switches import load_switches
 
@@ -774,9 +774,20 @@ class _Checker:
         return None
 
     def check_marking_loops(self) -> None:
-        """CL402: a loop that sets `cache_control` on every message, block or tool it walks."""
+        """CL402: a loop that sets `cache_control` on every message, block or tool it walks, or a
+        comprehension that copies each with `cache_control` added."""
         for loop in self.index.fors:
             self._marking_loop(loop)
+        for node in walk(self.index.module):
+            if isinstance(node, cst.ListComp) and not node.for_in.ifs and node.for_in.inner_for_in is None and not _bounded(node.for_in.iter, self.index):
+                if isinstance(node.elt, cst.Dict) and dict_element(node.elt, "cache_control") is not None:
+                    self.report(
+                        "CL402",
+                        node,
+                        f"This comprehension puts `cache_control` on every element of `{self.index.short(node.for_in.iter)}`: with more "
+                        "than 4 elements the request is rejected with HTTP 400 (at most 4 breakpoints); mark only the last block",
+                        None,
+                    )
 
     def _marking_loop(self, loop: cst.For) -> None:
         if _bounded(loop.iter, self.index):
