@@ -641,7 +641,9 @@ def test_clean(name: str) -> None:
 
 
 def test_severities_follow_the_catalogue() -> None:
-    by_name = {n: check(textwrap.dedent(CASES[n])) for n in ("openai responses instructions", "set comprehension joined", "set of ints is low severity but reported", "listdir through a loop", "database row in f-string")}
+    # A breakpoint in the module: its Anthropic requests are cached, so the rules' own severities apply.
+    cached = '\nBREAKPOINT = {"cache_control": {"type": "ephemeral"}}\n'
+    by_name = {n: check(textwrap.dedent(CASES[n]) + cached) for n in ("openai responses instructions", "set comprehension joined", "set of ints is low severity but reported", "listdir through a loop", "database row in f-string")}
     assert [d.severity for d in by_name["openai responses instructions"]] == ["medium"]
     assert [d.severity for d in by_name["set comprehension joined"]] == ["high"]
     assert [d.severity for d in by_name["set of ints is low severity but reported"]] == ["low"]

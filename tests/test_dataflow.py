@@ -1142,6 +1142,7 @@ def run(q):
         max_tokens=1,
         system=f"Now {stamp}",
         messages=[],
+        cache_control={"type": "ephemeral"},
     )
 """
     [diag] = check(code)
@@ -1173,7 +1174,7 @@ def run(q):
 def test_clock_severity_follows_granularity(expression: str, severity: str) -> None:
     code = HEADER + f"""
 def run(q):
-    client.messages.create(model="m", max_tokens=1, system=f"{{{expression}}}", messages=[])
+    client.messages.create(model="m", max_tokens=1, system=f"{{{expression}}}", messages=[], cache_control={{"type": "ephemeral"}})
 """
     [diag] = check(code)
     assert diag.severity == severity
@@ -1184,7 +1185,7 @@ def test_module_constant_is_one_step_lower_and_says_so() -> None:
 STARTED = datetime.now().isoformat()
 
 def run(q):
-    client.messages.create(model="m", max_tokens=1, system=f"Up since {STARTED}", messages=[])
+    client.messages.create(model="m", max_tokens=1, system=f"Up since {STARTED}", messages=[], cache_control={"type": "ephemeral"})
 """
     [diag] = check(code)
     assert diag.severity == "medium"
@@ -1234,7 +1235,7 @@ def run(questions):
     history = []
     for q in questions:
         history.append({"role": "user", "content": q})
-        client.messages.create(model="m", max_tokens=1, system=system, messages=history)
+        client.messages.create(model="m", max_tokens=1, system=system, messages=history, cache_control={"type": "ephemeral"})
 """
     [diag] = check(code)
     assert diag.severity == "medium"
@@ -1330,3 +1331,25 @@ def rerun() -> str:
     kept, rerun = sorted(check(code), key=lambda d: d.location.row)
     assert "computed once per session" in kept.message and kept.severity == "medium"
     assert "computed once per session" not in rerun.message and rerun.severity == "high"
+
+
+@pytest.mark.parametrize(
+    ("call", "severity"),
+    [
+        ('client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[])', "low"),
+        ('client.messages.create(model="m", max_tokens=1, system=[{"type": "text", "text": f"Now {datetime.now()}", "cache_control": {"type": "ephemeral"}}], messages=[])', "high"),
+        ('client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[], **options)', "high"),
+        ('OpenAI().chat.completions.create(model="m", messages=[{"role": "system", "content": f"Now {datetime.now()}"}])', "high"),
+    ],
+)
+def test_anthropic_request_that_nothing_caches_yet_is_low_and_says_so(call: str, severity: str) -> None:
+    # Anthropic and Bedrock cache only up to a breakpoint; OpenAI caches on its own.
+    code = HEADER + f"""
+from openai import OpenAI
+# The cache_control keyword in a comment is not a breakpoint.
+def run(options):
+    {call}
+"""
+    [diag] = [d for d in check(code) if d.code == "CL101"]
+    assert diag.severity == severity
+    assert ("costs nothing" in diag.message) is (severity == "low")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import libcst as cst
+
 from cachelint.catalogue import Rule
 from cachelint.checks.pricing import priced
 from cachelint.diagnostics import SEGMENTS, SEVERITIES, Diagnostic, Location, Related
 from cachelint.engine.dataflow import SHAPE_PROVIDER, SinkHit
+from cachelint.engine.nodes import string_value, walk
 from cachelint.engine.values import PER_CALL, PER_PROCESS, PER_SESSION
 
 CLOCK_SEVERITY = {
@@ -44,8 +47,18 @@ FAMILY_COST = {
 SEGMENT_WORDS = {"tools": "tool definitions", "system": "system prompt", "messages": "earlier messages", "params": "request parameters"}
 
 
-def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: str) -> list[Diagnostic]:
-    """One diagnostic per volatile source location, listing every request it reaches."""
+BREAKPOINT_KEYS = frozenset({"cache_control", "cachePoint", "cache_point"})
+NOT_CACHED_YET = (
+    "; this module sets no cache breakpoint, so nothing of this request is cached yet and today this costs nothing: it "
+    "will once a breakpoint (`cache_control`, or a Bedrock `cachePoint`) caches the prompt"
+)
+
+
+def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: str, module: cst.Module | None = None) -> list[Diagnostic]:
+    """One diagnostic per volatile source location, listing every request it reaches. `module`:
+    the parsed module, to tell Anthropic and Bedrock requests that nothing caches yet (they cache
+    only up to a breakpoint, and the module sets none)."""
+    uncached: bool | None = None if module is not None else False
     grouped: dict[tuple[str, str, int], list[SinkHit]] = defaultdict(list)
     for hit in hits:
         if hit.fact.rule in rules:
@@ -74,6 +87,12 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         target = f"of `{site.text}`" if site.provider != SHAPE_PROVIDER else f"through a {site.text}"
         message = f"{what}{SCOPE_WORDS[scope]} reaches the cached {SEGMENT_WORDS[segment]} (`{segment}`) {target}: {cost}; {rule.fix}"
         message = priced(message, [h.site.provider for h in group if h.site.provider != SHAPE_PROVIDER])
+        if all(h.site.provider in ("anthropic", "bedrock") and not h.site.file for h in group):
+            if uncached is None:
+                uncached = not sets_breakpoints(module)
+            if uncached:
+                severity = "low"
+                message += NOT_CACHED_YET
         # One finding per rule and line: the other sources there are named, so one fix covers them.
         others = sorted({h.fact.source for h in group} - {fact.source})
         if others:
@@ -141,3 +160,14 @@ def _cost(scope: str, granularity: str | None) -> str:
     if scope == PER_SESSION:
         return "each new session re-writes the shared prefix at 1.25x instead of reading it at 0.1x"
     return "every call re-writes the prefix at 1.25x instead of reading it at 0.1x"
+
+
+def sets_breakpoints(module: cst.Module | None) -> bool:
+    """Whether the module spells a breakpoint anywhere: a `cache_control` / `cachePoint` key or
+    keyword (comments aside), or a `**` splat into a request that could bring one."""
+    for node in walk(module) if module is not None else ():
+        if isinstance(node, cst.SimpleString) and string_value(node) in BREAKPOINT_KEYS:
+            return True
+        if isinstance(node, cst.Arg) and (node.star == "**" or (node.keyword is not None and node.keyword.value in BREAKPOINT_KEYS)):
+            return True
+    return False

@@ -61,6 +61,7 @@ class SupportAgent:
             tools=tool_definitions(self.session_id),
             messages=self.history,
             metadata={"user_id": self.session_id},
+            cache_control={"type": "ephemeral"},
         )
         text = "".join(block.text for block in response.content if block.type == "text")
         self.history.append({"role": "assistant", "content": text})
