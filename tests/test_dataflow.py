@@ -27,6 +27,17 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "system text taken from the user messages of a growing history": """
+        class Chat:
+            def __init__(self):
+                self.history = []
+
+            def send(self, text):
+                self.history.append({"role": "user", "content": text})
+                system = ", ".join(m["content"] for m in self.history if m["role"] == "user")  # expect: CL302
+                reply = client.messages.create(model="m", max_tokens=1, system=system, messages=self.history)
+                self.history.append({"role": "assistant", "content": reply.content})
+    """,
     "a batch loop's item in the system prompt of a body a helper serializes": """
         import boto3
 
@@ -670,6 +681,21 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "system text taken from the system messages of a growing history": """
+        def to_anthropic(history):
+            system = "\\n\\n".join(m["content"] for m in history if m["role"] == "system")
+            return system, [m for m in history if m["role"] in ("user", "assistant")]
+
+        class Bridge:
+            def __init__(self, system_text):
+                self.history = [{"role": "system", "content": system_text}]
+
+            def send(self, text):
+                self.history.append({"role": "user", "content": text})
+                system, messages = to_anthropic(self.history)
+                reply = client.messages.create(model="m", max_tokens=1, system=system, messages=messages)
+                self.history.append({"role": "assistant", "content": reply.content})
+    """,
     "a batch loop's item in the newest message of a body a helper serializes": """
         import boto3
 

@@ -1086,6 +1086,9 @@ class ModuleAnalysis:
             # per record: rendering them again gives the same text every turn. Records that were
             # themselves rebuilt for this call (a role dict comprehension) still carry `batch`.
             stored |= {origin(f) for f in all_facts(element) if not f.batch and not f.is_param}
+            if any(selects_system_turns(cond.test) for cond in comp.ifs):
+                # The system messages of a history are its fixed opening, not the turns it gains.
+                element = sanitized(element, ("CL302",))
             self.assign(comp.target, as_element(element, id(node)), frame)
             for cond in comp.ifs:
                 self.eval(cond.test, frame)
@@ -1833,6 +1836,24 @@ def origin(fact: Fact) -> tuple:
     """Where a fact's value was made, whatever was learnt about it since (a format's granularity,
     the turn that holds it)."""
     return (fact.rule, fact.source, fact.line, fact.column, fact.file)
+
+
+def selects_system_turns(test: cst.BaseExpression) -> bool:
+    """`m.role == "system"`, `m["role"] in ("system", "developer")`: a filter that keeps system messages."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, (cst.Equal, cst.In)):
+        return False
+    sides = (test.left, target.comparator)
+    roles = {string_value(e.value) for side in sides if isinstance(side, (cst.Tuple, cst.List, cst.Set)) for e in side.elements} | {
+        string_value(side) for side in sides if isinstance(side, cst.SimpleString)
+    }
+    reads_role = any(
+        (isinstance(side, cst.Attribute) and side.attr.value == "role") or (isinstance(side, cst.Subscript) and subscript_key(side) == "role")
+        for side in sides
+    )
+    return reads_role and bool(roles) and roles <= {"system", "developer"}
 
 
 def holds_turn(value: Value) -> bool:
