@@ -27,6 +27,24 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "a clock read while records are rendered in a loop each turn": """
+        class GroupChat:
+            def __init__(self):
+                self.log = []
+
+            def add(self, author, text):
+                self.log.append((author, text))
+
+            def render(self):
+                lines = []
+                for author, text in self.log:
+                    lines.append({"role": "user", "content": f"[{datetime.now():%H:%M}] {author}: {text}"})  # expect: CL101
+                return lines
+
+            def respond(self):
+                response = client.messages.create(model="m", max_tokens=1, messages=self.render(), cache_control={"type": "ephemeral"})
+                self.add("bot", response.content[0].text)
+    """,
     "system text taken from the user messages of a growing history": """
         class Chat:
             def __init__(self):
@@ -681,6 +699,24 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "timestamps and ids kept per record, rendered again in a loop each turn": """
+        class GroupChat:
+            def __init__(self):
+                self.log = []
+
+            def add(self, author, text):
+                self.log.append((author, text, datetime.now(), uuid.uuid4().hex[:8]))
+
+            def render(self):
+                lines = []
+                for author, text, at, pid in self.log:
+                    lines.append({"role": "user", "content": f"[{at:%H:%M}] #{pid} {author}: {text}"})
+                return lines
+
+            def respond(self):
+                response = client.messages.create(model="m", max_tokens=1, messages=self.render(), cache_control={"type": "ephemeral"})
+                self.add("bot", response.content[0].text)
+    """,
     "system text taken from the system messages of a growing history": """
         def to_anthropic(history):
             system = "\\n\\n".join(m["content"] for m in history if m["role"] == "system")

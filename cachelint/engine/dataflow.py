@@ -141,6 +141,9 @@ class Frame:
     # Loops that walk something in a fixed order (a literal, `sorted(...)`, `range(...)`) or no
     # collection at all (`while`): what they collect once per element comes out the same each run.
     fixed_loops: set[int] = field(default_factory=set)
+    # Where the values a loop walks were made (`origin`): records stored earlier (a timestamp kept
+    # per message) render the same text every turn, so a turn built from them is not one of many.
+    stored: set[tuple] = field(default_factory=set)
     returns: Value = EMPTY
     param_sinks: list[ParamSink] = field(default_factory=list)
     is_module: bool = False
@@ -667,13 +670,16 @@ class ModuleAnalysis:
     def exec_loop(self, stmt: cst.For | cst.While, frame: Frame) -> None:
         frame.loops.append(id(stmt))
         frame.counters.append(counter_names(stmt.body) | (target_names(stmt.target) if isinstance(stmt, cst.For) else set()))
+        stored = set(frame.stored)
         try:
             for _ in range(2):
                 if isinstance(stmt, cst.For):
                     iterable = self.eval(stmt.iter, frame)
                     if self.fixed_order(stmt.iter, iterable):
                         frame.fixed_loops.add(id(stmt))
-                    self.assign(stmt.target, as_element(element_of(iterable), id(stmt)), frame)
+                    element = element_of(iterable)
+                    frame.stored |= {origin(f) for f in all_facts(element) if not f.batch and not f.is_param and not f.turn_loops}
+                    self.assign(stmt.target, as_element(element, id(stmt)), frame)
                 else:
                     frame.fixed_loops.add(id(stmt))
                     self.eval(stmt.test, frame)
@@ -683,6 +689,7 @@ class ModuleAnalysis:
         finally:
             frame.loops.pop()
             frame.counters.pop()
+            frame.stored = stored
         if stmt.orelse is not None:
             self.exec_block(list(block_statements(stmt.orelse.body)), frame)
 
@@ -1050,7 +1057,7 @@ class ModuleAnalysis:
         if out.has_field("role") and frame.loops:
             # A turn built inside a loop: whether that loop has ended by the send decides if it is one of many.
             loops = tuple(frame.loops)
-            out = map_facts(out, lambda f: f if f.turn_loops is not None else replace(f, turn_loops=loops))
+            out = map_facts(out, lambda f: f if f.turn_loops is not None or origin(f) in frame.stored else replace(f, turn_loops=loops))
         return out
 
     def check_shapes(self, node: cst.Dict | cst.Tuple, value: Value, frame: Frame) -> None:
