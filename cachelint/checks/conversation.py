@@ -88,6 +88,7 @@ class _Checker:
         self._helper_calls: dict[tuple[int, int], cst.Call] = {}
         self._encoders: set[str] | None = None
         self._marker_nodes: list[cst.CSTNode] | None | bool = False  # False: not looked for yet
+        self._moved: bool | None = None  # whether the module moves breakpoint markers (None: not looked for yet)
 
     def report(self, code: str, node: cst.CSTNode, message: str, segment: str | None, turn: Turn | Request | None = None) -> None:
         rule = self.rules.get(code)
@@ -328,6 +329,11 @@ class _Checker:
     def _moves_markers(self) -> bool:
         """Whether the module takes breakpoint markers off anywhere (`pop("cache_control")`, `del
         b["cache_control"]`, a comprehension that leaves them out) or sets them on existing blocks."""
+        if self._moved is None:
+            self._moved = self._find_marker_moves()
+        return self._moved
+
+    def _find_marker_moves(self) -> bool:
         for node in walk(self.index.module):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args:
                 key = node.args[0].value

@@ -204,16 +204,7 @@ def flat(value: Value) -> Value:
 
 def map_facts(value: Value, fn) -> Value:
     """Apply `fn(fact) -> fact | None` to every fact, keeping the structure."""
-    facts = frozenset(f2 for f in value.facts if (f2 := fn(f)) is not None)
-    return Value(
-        facts=facts,
-        elems=tuple(map_facts(e, fn) for e in value.elems) if value.elems is not None else None,
-        rest=map_facts(value.rest, fn) if value.rest is not None else None,
-        fields=tuple((k, map_facts(v, fn)) for k, v in value.fields) if value.fields is not None else None,
-        type=value.type,
-        const=value.const,
-        spread=value.spread,
-    )
+    return expand_facts(value, lambda f: () if (mapped := fn(f)) is None else (mapped,))
 
 
 def expand_facts(value: Value, fn) -> Value:
