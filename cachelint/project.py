@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -156,9 +157,12 @@ def plan(scans: list[Scan]) -> Plan:
     return result
 
 
-def summarise(the_plan: Plan, displays: list[str], read: Callable[[str], bytes], settings_for: Callable[[str], Settings]) -> ProjectIndex:
+def summarise(
+    the_plan: Plan, displays: list[str], read: Callable[[str], bytes], settings_for: Callable[[str], Settings], errors: dict[str, str] | None = None
+) -> ProjectIndex:
     """Pass 1: summaries of the given modules, dependencies first (unreadable ones, and those over
-    `max-file-size`, are skipped)."""
+    `max-file-size`, are skipped). A module whose summary fails is skipped too (its importers are
+    analysed without it) and its error goes into `errors`, by display name."""
     index = ProjectIndex()
     for display in the_plan.summarise:
         if display not in displays:
@@ -170,10 +174,22 @@ def summarise(the_plan: Plan, displays: list[str], read: Callable[[str], bytes],
         settings = settings_for(display)
         if len(data) > settings.max_file_size:
             continue
-        summary = summarize_source(data, display, settings.knowledge, the_plan.context(display, index))
+        try:
+            summary = summarize_source(data, display, settings.knowledge, the_plan.context(display, index))
+        except Exception as exc:  # noqa: BLE001 - one broken file must not stop the run
+            if errors is not None:
+                errors[display] = internal_error(display, exc)
+            continue
         if summary is not None:
             index.add(summary, display)
     return index
+
+
+def internal_error(display: str, exc: Exception) -> str:
+    """The message of a crash inside cachelint on one file: its first line, then the traceback."""
+    # Some exceptions (a KeyError on a CST node) print pages; the traceback has the details.
+    summary = (str(exc).splitlines() or [""])[0][:200]
+    return f"{display}: internal error: {exc.__class__.__name__}: {summary}\n{traceback.format_exc()}"
 
 
 def _nearest(importer: Scan, displays: list[str], scans: dict[str, Scan]) -> str | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import traceback
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from cachelint.engine import ModuleContext, check_source, merge_foreign
 from cachelint.knowledge import Knowledge
 from cachelint.notebooks import BrokenNotebook, is_notebook, notebook_text, to_cells
 from cachelint.engine.project import ModuleNames
-from cachelint.project import Scan, plan, scan_file, scan_key_name, summarise
+from cachelint.project import Scan, internal_error, plan, scan_file, scan_key_name, summarise
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
 POOL_MIN_FILES = 16
@@ -197,7 +196,8 @@ def _check_candidates(
             analysed.add(index)
     needed = {d for index in analysed for d in project.closure(candidates[index].display)}
     settings_of = {c.display: c.settings for c in candidates if c.display in needed}
-    index_of_project = summarise(project, sorted(needed), lambda path: Path(path).read_bytes(), lambda d: settings_of[d]) if needed else None
+    summary_errors: dict[str, str] = {}
+    index_of_project = summarise(project, sorted(needed), lambda path: Path(path).read_bytes(), lambda d: settings_of[d], summary_errors) if needed else None
 
     def tasks() -> Iterator[Task]:
         # One at a time (never a list of every task): the pool pickles them as they come.
@@ -232,7 +232,9 @@ def _check_candidates(
         elif cache is not None and outcome.content is not None:
             key = keys[outcome.index]
             cache.put(replace(key, content=outcome.content), outcome.diagnostics)
-    result.internal_errors = [errors[index] for index in sorted(errors)]
+    # A module whose summary failed and that was not checked itself (or checked without failing).
+    failed = {candidates[index].display for index in errors}
+    result.internal_errors = [errors[index] for index in sorted(errors)] + [e for d, e in sorted(summary_errors.items()) if d not in failed]
 
     if result.contents is not None:
         for index, candidate in enumerate(candidates):
@@ -308,10 +310,7 @@ def analyse_file(task: Task, knowledge: Knowledge, catalogue: Catalogue, keep_so
             # The code frame would need the cell's text; notebooks are shown without one.
             return Outcome(task.index, to_cells(checked.diagnostics + checked.foreign, notebook, task.display), digest(data))
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the run
-        # Some exceptions (a KeyError on a CST node) print pages; the traceback has the details.
-        summary = (str(exc).splitlines() or [""])[0][:200]
-        error = f"{task.display}: internal error: {exc.__class__.__name__}: {summary}\n{traceback.format_exc()}"
-        return Outcome(task.index, [], error=error)
+        return Outcome(task.index, [], error=internal_error(task.display, exc))
     source = checked.source if keep_source and checked.diagnostics else None
     return Outcome(task.index, checked.diagnostics + checked.foreign, digest(data), source)
 

@@ -134,3 +134,22 @@ def test_internal_error_in_one_file_does_not_stop_the_run(tmp_path, monkeypatch)
     assert result.exit_code == 2
     assert "b.py:3:" in result.stdout
     assert "a.py: internal error: RuntimeError: boom" in result.stderr
+
+
+def test_internal_error_while_summarising_an_imported_module_does_not_stop_the_run(tmp_path, monkeypatch) -> None:
+    import cachelint.project as project
+
+    (tmp_path / "prompts.py").write_text("import time\nSYSTEM = 'x'\n")
+    (tmp_path / "agent.py").write_bytes(b"from prompts import SYSTEM\n" + BUSTER)
+    real = project.summarize_source
+
+    def flaky(data, filename, *args):
+        if filename.endswith("prompts.py"):
+            raise RuntimeError("summary bug")
+        return real(data, filename, *args)
+
+    monkeypatch.setattr(project, "summarize_source", flaky)
+    result = CliRunner().invoke(main, ["check", "--output-format", "concise", "--no-cache", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "agent.py:4:" in result.stdout  # the importer is still analysed, without that summary
+    assert result.stderr.count("prompts.py: internal error: RuntimeError: summary bug") == 1

@@ -27,6 +27,20 @@ client = anthropic.Anthropic()
 """
 
 PROPAGATION = {
+    "system text from a history filtered by a role held in a class attribute": """
+        class Roles:
+            USER = "user"
+
+        class Chat:
+            def __init__(self):
+                self.history = []
+
+            def send(self, text):
+                self.history.append({"role": "user", "content": text})
+                system = ", ".join(m["content"] for m in self.history if m["role"] in (Roles.USER, "system"))  # expect: CL302
+                reply = client.messages.create(model="m", max_tokens=1, system=system, messages=self.history)
+                self.history.append({"role": "assistant", "content": reply.content})
+    """,
     "a clock read while records are rendered in a loop each turn": """
         class GroupChat:
             def __init__(self):

@@ -1853,14 +1853,21 @@ def selects_system_turns(test: cst.BaseExpression) -> bool:
     if not isinstance(target.operator, (cst.Equal, cst.In)):
         return False
     sides = (test.left, target.comparator)
-    roles = {string_value(e.value) for side in sides if isinstance(side, (cst.Tuple, cst.List, cst.Set)) for e in side.elements} | {
-        string_value(side) for side in sides if isinstance(side, cst.SimpleString)
-    }
+    strings: list[cst.BaseExpression] = []
+    for side in sides:
+        if isinstance(side, (cst.Tuple, cst.List, cst.Set)):
+            strings += [e.value for e in side.elements]
+        elif not isinstance(side, (cst.Attribute, cst.Subscript)):
+            strings.append(side)
+    # Every role compared with is a string constant (`m.role in (ROLE, "system")` is not known).
+    if not strings or not all(isinstance(s, cst.SimpleString) for s in strings):
+        return False
+    roles = {string_value(s) for s in strings}
     reads_role = any(
         (isinstance(side, cst.Attribute) and side.attr.value == "role") or (isinstance(side, cst.Subscript) and subscript_key(side) == "role")
         for side in sides
     )
-    return reads_role and bool(roles) and roles <= {"system", "developer"}
+    return reads_role and roles <= {"system", "developer"}
 
 
 def holds_turn(value: Value) -> bool:
