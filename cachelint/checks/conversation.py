@@ -337,13 +337,13 @@ class _Checker:
         for node in walk(self.index.module):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args:
                 key = node.args[0].value
-                if isinstance(key, cst.SimpleString) and string_value(key) in BREAKPOINT_KEYS:
+                if isinstance(key, cst.SimpleString) and string_value(key) in CACHE_MARKERS:
                     return True
             elif isinstance(node, cst.Del):
-                if any(_key_name(t) in BREAKPOINT_KEYS for t in walk(node.target) if isinstance(t, cst.Subscript)):
+                if any(_key_name(t) in CACHE_MARKERS for t in walk(node.target) if isinstance(t, cst.Subscript)):
                     return True
             elif isinstance(node, cst.Assign):
-                if any(_key_name(t.target) in BREAKPOINT_KEYS for t in node.targets) or _strips_markers(node.value):
+                if any(_key_name(t.target) in CACHE_MARKERS for t in node.targets) or _strips_markers(node.value):
                     return True
         return False
 
@@ -776,9 +776,6 @@ def _root_name(node: cst.BaseExpression) -> str | None:
             return None
 
 
-BREAKPOINT_KEYS = frozenset({"cache_control", "cachePoint"})
-
-
 def _strips_markers(value: cst.BaseExpression) -> bool:
     """`[b for b in content if "cachePoint" not in b]`, `{k: v for k, v in b.items() if k !=
     "cache_control"}`: the old messages lose only their breakpoint markers, which are not part of
@@ -786,7 +783,7 @@ def _strips_markers(value: cst.BaseExpression) -> bool:
     for node in walk(value):
         if isinstance(node, (cst.ListComp, cst.DictComp, cst.GeneratorExp)):
             for clause in _comp_clauses(node.for_in):
-                if any(string_value(test) in BREAKPOINT_KEYS for cond in clause.ifs for test in walk(cond.test) if isinstance(test, cst.SimpleString)):
+                if any(string_value(test) in CACHE_MARKERS for cond in clause.ifs for test in walk(cond.test) if isinstance(test, cst.SimpleString)):
                     return True
     return False
 

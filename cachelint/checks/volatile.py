@@ -47,17 +47,18 @@ FAMILY_COST = {
 SEGMENT_WORDS = {"tools": "tool definitions", "system": "system prompt", "messages": "earlier messages", "params": "request parameters"}
 
 
-BREAKPOINT_KEYS = frozenset({"cache_control", "cachePoint", "cache_point"})
 NOT_CACHED_YET = (
     "; this module sets no cache breakpoint, so nothing of this request is cached yet and today this costs nothing: it "
     "will once a breakpoint (`cache_control`, or a Bedrock `cachePoint`) caches the prompt"
 )
 
 
-def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: str, module: cst.Module | None = None) -> list[Diagnostic]:
+def volatile_diagnostics(
+    hits: list[SinkHit], rules: dict[str, Rule], filename: str, module: cst.Module | None = None, breakpoint_keys: tuple[str, ...] = ()
+) -> list[Diagnostic]:
     """One diagnostic per volatile source location, listing every request it reaches. `module`:
     the parsed module, to tell Anthropic and Bedrock requests that nothing caches yet (they cache
-    only up to a breakpoint, and the module sets none)."""
+    only up to a breakpoint, and the module spells none of `breakpoint_keys`)."""
     uncached: bool | None = None if module is not None else False
     grouped: dict[tuple[str, str, int], list[SinkHit]] = defaultdict(list)
     for hit in hits:
@@ -89,7 +90,7 @@ def volatile_diagnostics(hits: list[SinkHit], rules: dict[str, Rule], filename: 
         message = priced(message, [h.site.provider for h in group if h.site.provider != SHAPE_PROVIDER])
         if all(h.site.provider in ("anthropic", "bedrock") and not h.site.file for h in group):
             if uncached is None:
-                uncached = not sets_breakpoints(module)
+                uncached = not sets_breakpoints(module, breakpoint_keys)
             if uncached:
                 severity = "low"
                 message += NOT_CACHED_YET
@@ -162,12 +163,12 @@ def _cost(scope: str, granularity: str | None) -> str:
     return "every call re-writes the prefix at 1.25x instead of reading it at 0.1x"
 
 
-def sets_breakpoints(module: cst.Module | None) -> bool:
-    """Whether the module spells a breakpoint anywhere: a `cache_control` / `cachePoint` key or
-    keyword (comments aside), or a `**` splat into a request that could bring one."""
+def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...]) -> bool:
+    """Whether the module spells a breakpoint anywhere: one of `keys` (`cache_control`,
+    `cachePoint`) as a string or keyword (comments aside), or a `**` splat that could bring one."""
     for node in walk(module) if module is not None else ():
-        if isinstance(node, cst.SimpleString) and string_value(node) in BREAKPOINT_KEYS:
+        if isinstance(node, cst.SimpleString) and string_value(node) in keys:
             return True
-        if isinstance(node, cst.Arg) and (node.star == "**" or (node.keyword is not None and node.keyword.value in BREAKPOINT_KEYS)):
+        if isinstance(node, cst.Arg) and (node.star == "**" or (node.keyword is not None and node.keyword.value in keys)):
             return True
     return False

@@ -35,7 +35,7 @@ def analyse_text(
     try:
         with memoized_children():
             analysis = _analysis(module, text, knowledge, context)
-            found = volatile_diagnostics(analysis.run(), rules, filename, module)
+            found = volatile_diagnostics(analysis.run(), rules, filename, module, knowledge.breakpoint_keys)
             # Structural rules: where breakpoints sit (CL4xx) and how the conversation changes (CL5xx).
             if any(code[:3] in ("CL4", "CL5") for code in rules):
                 index = ModuleIndex(module, analysis)
