@@ -878,3 +878,144 @@ def test_openai_before_1_0_history_window() -> None:
         """
     )
     assert (13, "CL501") in found
+
+
+# A history kept per user or chat in a dict entry (`histories[user_id]`) is one conversation per key.
+ENTRY_HEADER = """
+from collections import defaultdict, deque
+import anthropic
+from openai import OpenAI
+
+client = OpenAI()
+claude = anthropic.Anthropic()
+SYSTEM = "You are a helpful bot."
+histories = {}
+sessions = defaultdict(list)
+"""
+
+
+def entry_found(body: str) -> list[tuple[int, str]]:
+    """Findings of `body` below ENTRY_HEADER, with rows counted from the body's first line."""
+    offset = ENTRY_HEADER.count("\n")
+    return [(row - offset, code) for row, code in structural_found(ENTRY_HEADER + textwrap.dedent(body))]
+
+
+def test_a_dict_entry_history_trimmed_every_turn_slides() -> None:
+    found = entry_found(
+        """
+        def handle(user_id, text):
+            histories.setdefault(user_id, []).append({"role": "user", "content": text})
+            if len(histories[user_id]) > 20:
+                histories[user_id] = histories[user_id][-20:]
+            r = client.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": SYSTEM}, *histories[user_id]])
+            histories[user_id].append({"role": "assistant", "content": r.choices[0].message.content})
+        """
+    )
+    assert found == [(5, "CL501")]
+
+
+def test_a_dict_entry_history_trimmed_in_large_steps_or_only_grown_is_fine() -> None:
+    found = entry_found(
+        """
+        def chunked(uid, text):
+            histories.setdefault(uid, []).append({"role": "user", "content": text})
+            if len(histories[uid]) > 60:
+                histories[uid] = histories[uid][-20:]
+            r = client.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": SYSTEM}, *histories[uid]])
+            histories[uid].append({"role": "assistant", "content": r.choices[0].message.content})
+
+        def append_only(uid, text):
+            sessions[uid].append({"role": "user", "content": text})
+            r = client.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": SYSTEM}] + sessions[uid])
+            sessions[uid].append({"role": "assistant", "content": r.choices[0].message.content})
+        """
+    )
+    assert found == []
+
+
+def test_dict_entry_histories_popped_windowed_and_deleted_from_the_front() -> None:
+    found = entry_found(
+        """
+        def pops(uid, text):
+            sessions[uid].append({"role": "user", "content": text})
+            if len(sessions[uid]) > 20:
+                sessions[uid].pop(0)
+            r = client.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": SYSTEM}] + sessions[uid])
+            sessions[uid].append({"role": "assistant", "content": r.choices[0].message.content})
+
+        def window(chat_id, text):
+            sessions[str(chat_id)].append({"role": "user", "content": text})
+            r = client.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": SYSTEM}, *sessions[str(chat_id)][-12:]])
+            sessions[str(chat_id)].append({"role": "assistant", "content": r.choices[0].message.content})
+
+        class Bot:
+            def __init__(self):
+                self.chats = {}
+
+            def on_message(self, message):
+                self.chats.setdefault(message.chat.id, []).append({"role": "user", "content": message.text})
+                del self.chats[message.chat.id][:2]
+                r = claude.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=self.chats[message.chat.id], cache_control={"type": "ephemeral"})
+                self.chats[message.chat.id].append({"role": "assistant", "content": r.content})
+        """
+    )
+    assert found == [(5, "CL501"), (11, "CL501"), (20, "CL501")]
+
+
+def test_a_dict_of_maxlen_deques_sent_as_history() -> None:
+    [diag] = structural(
+        ENTRY_HEADER
+        + textwrap.dedent(
+            """
+            buffers = defaultdict(lambda: deque(maxlen=30))
+
+            async def on_message(channel_id, text):
+                conv = buffers[channel_id]
+                conv.append({"role": "user", "content": text})
+                r = client.chat.completions.create(model="gpt-4.1", messages=list(conv))
+                conv.append({"role": "assistant", "content": r.choices[0].message.content})
+            """
+        )
+    )
+    assert diag.code == "CL501" and "Every entry of `buffers` is a `deque` with `maxlen`" in diag.message
+    assert diag.location.row == ENTRY_HEADER.count("\n") + 2
+
+
+def test_a_dict_entry_history_rewritten_or_piling_up_breakpoints() -> None:
+    found = entry_found(
+        """
+        def rewrite(uid, text, now):
+            sessions[uid].append({"role": "user", "content": text})
+            sessions[uid][0]["content"] = f"Context as of {now}"
+            r = claude.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=sessions[uid], cache_control={"type": "ephemeral"})
+            sessions[uid].append({"role": "assistant", "content": r.content})
+
+        def pileup(uid, text):
+            histories.setdefault(uid, []).append({"role": "user", "content": [{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}]})
+            r = claude.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=histories[uid])
+            histories[uid].append({"role": "assistant", "content": r.content})
+        """
+    )
+    assert found == [(4, "CL502"), (9, "CL402")]
+
+
+def test_an_index_into_a_list_is_not_a_history_of_its_own() -> None:
+    """Only entries of a dict are histories: `turns[i]` of a list, or a dict built inside the function, are not."""
+    found = entry_found(
+        """
+        turns = [[], []]
+
+        def handle(i, text):
+            turns[i].append({"role": "user", "content": text})
+            turns[i] = turns[i][-10:]
+            r = client.chat.completions.create(model="gpt-4.1", messages=turns[i])
+            turns[i].append({"role": "assistant", "content": r.choices[0].message.content})
+
+        def local(uid, text):
+            cache = {}
+            cache[uid] = [{"role": "user", "content": text}]
+            cache[uid] = cache[uid][-10:]
+            return client.chat.completions.create(model="gpt-4.1", messages=cache[uid])
+        """
+    )
+    assert found == []

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import INITIALIZERS, SCOPES, children, string_value, walk_scope
+from cachelint.engine.nodes import INITIALIZERS, SCOPES, children, string_value, walk, walk_scope
 
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify
@@ -69,6 +69,7 @@ class ModuleIndex:
         self.assigns: list[cst.Assign] = []
         self.fors: list[cst.For] = []
         self._scopes: dict[int, Scope] = {}
+        self._dict_owners: frozenset[str] | None = None
         self._walk(module)
         self.requests = [r for r in (self._request(c) for c in self.calls) if r is not None]
 
@@ -202,6 +203,40 @@ class ModuleIndex:
                 scope.mutated.add(name_key(_base(node.target)) or "")
                 scope.shrunk.add(name_key(_base(node.target)) or "")
         return scope
+
+    def history_key(self, node: cst.BaseExpression | None) -> str | None:
+        """`name_key`, or for one entry of a dict that the module or object keeps
+        (`histories[user_id]`, `histories.setdefault(user_id, [])`, `histories.get(user_id, [])`):
+        that entry, written as code. Bots and servers keep one history per user or chat this way."""
+        key = name_key(node)
+        if key is not None or node is None:
+            return key
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            owner, entry = node.value, node.slice[0].slice.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("setdefault", "get") and node.args and node.args[0].keyword is None:
+            owner, entry = node.func.value, node.args[0].value
+        else:
+            return None
+        name = name_key(owner)
+        if name is None or not _plain_entry(entry) or name not in self.dict_owners():
+            return None
+        return f"{name}[{self.code(entry)}]"
+
+    def dict_owners(self) -> frozenset[str]:
+        """Module-level names and `self` attributes assigned a dict (`{}`, `dict()`, `defaultdict(...)`)."""
+        if self._dict_owners is None:
+            owners: set[str] = set()
+            for node in walk(self.module):
+                for target, value in assigned(node):
+                    key = target_key(target)
+                    if key is None or not _makes_dict(value):
+                        continue
+                    if key.startswith("self."):
+                        owners.add(key)
+                    elif self.function_of(node) is None:
+                        owners.add(key if self.class_of(node) is None else f"self.{key}")
+            self._dict_owners = frozenset(owners)
+        return self._dict_owners
 
     def definition(self, name: str, at: cst.CSTNode) -> cst.BaseExpression | None:
         """The value last assigned to `name` before `at` in its function, else at module level."""
@@ -560,6 +595,29 @@ def block(body: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
 
 
 _BINDING_TYPES = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr, cst.WithItem})
+
+
+def _plain_entry(entry: cst.BaseExpression) -> bool:
+    """A dict key that names one entry the same way each time: a name (`user_id`), an attribute
+    chain (`message.chat.id`), a literal, or `str()`/`int()` of one."""
+    if isinstance(entry, (cst.Name, cst.SimpleString, cst.Integer)):
+        return True
+    if isinstance(entry, cst.Attribute):
+        return _plain_entry(entry.value) and not isinstance(entry.value, (cst.SimpleString, cst.Integer))
+    if isinstance(entry, cst.Call) and isinstance(entry.func, cst.Name) and entry.func.value in ("str", "int") and len(entry.args) == 1:
+        return _plain_entry(entry.args[0].value)
+    return False
+
+
+def _makes_dict(value: cst.BaseExpression | None) -> bool:
+    if isinstance(value, (cst.Dict, cst.DictComp)):
+        return True
+    return isinstance(value, cst.Call) and last_name(value.func) in ("dict", "defaultdict", "OrderedDict")
+
+
+def last_name(func: cst.BaseExpression) -> str | None:
+    """`deque` for `deque` and `collections.deque`."""
+    return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
 
 
 def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression | None]]:

@@ -21,6 +21,7 @@ from cachelint.checks.astutil import (
     dict_element,
     dict_value,
     int_value,
+    last_name,
     name_key,
     names_in,
     returned,
@@ -30,7 +31,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, find_turn, grows, iterated, outer_turn, through_helper, turn_names
+from cachelint.checks.turns import Turn, find_turn, grows, iterated, mentions, outer_turn, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -176,7 +177,7 @@ class _Checker:
             if params and params[0] in ("self", "cls") and isinstance(node.func, cst.Attribute):
                 params = params[1:]
             for i, arg in enumerate(node.args):
-                if arg.keyword is None and i < len(params) and name_key(arg.value) == turn.history:
+                if arg.keyword is None and i < len(params) and self.index.history_key(arg.value) == turn.history:
                     roots.append((target.body, params[i]))
                     self._helper_calls[(id(turn.body), id(target.body))] = node
         return roots
@@ -187,10 +188,10 @@ class _Checker:
             statement: cst.CSTNode | None = None
             kept: cst.BaseExpression | None = None
             dropped: int | None = None
-            window = _front_cut(node, history)
+            window = _front_cut(self.index, node, history)
             if window is not None:
                 statement, (kept, dropped) = node, window
-            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and name_key(node.func.value) == history:
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and self.index.history_key(node.func.value) == history:
                 method = node.func.attr.value
                 first = int_value(node.args[0].value) if node.args else None
                 if method == "popleft" or (method == "pop" and first in (0, 1)):
@@ -215,7 +216,7 @@ class _Checker:
             return True
         if dropped is not None:
             return dropped <= 2
-        bound = _length_bound(guards[0].test, history)
+        bound = _length_bound(self.index, guards[0].test, history)
         if bound is None or kept is None:
             return False
         if self.index.code(bound) == self.index.code(kept):
@@ -229,12 +230,12 @@ class _Checker:
         """A fix-up beside a chunked trim under the same length test (dropping a leading assistant
         message after `messages = messages[-40:]`): it runs only when that trim does."""
         for guard in guards:
-            if not isinstance(guard, cst.If) or _length_bound(guard.test, history) is None:
+            if not isinstance(guard, cst.If) or _length_bound(self.index, guard.test, history) is None:
                 continue
             for node in walk_scope(guard.body):
                 if node is statement or self.index.inside(node, statement):
                     continue
-                window = _front_cut(node, history)
+                window = _front_cut(self.index, node, history)
                 # Only a large cut can be the chunked trim (a small one would come back here).
                 if window is not None and (window[1] is None or window[1] > 2) and not self._slides(node, root, history, *window):
                     return True
@@ -250,16 +251,16 @@ class _Checker:
         for node in walk_scope(turn.body):
             if isinstance(node, cst.Assign) and any(target_key(t.target) in turn.sent - {source} for t in node.targets):
                 candidates.append((node, node.value))
-            elif isinstance(node, cst.For) and any(grows(node.body, name) for name in turn.sent - {source}):
+            elif isinstance(node, cst.For) and any(grows(self.index, node.body, name) for name in turn.sent - {source}):
                 # A loop over the last records that fills the sent list; one that only marks them
                 # (`for m in messages[-2:]: ...["cache_control"] = ...`) sends the whole history.
                 candidates.append((node, node.iter))
         for where, value in candidates:
             helped = through_helper(self.index, value) if isinstance(value, cst.Call) else None
-            if helped is not None and name_key(helped[0]) == source:
+            if helped is not None and self.index.history_key(helped[0]) == source:
                 # `recent(history)` returning `h[-16:]`: the helper's slice, of this history.
                 value = helped[1].with_changes(value=helped[0])
-            if _front_slice(value, source) is None:
+            if _front_slice(self.index, value, source) is None:
                 continue
             shown = "re-rendered from the last records of" if turn.rerendered else "a window cut from the front of"
             self.report(
@@ -274,22 +275,34 @@ class _Checker:
             return
 
     def check_deques(self) -> None:
-        """`deque(maxlen=N)` holding a history that is sent: it drops the oldest turn on every append once full."""
+        """`deque(maxlen=N)` holding a history that is sent: it drops the oldest turn on every append
+        once full. For an entry of a dict (`histories[user_id]`), also the dict's default factory
+        (`defaultdict(lambda: deque(maxlen=N))`)."""
+        if not self.sent_histories:
+            return
+        assigns = [(n, [self.index.history_key(t) for t in _targets(n)]) for n in walk(self.index.module) if isinstance(n, (cst.Assign, cst.AnnAssign))]
         for key, turn in self.sent_histories.items():
-            for node in walk(self.index.module):
-                if not isinstance(node, (cst.Assign, cst.AnnAssign)) or not any(target_key(t) == key for t in _targets(node)):
+            # The dicts whose entries this history is (`histories[user_id]`, or `conv` after `conv = histories[channel]`).
+            entries = [key] + [self.index.history_key(n.value) or "" for n, targets in assigns if key in targets]
+            owners = {entry[: entry.index("[")] for entry in entries if "[" in entry}
+            for node, targets in assigns:
+                factory = key not in targets and bool(owners.intersection(targets))
+                value = _default_factory(node.value) if factory else node.value if key in targets else None
+                if not isinstance(value, cst.Call) or not (self.index.qualname(value.func) or "").endswith("deque"):
                     continue
-                value = node.value
-                if isinstance(value, cst.Call) and (self.index.qualname(value.func) or "").endswith("deque"):
-                    if any(a.keyword is not None and a.keyword.value == "maxlen" for a in value.args) or len(value.args) >= 2:
-                        self.report(
-                            "CL501",
-                            node,
-                            f"`{key}` is a `deque` with `maxlen`, sent as the conversation history: {TRUNCATION_COST}; "
-                            "use a plain list and compact it in large steps at a threshold",
-                            "messages",
-                            turn,
-                        )
+                if any(a.keyword is not None and a.keyword.value == "maxlen" for a in value.args) or len(value.args) >= 2:
+                    if factory:
+                        owner = self.index.short(_targets(node)[0])
+                        what = f"Every entry of `{owner}` is a `deque` with `maxlen`, sent as the conversation history `{key}`"
+                    else:
+                        what = f"`{key}` is a `deque` with `maxlen`, sent as the conversation history"
+                    self.report(
+                        "CL501",
+                        node,
+                        f"{what}: {TRUNCATION_COST}; use a plain list and compact it in large steps at a threshold",
+                        "messages",
+                        turn,
+                    )
 
     # CL402 ------------------------------------------------------------
     def check_breakpoint_pileup(self, turn: Turn) -> None:
@@ -300,7 +313,7 @@ class _Checker:
         for node in walk_scope(turn.body):
             if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" and node.args):
                 continue
-            if name_key(node.func.value) != turn.history or not self._marked_turn(node.args[0].value):
+            if self.index.history_key(node.func.value) != turn.history or not self._marked_turn(node.args[0].value):
                 continue
             self.report(
                 "CL402",
@@ -354,13 +367,13 @@ class _Checker:
                 for target in node.targets:
                     if self._earlier_message(target.target, history) and not self.index.is_constant(node.value) and not _strips_markers(node.value):
                         self._rewritten(turn, root, node, f"an earlier message of `{history}` is assigned in place")
-                    elif target_key(target.target) == history and _maps_over(node.value, history):
+                    elif self.index.history_key(target.target) == history and _maps_over(self.index, node.value, history):
                         self._rewritten(turn, root, node, f"`{history}` is rebuilt from itself with each message transformed")
-            elif isinstance(node, cst.For) and _iterates(node.iter, history):
+            elif isinstance(node, cst.For) and _root_name(node.iter, self.index) == history:
                 changed = self._changed_in_loop(node, history)
                 if changed is not None:
                     self._rewritten(turn, root, changed, f"old messages of `{history}` are edited in place while walking it")
-            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "insert" and name_key(node.func.value) == history:
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "insert" and self.index.history_key(node.func.value) == history:
                 position = int_value(node.args[0].value) if node.args else None
                 if position is not None and position >= 0 and root is turn.body and not self._fresh(turn, history):
                     self._rewritten(turn, root, node, f"a message is inserted at position {position} of `{history}` every turn")
@@ -372,7 +385,7 @@ class _Checker:
             fresh = None
             if isinstance(node, cst.Assign) and any(target_key(t.target) in sent for t in node.targets):
                 fresh = self._fresh_render(node.value, history, changing)
-            elif isinstance(node, cst.For) and _root_name(iterated(node.iter)) == history and not isinstance(iterated(node.iter), cst.Subscript):
+            elif isinstance(node, cst.For) and _root_name(iterated(node.iter), self.index) == history and not isinstance(iterated(node.iter), cst.Subscript):
                 fresh = self._fresh_render_loop(node, sent, changing)
             if fresh is not None:
                 self._rewritten(turn, root, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
@@ -427,11 +440,11 @@ class _Checker:
         """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
         chain: list[cst.Subscript] = []
         node = target
-        while isinstance(node, (cst.Subscript, cst.Attribute)) and name_key(node) is None:
+        while isinstance(node, (cst.Subscript, cst.Attribute)) and self.index.history_key(node) is None:
             if isinstance(node, cst.Subscript):
                 chain.append(node)
             node = node.value
-        if name_key(node) != history or not chain:
+        if self.index.history_key(node) != history or not chain:
             return False
         first = chain[-1]
         slice_ = first.slice[0].slice if len(first.slice) == 1 else None
@@ -450,7 +463,7 @@ class _Checker:
                 return None  # finds and edits the newest matching message only
         derived = names_in(loop.target)
         for node in walk_scope(loop.body):
-            if isinstance(node, cst.For) and _root_name(node.iter) in derived:
+            if isinstance(node, cst.For) and _root_name(node.iter, self.index) in derived:
                 derived |= names_in(node.target)
         for node in walk_scope(loop.body):
             if not isinstance(node, cst.Assign):
@@ -459,7 +472,7 @@ class _Checker:
                 t = target.target
                 if not isinstance(t, (cst.Subscript, cst.Attribute)) or _key_name(t) == "cache_control" or _strips_markers(node.value):
                     continue
-                root = _root_name(t)
+                root = _root_name(t, self.index)
                 if root in derived or (root == history and isinstance(t, cst.Subscript) and names_in(t.slice[0]) & derived):
                     return node
         return None
@@ -467,8 +480,8 @@ class _Checker:
     def _fresh(self, turn: Turn, history: str) -> bool:
         """The history list is re-created inside the turn (so inserting into it does not accumulate)."""
         for node in walk_scope(turn.body):
-            if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
-                if isinstance(node.value, (cst.List, cst.ListComp)) and history not in names_in(node.value):
+            if isinstance(node, cst.Assign) and any(self.index.history_key(t.target) == history for t in node.targets):
+                if isinstance(node.value, (cst.List, cst.ListComp)) and not mentions(self.index, node.value, history):
                     return True
         return False
 
@@ -476,7 +489,7 @@ class _Checker:
         for node in walk_scope(value):
             if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
                 comp = node.for_in
-                if _root_name(comp.iter) != history or isinstance(comp.iter, cst.Subscript):
+                if _root_name(comp.iter, self.index) != history or isinstance(comp.iter, cst.Subscript):
                     continue
                 bound = names_in(comp.target)
                 for inner in walk_scope(node.elt):
@@ -722,8 +735,8 @@ class _Checker:
                     self._images(turn, element, "the image `detail` level is chosen per turn")
             if isinstance(node, (cst.For, cst.ListComp, cst.GeneratorExp)):
                 iterable = node.iter if isinstance(node, cst.For) else node.for_in.iter
-                source = _root_name(iterable)
-                if source is None or isinstance(iterable, cst.Subscript) or not (grows(turn.body, source) or source == turn.history):
+                source = _root_name(iterable, self.index)
+                if source is None or isinstance(iterable, cst.Subscript) or not (grows(self.index, turn.body, source) or source == turn.history):
                     continue
                 body = node.body if isinstance(node, cst.For) else node.elt
                 for inner in walk_scope(body):
@@ -761,9 +774,9 @@ def _targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseE
     return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
 
 
-def _root_name(node: cst.BaseExpression) -> str | None:
+def _root_name(node: cst.BaseExpression, index: ModuleIndex) -> str | None:
     while True:
-        key = name_key(node)
+        key = index.history_key(node)
         if key is not None:
             return key
         if isinstance(node, (cst.Subscript, cst.Attribute)):
@@ -774,6 +787,19 @@ def _root_name(node: cst.BaseExpression) -> str | None:
             node = node.func.value
         else:
             return None
+
+
+def _default_factory(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """`deque(maxlen=N)` in `defaultdict(lambda: deque(maxlen=N))` (or `partial(deque, maxlen=N)`,
+    as a call of `deque` with the partial's arguments)."""
+    if not isinstance(value, cst.Call) or not value.args or last_name(value.func) != "defaultdict":
+        return None
+    factory = value.args[0].value
+    if isinstance(factory, cst.Lambda):
+        return factory.body
+    if isinstance(factory, cst.Call) and last_name(factory.func) == "partial" and factory.args:
+        return factory.with_changes(func=factory.args[0].value, args=factory.args[1:])
+    return None
 
 
 def _strips_markers(value: cst.BaseExpression) -> bool:
@@ -807,14 +833,10 @@ def _key_name(target: cst.BaseExpression) -> str | None:
     return None
 
 
-def _iterates(iterable: cst.BaseExpression, history: str) -> bool:
-    return _root_name(iterable) == history
-
-
-def _front_slice(expr: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+def _front_slice(index: ModuleIndex, expr: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """(kept count, dropped count) of a slice of `history` that drops its oldest messages, found anywhere in `expr`."""
     for node in walk_scope(expr):
-        if not isinstance(node, cst.Subscript) or name_key(node.value) != history or len(node.slice) != 1:
+        if not isinstance(node, cst.Subscript) or len(node.slice) != 1 or index.history_key(node.value) != history:
             continue
         s = node.slice[0].slice
         if not isinstance(s, cst.Slice) or s.lower is None or s.upper is not None or s.step is not None:
@@ -834,9 +856,9 @@ def _front_slice(expr: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | 
     return None
 
 
-def _deleted_front(target: cst.BaseExpression, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """`del history[0]`, `del history[:k]`, `del history[1:k]`: (kept, dropped) like `_front_slice`."""
-    if not isinstance(target, cst.Subscript) or name_key(target.value) != history or len(target.slice) != 1:
+    if not isinstance(target, cst.Subscript) or len(target.slice) != 1 or index.history_key(target.value) != history:
         return None
     s = target.slice[0].slice
     if isinstance(s, cst.Index):
@@ -857,16 +879,16 @@ def _deleted_front(target: cst.BaseExpression, history: str) -> tuple[cst.BaseEx
     return None
 
 
-def _front_cut(node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None."""
-    if isinstance(node, cst.Assign) and any(target_key(t.target) == history for t in node.targets):
-        return _front_slice(node.value, history)
+    if isinstance(node, cst.Assign) and any(index.history_key(t.target) == history for t in node.targets):
+        return _front_slice(index, node.value, history)
     if isinstance(node, cst.Del):
-        return _deleted_front(node.target, history)
+        return _deleted_front(index, node.target, history)
     return None
 
 
-def _length_bound(test: cst.BaseExpression, history: str) -> cst.BaseExpression | None:
+def _length_bound(index: ModuleIndex, test: cst.BaseExpression, history: str) -> cst.BaseExpression | None:
     """`B` in `len(history) > B` (or `B < len(history)`)."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return None
@@ -874,7 +896,7 @@ def _length_bound(test: cst.BaseExpression, history: str) -> cst.BaseExpression 
     left, right = test.left, target.comparator
 
     def is_len(node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len" and bool(node.args) and name_key(node.args[0].value) == history
+        return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len" and bool(node.args) and index.history_key(node.args[0].value) == history
 
     if isinstance(target.operator, (cst.GreaterThan, cst.GreaterThanEqual)) and is_len(left):
         return right
@@ -883,9 +905,9 @@ def _length_bound(test: cst.BaseExpression, history: str) -> cst.BaseExpression 
     return None
 
 
-def _maps_over(value: cst.BaseExpression, history: str) -> bool:
+def _maps_over(index: ModuleIndex, value: cst.BaseExpression, history: str) -> bool:
     """`[f(m) for m in history]`: every message transformed (a filter `[m for m in h if ...]` is not)."""
-    if not isinstance(value, cst.ListComp) or _root_name(value.for_in.iter) != history:
+    if not isinstance(value, cst.ListComp) or _root_name(value.for_in.iter, index) != history:
         return False
     return not (isinstance(value.elt, cst.Name) and value.elt.value in names_in(value.for_in.target))
 

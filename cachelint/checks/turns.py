@@ -43,13 +43,13 @@ def sent_history(index: ModuleIndex, request: Request) -> tuple[str | None, set[
     helped = through_helper(index, expr) if isinstance(expr, cst.Call) else None
     if helped is not None:
         expr = helped[0]  # `input=recent(history)`: the history itself, windowed by the helper
-    key = container_key(expr) if expr is not None else None
+    key = container_key(index, expr) if expr is not None else None
     for _ in range(3):
         if key is None or not (isinstance(expr, cst.Name) or is_self_attr(expr)):
             return key, sent
         sent.add(key)
         value = index.resolve(expr)
-        inner = container_key(value) if value is not None and value is not expr else None
+        inner = container_key(index, value) if value is not None and value is not expr else None
         if inner is None or inner == key or (isinstance(value, cst.Call) and not _is_copy(value)):
             return key, sent
         expr, key = value, inner
@@ -82,23 +82,24 @@ def iterated(iterable: cst.BaseExpression) -> cst.BaseExpression:
     return iterable
 
 
-def container_key(expr: cst.BaseExpression) -> str | None:
-    """`history` for `history`, `self.history`, `history[-10:]`, `[sys, *history]`, `list(history)`, `a + history`."""
-    key = name_key(expr)
+def container_key(index: ModuleIndex, expr: cst.BaseExpression) -> str | None:
+    """`history` for `history`, `self.history`, `history[-10:]`, `[sys, *history]`, `list(history)`,
+    `a + history`; `histories[user_id]` for an entry of a kept dict (`ModuleIndex.history_key`)."""
+    key = index.history_key(expr)
     if key is not None:
         return key
     if isinstance(expr, cst.Subscript):
-        return container_key(expr.value)
+        return container_key(index, expr.value)
     if isinstance(expr, (cst.List, cst.Tuple)):
         for element in expr.elements:
             if isinstance(element, cst.StarredElement):
-                return container_key(element.value)
+                return container_key(index, element.value)
         return None
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
-        return container_key(expr.right) or container_key(expr.left)
+        return container_key(index, expr.right) or container_key(index, expr.left)
     if isinstance(expr, cst.Call) and _is_copy(expr):
         inner = expr.func.value if isinstance(expr.func, cst.Attribute) else expr.args[0].value
-        return container_key(inner)
+        return container_key(index, inner)
     return None
 
 
@@ -108,25 +109,32 @@ def _is_copy(call: cst.Call) -> bool:
     return isinstance(call.func, cst.Attribute) and call.func.attr.value == "copy" and not call.args
 
 
-def grows(root: cst.CSTNode, key: str) -> bool:
+def grows(index: ModuleIndex, root: cst.CSTNode, key: str) -> bool:
     """Whether code under `root` adds to the list `key` (append, extend, +=, `x = x + [...]`)."""
     for node in walk_scope(root):
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
-            if name_key(node.func.value) == key:
+            if index.history_key(node.func.value) == key:
                 return True
-        elif isinstance(node, cst.AugAssign) and target_key(node.target) == key and isinstance(node.operator, cst.AddAssign):
+        elif isinstance(node, cst.AugAssign) and index.history_key(node.target) == key and isinstance(node.operator, cst.AddAssign):
             return True
-        elif isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
-            if key in names_in(node.value) and isinstance(node.value, (cst.BinaryOperation, cst.List)):
+        elif isinstance(node, cst.Assign) and any(index.history_key(t.target) == key for t in node.targets):
+            if mentions(index, node.value, key) and isinstance(node.value, (cst.BinaryOperation, cst.List)):
                 return True
     return False
 
 
-def class_grows(cls: cst.ClassDef | None, key: str) -> bool:
+def mentions(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
+    """Whether `node` reads the history `key` (a name, `self.attr` or a dict entry)."""
+    if "[" not in key:
+        return key in names_in(node)
+    return any(isinstance(n, (cst.Subscript, cst.Call)) and index.history_key(n) == key for n in walk_scope(node))
+
+
+def class_grows(index: ModuleIndex, cls: cst.ClassDef | None, key: str) -> bool:
     """Whether a method of `cls` other than `__init__` grows `self.x`."""
     if cls is None or not key.startswith("self."):
         return False
-    return any(isinstance(m, cst.FunctionDef) and m.name.value not in INITIALIZERS and grows(m.body, key) for m in block(cls.body))
+    return any(isinstance(m, cst.FunctionDef) and m.name.value not in INITIALIZERS and grows(index, m.body, key) for m in block(cls.body))
 
 
 def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
@@ -139,16 +147,16 @@ def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
         rebuilt = _rerendered_from(index, loop, key)
         if rebuilt is not None:
             return Turn(request, rebuilt, loop, sent | {key}, rerendered=True)
-        if grows(loop.body, key):
+        if grows(index, loop.body, key):
             return Turn(request, key, loop, sent | {key})
     function = index.function_of(call)
     if function is None:
         return None
-    if key.startswith("self.") and (grows(function.body, key) or class_grows(index.class_of(call), key)):
+    if key.startswith("self.") and (grows(index, function.body, key) or class_grows(index, index.class_of(call), key)):
         return Turn(request, key, function, sent | {key})
-    if key in index.scope(call).params and grows(function.body, key):
+    if key in index.scope(call).params and grows(index, function.body, key):
         return Turn(request, key, function, sent | {key})
-    if _kept_between_calls(index, call, key) and grows(function.body, key):
+    if _kept_between_calls(index, call, key) and grows(index, function.body, key):
         # A handler called once per message, whose history outlives the call.
         return Turn(request, key, function, sent | {key})
     return None
@@ -175,6 +183,9 @@ def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
     `sessions.setdefault(user, [])`): it keeps its messages from one call of the function to the next."""
     scope = index.scope(call)
     module = index.module_scope()
+    if "[" in key:  # an entry of a dict the module or object keeps (`ModuleIndex.history_key`)
+        owner = key[: key.index("[")]
+        return owner.startswith("self.") or (owner not in scope.assigns and owner in module.assigns)
     if key not in scope.assigns:
         return key in module.assigns and "." not in key
     values = [v for _, v in scope.assigns[key]]
@@ -198,15 +209,15 @@ def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) ->
     for node in walk_scope(loop.body):
         if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
             for other in names_in(node.value):
-                if other != key and grows(loop.body, other):
+                if other != key and grows(index, loop.body, other):
                     return other
             emptied = emptied or (isinstance(node.value, cst.List) and not node.value.elements)
     if emptied:
         for node in walk_scope(loop.body):
-            if isinstance(node, cst.For) and grows(node.body, key):
+            if isinstance(node, cst.For) and grows(index, node.body, key):
                 iterable = iterated(node.iter)
                 other = name_key(iterable.value if isinstance(iterable, cst.Subscript) else iterable)
-                if other is not None and other != key and grows(loop.body, other):
+                if other is not None and other != key and grows(index, loop.body, other):
                     return other
     return None
 
@@ -230,7 +241,7 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
     bindings: list[tuple[str, cst.BaseExpression | None]] = []
     for node in walk_scope(body):
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
-            key = name_key(node.func.value)
+            key = index.history_key(node.func.value)
             if key is not None:
                 changing.add(key)  # a list grown every turn differs every turn
         if isinstance(node, cst.For):
