@@ -1019,3 +1019,91 @@ def test_an_index_into_a_list_is_not_a_history_of_its_own() -> None:
         """
     )
     assert found == []
+
+
+def test_a_helper_sends_the_history_its_callers_loop_grows() -> None:
+    """The request is in a helper called once per turn with the caller's growing history."""
+    found = structural_found(
+        """
+        import anthropic
+        from openai import OpenAI
+
+        client = OpenAI()
+        claude = anthropic.Anthropic()
+        MAX_HISTORY = 30
+
+        def trim_history(history):
+            return history[-MAX_HISTORY:]
+
+        def ask(prompt, history):
+            r = client.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": "Hi"}] + trim_history(history) + [{"role": "user", "content": prompt}])
+            return r.choices[0].message.content
+
+        def send(history, model="claude-sonnet-4-5"):
+            return claude.messages.create(model=model, max_tokens=512, messages=history, cache_control={"type": "ephemeral"})
+
+        def main():
+            history = []
+            print(send([{"role": "user", "content": "hello"}]).content)
+            while True:
+                q = input()
+                a = ask(q, history)
+                history.append({"role": "user", "content": q})
+                history.append({"role": "assistant", "content": a})
+                send(history)
+
+        class Agent:
+            def __init__(self):
+                self.history = []
+
+            def _call(self, messages):
+                return client.chat.completions.create(model="gpt-4.1", messages=messages[-8:])
+
+            def step(self, text):
+                self.history.append({"role": "user", "content": text})
+                r = self._call(self.history)
+                self.history.append({"role": "assistant", "content": r.choices[0].message.content})
+        """
+    )
+    assert found == [(13, "CL501"), (34, "CL501")]
+
+
+def test_a_fallback_loop_in_a_helper_called_every_turn() -> None:
+    found = structural_found(
+        """
+        import boto3
+        bedrock = boto3.client("bedrock-runtime")
+        MODELS = ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"]
+
+        def converse_with_fallback(messages):
+            for model_id in MODELS:
+                try:
+                    return bedrock.converse(modelId=model_id, messages=messages)
+                except Exception:
+                    continue
+
+        def chat():
+            messages = []
+            while True:
+                messages.append({"role": "user", "content": [{"text": input()}]})
+                messages.append(converse_with_fallback(messages)["output"]["message"])
+        """
+    )
+    assert found == [(7, "CL505")]
+
+
+def test_a_helper_called_with_a_fresh_list_is_not_a_turn() -> None:
+    found = structural_found(
+        """
+        from openai import OpenAI
+        client = OpenAI()
+
+        def ask(history):
+            return client.chat.completions.create(model="gpt-4.1", messages=history[-8:])
+
+        def main(questions):
+            for q in questions:
+                print(ask([{"role": "user", "content": q}]))
+        """
+    )
+    assert found == []

@@ -256,10 +256,12 @@ class _Checker:
                 # (`for m in messages[-2:]: ...["cache_control"] = ...`) sends the whole history.
                 candidates.append((node, node.iter))
         for where, value in candidates:
-            helped = through_helper(self.index, value) if isinstance(value, cst.Call) else None
-            if helped is not None and self.index.history_key(helped[0]) == source:
-                # `recent(history)` returning `h[-16:]`: the helper's slice, of this history.
-                value = helped[1].with_changes(value=helped[0])
+            for call in [value] if isinstance(value, cst.Call) else [n for n in walk_scope(value) if isinstance(n, cst.Call)]:
+                helped = through_helper(self.index, call)
+                if helped is not None and self.index.history_key(helped[0]) == source:
+                    # `recent(history)` returning `h[-16:]`: the helper's slice, of this history.
+                    value = helped[1].with_changes(value=helped[0])
+                    break
             if _front_slice(self.index, value, source) is None:
                 continue
             shown = "re-rendered from the last records of" if turn.rerendered else "a window cut from the front of"

@@ -100,6 +100,9 @@ def container_key(index: ModuleIndex, expr: cst.BaseExpression) -> str | None:
     if isinstance(expr, cst.Call) and _is_copy(expr):
         inner = expr.func.value if isinstance(expr.func, cst.Attribute) else expr.args[0].value
         return container_key(index, inner)
+    if isinstance(expr, cst.Call):
+        helped = through_helper(index, expr)  # `[SYSTEM] + recent(history) + [turn]`
+        return container_key(index, helped[0]) if helped is not None else None
     return None
 
 
@@ -154,12 +157,39 @@ def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
         return None
     if key.startswith("self.") and (grows(index, function.body, key) or class_grows(index, index.class_of(call), key)):
         return Turn(request, key, function, sent | {key})
-    if key in index.scope(call).params and grows(index, function.body, key):
+    if key in index.scope(call).params and (grows(index, function.body, key) or _grown_by_callers(index, function, key)):
         return Turn(request, key, function, sent | {key})
     if _kept_between_calls(index, call, key) and grows(index, function.body, key):
         # A handler called once per message, whose history outlives the call.
         return Turn(request, key, function, sent | {key})
     return None
+
+
+def _grown_by_callers(index: ModuleIndex, function: cst.FunctionDef, param: str) -> bool:
+    """`function` is called once per turn with a history its caller grows: `ask(q, history)` in a
+    loop that appends to `history`, or in a handler whose history outlives the call."""
+    params = [p.name.value for p in function.params.params]
+    method = bool(params) and params[0] in ("self", "cls")
+    if method:
+        params = params[1:]
+    for call in index.calls:
+        func = call.func
+        if method and not (isinstance(func, cst.Attribute) and func.attr.value == function.name.value and is_self_attr(func)):
+            continue
+        if not method and not (isinstance(func, cst.Name) and func.value == function.name.value):
+            continue
+        if index.inside(call, function):
+            continue  # recursion
+        given = arguments_of(call, params).get(param)
+        key = index.history_key(given.value) if given is not None else None
+        if key is None:
+            continue
+        if any(grows(index, loop.body, key) for loop in index.loops_around(call)):
+            return True
+        caller = index.function_of(call)
+        if caller is not None and grows(index, caller.body, key) and (key.startswith("self.") or _kept_between_calls(index, call, key)):
+            return True
+    return False
 
 
 def outer_turn(index: ModuleIndex, turn: Turn) -> Turn | None:
