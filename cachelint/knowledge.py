@@ -149,6 +149,16 @@ class UnorderedDict:
 
 
 @dataclass(frozen=True)
+class Forwarder:
+    """A call that calls the callable it is given with the rest of its arguments
+    (`asyncio.to_thread(client.messages.create, model=...)`): analysed as that call."""
+
+    call: str | None
+    method: str | None
+    callable: int  # the position of the callable among the positional arguments
+
+
+@dataclass(frozen=True)
 class Propagator:
     """A call whose result carries what its argument carries, through its structure, elements or text (`keeps`)."""
 
@@ -184,6 +194,7 @@ class Knowledge:
     serializers: tuple[Serializer, ...] = ()
     unordered_dicts: tuple[UnorderedDict, ...] = ()
     breakpoint_keys: tuple[str, ...] = ()
+    forwarders: tuple[Forwarder, ...] = ()
     files: tuple[str, ...] = field(default=())
     # source_for's answers: every call in every analysed file asks, and the scan is linear.
     _sources_by_call: dict[str, Source | None] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
@@ -276,6 +287,7 @@ def load_knowledge(
     serializers = [_serializer(san_doc, ("serializers", i), e) for i, e in enumerate(_list(san_doc, "serializers"))]
     unordered = [_unordered(san_doc, ("unordered-dicts", i), e) for i, e in enumerate(_list(san_doc, "unordered-dicts"))]
     shapes = [_shape(sink_doc, ("shapes", i), e) for i, e in enumerate(_list(sink_doc, "shapes"))]
+    forwarders = [_forwarder(sink_doc, ("forwarders", i), e) for i, e in enumerate(_list(sink_doc, "forwarders"))]
     user = origin or Doc("configuration", {}, {})
     sources += [_source(user, ("extend-sources", i), e) for i, e in enumerate(extend_sources or [])]
     sinks += [_sink(user, ("extend-sinks", i), e) for i, e in enumerate(extend_sinks or [])]
@@ -289,6 +301,7 @@ def load_knowledge(
         clock_attributes=tuple(_clock_attributes(san_doc)),
         shapes=tuple(shapes),
         breakpoint_keys=_str_list(sink_doc, ("breakpoint-keys",), sink_doc.data.get("breakpoint-keys", [])),
+        forwarders=tuple(forwarders),
         serializers=tuple(serializers),
         unordered_dicts=tuple(unordered),
         files=tuple(str(base / n) for n in ("sources.yaml", "sinks.yaml", "sanitizers.yaml")),
@@ -468,6 +481,18 @@ def _unordered(doc: Doc, path: tuple[Any, ...], entry: Any) -> UnorderedDict:
     if ("call" in e) == ("method" in e):
         raise doc.error(path, f"{_where(path)}: needs exactly one of `call` or `method`")
     return UnorderedDict(call=e.get("call"), method=e.get("method"), kind=_str(doc, path + ("kind",), e["kind"]), one=bool(e.get("one", False)))
+
+
+def _forwarder(doc: Doc, path: tuple[Any, ...], entry: Any) -> Forwarder:
+    e = _mapping(doc, path, entry, {"call", "method", "callable"}, {"callable"})
+    if ("call" in e) == ("method" in e):
+        raise doc.error(path, f"{_where(path)}: needs exactly one of `call` or `method`")
+    position = e["callable"]
+    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+        raise doc.error(path + ("callable",), f"{_where(path)}: `callable` must be the position (0, 1, ...) of the callable argument")
+    call = _str(doc, path + ("call",), e["call"]) if "call" in e else None
+    method = _str(doc, path + ("method",), e["method"]) if "method" in e else None
+    return Forwarder(call=call, method=method, callable=position)
 
 
 def _shape(doc: Doc, path: tuple[Any, ...], entry: Any) -> Shape:

@@ -153,3 +153,33 @@ def test_internal_error_while_summarising_an_imported_module_does_not_stop_the_r
     assert result.exit_code == 2
     assert "agent.py:4:" in result.stdout  # the importer is still analysed, without that summary
     assert result.stderr.count("prompts.py: internal error: RuntimeError: summary bug") == 1
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{call: asyncio.to_thread}", "missing required key `callable`"),
+        ("{call: asyncio.to_thread, method: submit, callable: 0}", "needs exactly one of `call` or `method`"),
+        ("{call: asyncio.to_thread, callable: first}", "`callable` must be the position (0, 1, ...) of the callable argument"),
+    ],
+)
+def test_a_bad_forwarder_in_the_rule_files_names_file_line_and_fix(tmp_path, monkeypatch, entry: str, message: str) -> None:
+    import shutil
+
+    import cachelint.knowledge
+    from cachelint.knowledge import load_knowledge
+    from cachelint.rulefiles import rules_dir
+    from cachelint.yamlfile import DataError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    sinks = rules / "sinks.yaml"
+    text = sinks.read_text(encoding="utf-8")
+    broken = text.replace("  - {call: asyncio.to_thread, callable: 0}\n", f"  - {entry}\n", 1)
+    assert broken != text
+    sinks.write_text(broken, encoding="utf-8")
+    monkeypatch.setattr(cachelint.knowledge, "rules_dir", lambda: rules)
+    with pytest.raises(DataError) as error:
+        load_knowledge()
+    line = broken.splitlines().index(f"  - {entry}") + 1
+    assert str(error.value) == f"{sinks}:{line}: forwarders[0]: {message}"

@@ -1107,3 +1107,44 @@ def test_a_helper_called_with_a_fresh_list_is_not_a_turn() -> None:
         """
     )
     assert found == []
+
+
+def test_requests_made_through_forwarders_belong_to_their_turn() -> None:
+    """`asyncio.to_thread(client.messages.create, ...)`, a lambda given to `run_in_executor`, and a
+    module function handed to `to_thread` with the history: each is the request of its turn."""
+    found = structural_found(
+        """
+        import asyncio
+        import anthropic
+        from openai import OpenAI
+
+        claude = anthropic.Anthropic()
+        client = OpenAI()
+        histories = {}
+
+        async def on_message(uid, text):
+            h = histories.setdefault(uid, [])
+            h.append({"role": "user", "content": text})
+            del h[:1]
+            r = await asyncio.to_thread(claude.messages.create, model="claude-sonnet-4-5", max_tokens=512, messages=h, cache_control={"type": "ephemeral"})
+            h.append({"role": "assistant", "content": r.content})
+
+        async def on_message_executor(uid, text):
+            h = histories.setdefault(uid, [])
+            h.append({"role": "user", "content": text})
+            loop = asyncio.get_running_loop()
+            r = await loop.run_in_executor(None, lambda: client.chat.completions.create(model="gpt-4.1", messages=h[-10:]))
+            h.append({"role": "assistant", "content": r.choices[0].message.content})
+
+        async def chat():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                r = await asyncio.to_thread(send, history)
+                history.append({"role": "assistant", "content": r.content})
+
+        def send(history):
+            return claude.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=history[-6:], cache_control={"type": "ephemeral"})
+        """
+    )
+    assert found == [(13, "CL501"), (21, "CL501"), (32, "CL501")]

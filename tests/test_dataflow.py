@@ -703,6 +703,39 @@ PROPAGATION = {
                 s = "Terse"
             client.messages.create(model="m", max_tokens=1, system=s, messages=[])
     """,
+    "an SDK call handed to a thread by asyncio.to_thread": """
+        import asyncio
+
+        async def answer(question):
+            system = f"Today is {datetime.now()}"  # expect: CL101
+            return await asyncio.to_thread(client.messages.create, model="m", max_tokens=1, system=system, messages=[{"role": "user", "content": question}])
+    """,
+    "an SDK call in a lambda handed to run_in_executor": """
+        import asyncio
+
+        async def answer(question):
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, lambda: client.messages.create(model="m", max_tokens=1, system=f"id {uuid.uuid4()}", messages=[]))  # expect: CL102
+    """,
+    "an SDK call bound by functools.partial, or wrapped by sync_to_async": """
+        import functools
+        from asgiref.sync import sync_to_async
+
+        def bound():
+            return functools.partial(client.messages.create, model="m", max_tokens=1, system=f"at {time.time()}", messages=[])  # expect: CL101
+
+        async def wrapped():
+            return await sync_to_async(client.messages.create)(model="m", max_tokens=1, system=str(uuid.uuid4()), messages=[])  # expect: CL102
+    """,
+    "an SDK call bound by partial and handed to a thread, and a temp path made the same way": """
+        import asyncio
+        import functools
+        import tempfile
+
+        async def answer():
+            work = await asyncio.to_thread(functools.partial(tempfile.mkdtemp, prefix="run-"))  # expect: CL103
+            await asyncio.to_thread(functools.partial(client.messages.create, model="m", max_tokens=1, system=f"Workdir {work}", messages=[]))
+    """,
     "loop-carried": """
         def run(questions):
             system = "Base."
@@ -713,6 +746,17 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "a clock value handed to a thread with something that is not a request": """
+        import asyncio
+        import functools
+        from concurrent.futures import ThreadPoolExecutor
+
+        async def log_now(logger, pool: ThreadPoolExecutor):
+            await asyncio.to_thread(logger.info, f"at {datetime.now()}")
+            pool.submit(print, time.time())
+            stamp = functools.partial(str, uuid.uuid4())
+            return await asyncio.get_running_loop().run_in_executor(None, lambda x: client.messages.create(model="m", max_tokens=1, system=str(x), messages=[]), uuid.uuid4())
+    """,
     "timestamps and ids kept per record, rendered again in a loop each turn": """
         class GroupChat:
             def __init__(self):

@@ -69,6 +69,21 @@ def test_a_constructor_sink_needs_its_package_named(source: bytes, may_send: boo
     assert may_contain_sink(source, load_knowledge()) is may_send
 
 
+@pytest.mark.parametrize(
+    ("source", "may_send"),
+    [
+        (b"r = await asyncio.to_thread(client.messages.create, model='m', messages=h)\n", True),
+        (b"call = functools.partial(client.chat.completions.create)\n", True),
+        (b"r = await asyncio.to_thread(bedrock.converse, modelId=m, messages=h)\n", True),
+        (b"# one matching completion, don't open a list\n", False),
+    ],
+)
+def test_an_sdk_method_handed_to_a_forwarder_is_a_sink_spelling(source: bytes, may_send: bool) -> None:
+    """`asyncio.to_thread(client.messages.create, ...)` calls the method elsewhere; one-word methods
+    count only after a dot, so prose is still skipped."""
+    assert may_contain_sink(source, load_knowledge()) is may_send
+
+
 def test_a_scan_verdict_is_used_only_for_the_bytes_it_was_made_on(tmp_path) -> None:
     """The runner passes the project scan's prefilter verdict on; a file edited since is re-scanned."""
     from cachelint.cache import digest

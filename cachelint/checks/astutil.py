@@ -70,6 +70,7 @@ class ModuleIndex:
         self.fors: list[cst.For] = []
         self._scopes: dict[int, Scope] = {}
         self._dict_owners: frozenset[str] | None = None
+        self._inline_lambdas: set[int] = set()  # `lambda: F(...)` handed to a forwarder: runs where it is written
         self._walk(module)
         self.requests = [r for r in (self._request(c) for c in self.calls) if r is not None]
 
@@ -86,6 +87,17 @@ class ModuleIndex:
             for child in children(node):
                 self.parents[id(child)] = node
                 stack.append(child)
+        for call in list(self.calls):
+            current: cst.Call = call
+            while (forwarded := self.analysis.forwarded(current)) is not None:
+                if id(forwarded) in self.parents:  # the body of `lambda: F(...)`, in the tree already
+                    self._inline_lambdas.add(id(self.parents[id(forwarded)]))
+                    break
+                # The call a forwarder makes (`asyncio.to_thread(F, ...)` as `F(...)`, also nested in
+                # `to_thread(partial(F, ...))`): where the forwarder call is.
+                self.parents[id(forwarded)] = self.parents[id(call)]
+                self.calls.append(forwarded)
+                current = forwarded
         self.calls.sort(key=self.line)
         self.dicts.sort(key=self.line)
 
@@ -115,7 +127,7 @@ class ModuleIndex:
         for a in self.ancestors(node):
             if isinstance(a, cst.FunctionDef):
                 return a
-            if isinstance(a, (cst.ClassDef, cst.Lambda)):
+            if isinstance(a, cst.ClassDef) or (isinstance(a, cst.Lambda) and id(a) not in self._inline_lambdas):
                 return None
         return None
 

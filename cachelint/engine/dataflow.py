@@ -193,6 +193,7 @@ class ModuleAnalysis:
         self.clock_attributes = dict(knowledge.clock_attributes)
         # Framework run state (pydantic-ai `ctx.deps`): annotation -> (its attribute, the parts changed here).
         self.run_states: dict[str, tuple[str, frozenset[str]]] = {}
+        self._forwarded: dict[int, cst.Call | None] = {}
         self._collect(module.body, None, "")
         self.setup_keys = self._setup_methods()
 
@@ -1191,7 +1192,61 @@ class ModuleAnalysis:
         return EMPTY
 
     # ----------------------------------------------------------------- calls
+    def forwarded(self, node: cst.Call) -> cst.Call | None:
+        """What a forwarder call (`rules/sinks.yaml`) calls: `F(*rest)` for `asyncio.to_thread(F,
+        *rest)` or `sync_to_async(F)(*rest)`, a node standing for this call (its span is this call's);
+        the body of `lambda: F(...)` given without arguments. None for any other call."""
+        key = id(node)
+        if key not in self._forwarded:
+            self._forwarded[key] = self._forward(node)
+        return self._forwarded[key]
+
+    def _forward(self, node: cst.Call) -> cst.Call | None:
+        inner = node.func if isinstance(node.func, cst.Call) else None
+        made = self._forwarder_args(inner) if inner is not None else self._forwarder_args(node)
+        if made is None:
+            return None
+        target, before = made
+        after = list(node.args) if inner is not None else []
+        if isinstance(target, cst.Lambda):
+            lambda_body = target.body
+            no_params = not lambda_params(target) and not isinstance(target.params.star_arg, cst.Param) and target.params.star_kwarg is None
+            return lambda_body if no_params and not before and not after and isinstance(lambda_body, cst.Call) else None
+        stand_in = cst.Call(func=target, args=[*before, *after])
+        self.positions.stand_in(stand_in, node)
+        return stand_in
+
+    def _forwarder_args(self, node: cst.Call) -> tuple[cst.BaseExpression, list[cst.Arg]] | None:
+        """(the callable, the arguments passed on) of a forwarder call, else None."""
+        if not self.k.forwarders:
+            return None
+        dotted = dotted_name(node.func)
+        qualname = qualify(dotted, self.aliases) if dotted else None
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        for forwarder in self.k.forwarders:
+            if (forwarder.call is None or forwarder.call != qualname) and (forwarder.method is None or forwarder.method != method):
+                continue
+            skipped = 0  # positional arguments ahead of the callable (`run_in_executor`'s executor)
+            target: cst.Arg | None = None
+            rest: list[cst.Arg] = []
+            for arg in node.args:
+                if target is not None:
+                    rest.append(arg)
+                elif arg.star:
+                    return None  # the callable's position is unknown
+                elif arg.keyword is None and skipped == forwarder.callable:
+                    target = arg
+                elif arg.keyword is None:
+                    skipped += 1
+                else:
+                    rest.append(arg)
+            return (target.value, rest) if target is not None else None
+        return None
+
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
+        forwarded = self.forwarded(node)
+        if forwarded is not None:
+            return self.eval(forwarded, frame)
         func = node.func
         # `Agent[Customer](...)`: a generic class called with its type parameters.
         dotted = dotted_name(func.value if isinstance(func, cst.Subscript) else func)

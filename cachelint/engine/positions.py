@@ -28,8 +28,20 @@ class Positions:
         self.module = module
         self._offsets: dict[int, tuple[cst.CSTNode, int, int]] | None = None
         self._line_starts: list[int] = []
+        # Nodes made by the analysis that stand for a node of the tree (the call a forwarder makes),
+        # with that node; both are held, so the id stays theirs.
+        self._stand_ins: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
+
+    def stand_in(self, node: cst.CSTNode, original: cst.CSTNode) -> None:
+        """Give `node`, which is not in the tree, the span of `original` (or of the tree node that
+        `original` stands for)."""
+        if id(original) in self._stand_ins:
+            original = self._stand_ins[id(original)][1]
+        self._stand_ins[id(node)] = (node, original)
 
     def span(self, node: cst.CSTNode) -> Span:
+        if self._stand_ins and id(node) in self._stand_ins:
+            node = self._stand_ins[id(node)][1]
         offsets = self._computed()
         _, start, end = offsets[id(node)]
         first, column = self._point(start)

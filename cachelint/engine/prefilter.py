@@ -41,7 +41,13 @@ def spellings(knowledge: Knowledge) -> list[Spelling]:
     for sink in knowledge.sinks:
         for method in sink.methods:
             parts = method.split(".")
-            add(parts, rb"\b" + _CHAIN_GAP.join(re.escape(p.encode()) for p in parts) + rb"\s*\(")
+            chain = _CHAIN_GAP.join(re.escape(p.encode()) for p in parts)
+            pattern = rb"\b" + chain + rb"\s*\("
+            if knowledge.forwarders:
+                # Also a method handed to a forwarder as a value (`asyncio.to_thread(client.messages.create, ...)`);
+                # a one-word method only after a dot, so prose ("one completion, ...") does not match.
+                pattern = rb"(?:" + pattern + rb"|" + (rb"\b" if len(parts) > 1 else rb"\.\s*") + chain + rb"\s*[,)])"
+            add(parts, pattern)
         for call in (*sink.calls, *sink.bases):
             # Calling `pydantic_ai.Agent` under any alias needs an import that names its package,
             # so prose and other libraries' `Agent` or `Tool` do not cost a parse.
