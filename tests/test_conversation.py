@@ -1148,3 +1148,70 @@ def test_requests_made_through_forwarders_belong_to_their_turn() -> None:
         """
     )
     assert found == [(13, "CL501"), (21, "CL501"), (32, "CL501")]
+
+
+def test_old_tool_results_replaced_through_a_collected_list() -> None:
+    """`results = [p for m in messages ... for p in m["content"]]` holds the blocks themselves:
+    replacing all but the newest with a placeholder rewrites old messages every turn."""
+    found = structural_found(
+        """
+        from anthropic import Anthropic
+        client = Anthropic()
+        KEEP_RECENT = 3
+
+        def micro_compact(messages):
+            results = [p for m in messages if m["role"] == "user" and isinstance(m["content"], list) for p in m["content"] if p.get("type") == "tool_result"]
+            for part in results[:-KEEP_RECENT]:
+                part["content"] = "[Previous: used tool]"
+            newest = [m for m in messages[-1:]]
+            for m in newest:
+                m["content"] = m["content"]
+            for part in results[-2:]:
+                part["content"] = part["content"]
+            return messages
+
+        def agent_loop(messages, tools, run):
+            while True:
+                micro_compact(messages)
+                r = client.messages.create(model="claude-sonnet-4-5", max_tokens=8000, tools=tools, messages=messages, cache_control={"type": "ephemeral"})
+                messages.append({"role": "assistant", "content": r.content})
+                messages.append({"role": "user", "content": run(r.content)})
+        """
+    )
+    assert found == [(9, "CL502")]
+
+
+def test_old_tool_results_collected_by_a_loop_and_replaced() -> None:
+    found = structural_found(
+        """
+        from anthropic import Anthropic
+        client = Anthropic()
+
+        def micro_compact(messages):
+            tool_results = []
+            for i, msg in enumerate(messages):
+                if msg["role"] == "user" and isinstance(msg.get("content"), list):
+                    for j, part in enumerate(msg["content"]):
+                        if part.get("type") == "tool_result":
+                            tool_results.append((i, j, part))
+            if len(tool_results) <= 3:
+                return messages
+            to_clear = tool_results[:-3]
+            for _, _, result in to_clear:
+                result["content"] = "[Previous: used a tool]"
+            sizes = []
+            for msg in messages:
+                sizes.append(len(str(msg)))
+            for size in sizes:
+                size = 0
+            return messages
+
+        def agent_loop(messages, run):
+            while True:
+                micro_compact(messages)
+                r = client.messages.create(model="claude-sonnet-4-5", max_tokens=8000, messages=messages, cache_control={"type": "ephemeral"})
+                messages.append({"role": "assistant", "content": r.content})
+                messages.append({"role": "user", "content": run(r.content)})
+        """
+    )
+    assert found == [(16, "CL502")]

@@ -364,6 +364,7 @@ class _Checker:
 
     # CL502 ------------------------------------------------------------
     def check_rewrite(self, turn: Turn, root: cst.CSTNode, history: str) -> None:
+        views = self._views(root, history)
         for node in walk_scope(root):
             if isinstance(node, cst.Assign):
                 for target in node.targets:
@@ -375,6 +376,11 @@ class _Checker:
                 changed = self._changed_in_loop(node, history)
                 if changed is not None:
                     self._rewritten(turn, root, changed, f"old messages of `{history}` are edited in place while walking it")
+            elif isinstance(node, cst.For) and _root_name(node.iter, self.index) in views and not _tail_only(node.iter):
+                view = _root_name(node.iter, self.index) or ""
+                changed = self._changed_in_loop(node, view)
+                if changed is not None:
+                    self._rewritten(turn, root, changed, f"parts of old messages of `{history}`, collected in `{view}`, are edited in place")
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "insert" and self.index.history_key(node.func.value) == history:
                 position = int_value(node.args[0].value) if node.args else None
                 if position is not None and position >= 0 and root is turn.body and not self._fresh(turn, history):
@@ -437,6 +443,36 @@ class _Checker:
         bound = comparison.comparator if isinstance(comparison.operator, right_bound) else test.left if isinstance(comparison.operator, left_bound) else None
         value = self.index.evaluate(bound) if bound is not None else None
         return isinstance(value, int) and not isinstance(value, bool) and value >= MIN_THRESHOLD
+
+    def _views(self, root: cst.CSTNode, history: str) -> set[str]:
+        """Names holding messages of `history`, or blocks inside them, themselves: `results = [p for m in
+        history for p in m["content"] if ...]`, a list a loop over `history` appends them to (alone or
+        in a tuple), and slices of those. Editing what they hold edits the history."""
+        views: set[str] = set()
+        nodes = list(walk_scope(root))
+        for node in nodes:
+            if isinstance(node, cst.Assign) and isinstance(node.value, (cst.ListComp, cst.GeneratorExp)):
+                comp = node.value
+                bound = {name for clause in _comp_clauses(comp.for_in) for name in names_in(clause.target)}
+                whole = not isinstance(comp.for_in.iter, cst.Subscript)  # a slice may hold only the newest turn
+                if whole and _root_name(comp.for_in.iter, self.index) == history and isinstance(comp.elt, cst.Name) and comp.elt.value in bound:
+                    views |= {key for t in node.targets if (key := target_key(t.target)) is not None}
+            elif isinstance(node, cst.For) and not isinstance(node.iter, cst.Subscript) and _root_name(iterated(node.iter), self.index) == history:
+                bound = set(names_in(node.target))
+                for inner in walk_scope(node.body):
+                    if isinstance(inner, cst.For) and _root_name(iterated(inner.iter), self.index) in bound:
+                        bound |= names_in(inner.target)
+                for inner in walk_scope(node.body):
+                    if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "append" and inner.args:
+                        item = inner.args[0].value
+                        parts = [e.value for e in item.elements] if isinstance(item, cst.Tuple) else [item]
+                        key = name_key(inner.func.value)
+                        if key is not None and any(isinstance(p, cst.Name) and p.value in bound for p in parts):
+                            views.add(key)
+        for node in nodes:  # `to_clear = results[:-KEEP]`
+            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Subscript) and name_key(node.value.value) in views:
+                views |= {key for t in node.targets if (key := target_key(t.target)) is not None}
+        return views
 
     def _earlier_message(self, target: cst.BaseExpression, history: str) -> bool:
         """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
@@ -802,6 +838,15 @@ def _default_factory(value: cst.BaseExpression | None) -> cst.BaseExpression | N
     if isinstance(factory, cst.Call) and last_name(factory.func) == "partial" and factory.args:
         return factory.with_changes(func=factory.args[0].value, args=factory.args[1:])
     return None
+
+
+def _tail_only(iterable: cst.BaseExpression) -> bool:
+    """`items[-2:]`: only the newest entries, which no earlier request has cached yet."""
+    if not isinstance(iterable, cst.Subscript) or len(iterable.slice) != 1 or not isinstance(iterable.slice[0].slice, cst.Slice):
+        return False
+    bounds = iterable.slice[0].slice
+    lower = int_value(bounds.lower) if bounds.lower is not None else None
+    return lower is not None and lower < 0 and bounds.upper is None
 
 
 def _strips_markers(value: cst.BaseExpression) -> bool:
