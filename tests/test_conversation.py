@@ -1215,3 +1215,71 @@ def test_old_tool_results_collected_by_a_loop_and_replaced() -> None:
         """
     )
     assert found == [(16, "CL502")]
+
+
+def test_a_history_kept_and_cut_by_an_object_of_a_module_class() -> None:
+    """`memory.get()` / `window.turns` / `history.messages` sent elsewhere; the class cuts it itself."""
+    found = structural_found(
+        """
+        from collections import deque
+        import anthropic
+        from openai import OpenAI
+
+        client = OpenAI()
+        claude = anthropic.Anthropic()
+
+        class ConversationMemory:
+            def __init__(self, max_messages=20):
+                self.messages = []
+                self.max_messages = max_messages
+
+            def add(self, role, content):
+                self.messages.append({"role": role, "content": content})
+                if len(self.messages) > self.max_messages:
+                    self.messages.pop(0)
+
+            def get(self):
+                return list(self.messages)
+
+        class Window:
+            def __init__(self):
+                self.turns = deque(maxlen=12)
+
+        class Compacting:
+            def __init__(self):
+                self.messages = []
+
+            def add(self, m):
+                self.messages.append(m)
+                if len(self.messages) > 60:
+                    self.messages = self.messages[-20:]
+
+        class History:
+            def __init__(self, budget):
+                self.messages, self.total, self.budget = [], 0, budget
+
+            def truncate(self):
+                while len(self.messages) >= 2 and self.total > self.budget:
+                    self.messages.pop(0)
+
+        memory = ConversationMemory()
+        window = Window()
+        compacting = Compacting()
+
+        def chat(text):
+            memory.add("user", text)
+            r = client.chat.completions.create(model="gpt-4.1", messages=[{"role": "system", "content": "Hi"}, *memory.get()])
+            window.turns.append({"role": "user", "content": text})
+            client.chat.completions.create(model="gpt-4.1", messages=list(window.turns))
+            compacting.add({"role": "user", "content": text})
+            client.chat.completions.create(model="gpt-4.1", messages=compacting.messages)
+
+        def agent(history: History):
+            while True:
+                history.messages.append({"role": "user", "content": input()})
+                history.truncate()
+                r = claude.messages.create(model="claude-sonnet-4-5", max_tokens=1024, messages=history.messages, cache_control={"type": "ephemeral"})
+                history.messages.append({"role": "assistant", "content": r.content})
+        """
+    )
+    assert found == [(17, "CL501"), (24, "CL501"), (41, "CL501")]

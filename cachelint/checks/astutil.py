@@ -234,6 +234,24 @@ class ModuleIndex:
             return None
         return f"{name}[{self.code(entry)}]"
 
+    def instance_class(self, expr: cst.BaseExpression) -> cst.ClassDef | None:
+        """The module class whose object `expr` is: made by calling the class (`memory = Memory()`,
+        `self.memory = Memory()` in `__init__`), or a parameter annotated with it (`history: History`)."""
+        classes = {c.name.value: c for c in walk(self.module) if isinstance(c, cst.ClassDef)}
+        if not classes:
+            return None
+        value = self.resolve(expr)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in classes:
+            return classes[value.func.value]
+        if isinstance(expr, cst.Name):
+            function = self.function_of(expr)
+            params = function.params.params if function is not None else ()
+            for param in params:
+                annotation = param.annotation.annotation if param.annotation is not None else None
+                if param.name.value == expr.value and isinstance(annotation, cst.Name) and annotation.value in classes:
+                    return classes[annotation.value]
+        return None
+
     def dict_owners(self) -> frozenset[str]:
         """Module-level names and `self` attributes assigned a dict (`{}`, `dict()`, `defaultdict(...)`)."""
         if self._dict_owners is None:

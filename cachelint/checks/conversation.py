@@ -21,6 +21,7 @@ from cachelint.checks.astutil import (
     dict_element,
     dict_value,
     int_value,
+    is_self_attr,
     last_name,
     name_key,
     names_in,
@@ -31,7 +32,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, find_turn, grows, iterated, mentions, outer_turn, through_helper, turn_names
+from cachelint.checks.turns import Turn, container_key, find_turn, grows, iterated, mentions, outer_turn, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -70,6 +71,8 @@ def conversation_diagnostics(
         turn = find_turn(index, request)
         if turn is not None:
             checker.check_turn(turn)
+    for request in index.requests:
+        checker.check_history_classes(request)
     checker.check_deques()
     if "CL508" in rules:
         checker.out += fanout_diagnostics(index, rules["CL508"], filename, providers or load_provider_facts())
@@ -305,6 +308,43 @@ class _Checker:
                         "messages",
                         turn,
                     )
+
+    def check_history_classes(self, request: Request) -> None:
+        """A history kept by an object of a class of this module (`memory.messages`, `memory.get()`,
+        `self.history.messages`) and cut from the front in that class's own methods."""
+        expr = request.arg("messages") or request.arg("input")
+        if expr is None:
+            return
+        for cls, key in self._class_histories(expr):
+            self.sent_histories.setdefault(key, Turn(request, key, cls, {key}))
+            for method in block(cls.body):
+                if isinstance(method, cst.FunctionDef) and method.name.value not in INITIALIZERS:
+                    self.check_truncation(Turn(request, key, method, {key}), method.body, key)
+
+    def _class_histories(self, expr: cst.BaseExpression) -> list[tuple[cst.ClassDef, str]]:
+        """(class, `self.attr`) for each list attribute of an object of a module class that `expr`
+        sends: `obj.attr`, or `obj.method()` that returns it."""
+        found: list[tuple[cst.ClassDef, str]] = []
+        for node in walk_scope(expr):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not node.args:
+                owner, name, called = node.func.value, node.func.attr.value, True
+            elif isinstance(node, cst.Attribute) and not is_self_attr(node):
+                owner, name, called = node.value, node.attr.value, False
+            else:
+                continue
+            cls = self.index.instance_class(owner)
+            if cls is None:
+                continue
+            if called:
+                method = next((m for m in block(cls.body) if isinstance(m, cst.FunctionDef) and m.name.value == name), None)
+                values = [n.value for n in walk_scope(method.body) if isinstance(n, cst.Return) and n.value is not None] if method is not None else []
+                returned_keys = {container_key(self.index, v) for v in values}
+                key = next((k for k in returned_keys if k is not None and k.startswith("self.")), None)
+            else:
+                key = f"self.{name}"
+            if key is not None and _set_up(cls, key):
+                found.append((cls, key))
+        return found
 
     # CL402 ------------------------------------------------------------
     def check_breakpoint_pileup(self, turn: Turn) -> None:
@@ -838,6 +878,18 @@ def _default_factory(value: cst.BaseExpression | None) -> cst.BaseExpression | N
     if isinstance(factory, cst.Call) and last_name(factory.func) == "partial" and factory.args:
         return factory.with_changes(func=factory.args[0].value, args=factory.args[1:])
     return None
+
+
+def _set_up(cls: cst.ClassDef, key: str) -> bool:
+    """`key` (`self.messages`) is assigned in the class's `__init__`: an attribute of every object."""
+    for method in block(cls.body):
+        if isinstance(method, cst.FunctionDef) and method.name.value in INITIALIZERS:
+            for node in walk_scope(method.body):
+                if isinstance(node, (cst.Assign, cst.AnnAssign)):
+                    targets = [e.value for t in _targets(node) for e in (t.elements if isinstance(t, cst.Tuple) else [cst.Element(t)])]
+                    if key in [target_key(t) for t in targets]:
+                        return True
+    return False
 
 
 def _tail_only(iterable: cst.BaseExpression) -> bool:
