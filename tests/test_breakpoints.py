@@ -585,3 +585,23 @@ def test_middleware_that_silently_skips_the_model(model: str, middleware: str, s
     assert [d.severity for d in found] == ([severity] if severity else [])
     if found and severity == "medium":
         assert "`unsupported_model_behavior=\"ignore\"`" in found[0].message and "0.1x" in found[0].message
+
+
+def test_a_text_document_block_counts_toward_the_breakpoint_minimum() -> None:
+    """A breakpoint on a `document` block: its `source.data` is the cached text (no `text` key)."""
+    code = """
+        import anthropic
+        client = anthropic.Anthropic()
+        DOC = "Intro text. " + " ... " * {repeat}
+
+        client.messages.create(
+            model="claude-opus-4-20250514",
+            max_tokens=1024,
+            messages=[{{"role": "user", "content": [
+                {{"type": "document", "source": {{"type": "text", "media_type": "text/plain", "data": DOC}}, "cache_control": {{"type": "ephemeral"}}}},
+                {{"type": "text", "text": "What does this document say?"}},
+            ]}}],
+        )
+        """
+    assert [c for _, c in structural_found(code.format(repeat=1000))] == []
+    assert [c for _, c in structural_found(code.format(repeat=100))] == ["CL404"]

@@ -1052,7 +1052,11 @@ def literal_tokens(value: object, structured: bool) -> int:
     if isinstance(value, list) and not structured:
         return sum(literal_tokens(v, False) for v in value)
     if isinstance(value, dict) and not structured:
-        return sum(literal_tokens(v, False) for k, v in value.items() if k in ("text", "content"))
+        if "text" in value or "content" in value:
+            return sum(literal_tokens(v, False) for k, v in value.items() if k in ("text", "content"))
+        # Another block (a text `document` with its `source`): what it carries, without the marker.
+        carried = {k: v for k, v in value.items() if k not in ("type", "cache_control", "cachePoint")}
+        return estimate_tokens(json.dumps(carried), structured=True) if carried else 0
     return estimate_tokens(json.dumps(value), structured=True)
 
 
