@@ -1283,3 +1283,57 @@ def test_a_history_kept_and_cut_by_an_object_of_a_module_class() -> None:
         """
     )
     assert found == [(17, "CL501"), (24, "CL501"), (41, "CL501")]
+
+
+def test_a_local_taken_from_a_dict_entry_and_cut_or_stored_back_cut() -> None:
+    """Bots that take the entry into a local: `hist = d.setdefault(cid, [])` stored back as
+    `d[cid] = hist[-N:]`, `h = history[chat_id]` re-cut locally, `pop(0)` on a local of a dict
+    attribute given `[]` the first time."""
+    found = structural_found(
+        """
+        from collections import defaultdict
+        from openai import OpenAI
+
+        client = OpenAI()
+        _histories = {}
+        history = defaultdict(list)
+
+        async def ask(cid, prompt):
+            hist = _histories.setdefault(cid, [])
+            hist.append({"role": "user", "content": prompt})
+            res = client.chat.completions.create(model="gpt-4o-mini", messages=hist)
+            hist.append({"role": "assistant", "content": res.choices[0].message.content})
+            if len(hist) > 20:
+                _histories[cid] = _histories[cid][-20:]
+
+        async def on_message(chat_id, text):
+            h = history[chat_id]
+            h.append({"role": "user", "content": text})
+            if len(h) > 15:
+                h = h[-15:]
+            r = client.chat.completions.create(model="gpt-4o-mini", messages=list(h))
+            h.append({"role": "assistant", "content": r.choices[0].message.content})
+
+        class Cog:
+            def __init__(self):
+                self.user_history_map = {}
+
+            async def ask(self, author, prompt):
+                if author in self.user_history_map:
+                    message_history = self.user_history_map[author]
+                else:
+                    message_history = []
+                if len(message_history) > 10:
+                    message_history.pop(0)
+                message_history.append({"role": "user", "content": prompt})
+                r = client.chat.completions.create(model="gpt-4o-mini", messages=message_history)
+                message_history.append({"role": "assistant", "content": r.choices[0].message.content})
+                self.user_history_map[author] = message_history
+
+        async def fresh(cid, prompt):
+            hist = [{"role": "user", "content": prompt}]
+            hist = hist[-5:]
+            return client.chat.completions.create(model="gpt-4o-mini", messages=hist)
+        """
+    )
+    assert found == [(15, "CL501"), (21, "CL501"), (35, "CL501")]

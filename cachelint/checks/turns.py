@@ -218,18 +218,32 @@ def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
         return owner.startswith("self.") or (owner not in scope.assigns and owner in module.assigns)
     if key not in scope.assigns:
         return key in module.assigns and "." not in key
-    values = [v for _, v in scope.assigns[key]]
-    if len(values) != 1 or values[0] is None:
-        return False
-    value = values[0]
-    if isinstance(value, cst.Subscript):
-        owner = value.value
-    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in ("setdefault", "get"):
-        owner = value.func.value
-    else:
-        return False
-    name = name_key(owner)
-    return name is not None and (name.startswith("self.") or name not in scope.assigns and name in module.assigns)
+    return bool(kept_entries(index, call, key))
+
+
+def kept_entries(index: ModuleIndex, at: cst.CSTNode, key: str) -> set[str]:
+    """The entries of kept containers that the local `key` is taken from (`hist =
+    histories.setdefault(cid, [])` gives `histories[cid]`), when every other value it is given is
+    a new empty list or made from itself (`h = h[-15:]`); else nothing."""
+    scope = index.scope(at)
+    module = index.module_scope()
+    entries: set[str] = set()
+    for _, value in scope.assigns.get(key, []):
+        if value is None:
+            return set()
+        if (isinstance(value, cst.List) and not value.elements) or mentions(index, value, key):
+            continue
+        if isinstance(value, cst.Subscript):
+            owner = value.value
+        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in ("setdefault", "get"):
+            owner = value.func.value
+        else:
+            return set()
+        name = name_key(owner)
+        if name is None or not (name.startswith("self.") or name not in scope.assigns and name in module.assigns):
+            return set()
+        entries.add(index.history_key(value) or name)
+    return entries
 
 
 def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) -> str | None:
