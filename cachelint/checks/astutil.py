@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 import libcst as cst
@@ -69,7 +70,6 @@ class ModuleIndex:
         self.assigns: list[cst.Assign] = []
         self.fors: list[cst.For] = []
         self._scopes: dict[int, Scope] = {}
-        self._dict_owners: frozenset[str] | None = None
         self._inline_lambdas: set[int] = set()  # `lambda: F(...)` handed to a forwarder: runs where it is written
         self._walk(module)
         self.requests = [r for r in (self._request(c) for c in self.calls) if r is not None]
@@ -230,14 +230,19 @@ class ModuleIndex:
         else:
             return None
         name = name_key(owner)
-        if name is None or not _plain_entry(entry) or name not in self.dict_owners():
+        if name is None or not _plain_entry(entry) or name not in self.dict_owners:
             return None
         return f"{name}[{self.code(entry)}]"
+
+    @cached_property
+    def classes(self) -> dict[str, cst.ClassDef]:
+        """The module's classes by name (nested ones too)."""
+        return {c.name.value: c for c in walk(self.module) if isinstance(c, cst.ClassDef)}
 
     def instance_class(self, expr: cst.BaseExpression) -> cst.ClassDef | None:
         """The module class whose object `expr` is: made by calling the class (`memory = Memory()`,
         `self.memory = Memory()` in `__init__`), or a parameter annotated with it (`history: History`)."""
-        classes = {c.name.value: c for c in walk(self.module) if isinstance(c, cst.ClassDef)}
+        classes = self.classes
         if not classes:
             return None
         value = self.resolve(expr)
@@ -252,21 +257,20 @@ class ModuleIndex:
                     return classes[annotation.value]
         return None
 
+    @cached_property
     def dict_owners(self) -> frozenset[str]:
         """Module-level names and `self` attributes assigned a dict (`{}`, `dict()`, `defaultdict(...)`)."""
-        if self._dict_owners is None:
-            owners: set[str] = set()
-            for node in walk(self.module):
-                for target, value in assigned(node):
-                    key = target_key(target)
-                    if key is None or not _makes_dict(value):
-                        continue
-                    if key.startswith("self."):
-                        owners.add(key)
-                    elif self.function_of(node) is None:
-                        owners.add(key if self.class_of(node) is None else f"self.{key}")
-            self._dict_owners = frozenset(owners)
-        return self._dict_owners
+        owners: set[str] = set()
+        for node in walk(self.module):
+            for target, value in assigned(node):
+                key = target_key(target)
+                if key is None or not _makes_dict(value):
+                    continue
+                if key.startswith("self."):
+                    owners.add(key)
+                elif self.function_of(node) is None:
+                    owners.add(key if self.class_of(node) is None else f"self.{key}")
+        return frozenset(owners)
 
     def definition(self, name: str, at: cst.CSTNode) -> cst.BaseExpression | None:
         """The value last assigned to `name` before `at` in its function, else at module level."""
