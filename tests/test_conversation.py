@@ -1337,3 +1337,39 @@ def test_a_local_taken_from_a_dict_entry_and_cut_or_stored_back_cut() -> None:
         """
     )
     assert found == [(15, "CL501"), (21, "CL501"), (35, "CL501")]
+
+
+def test_a_local_and_the_dict_entry_it_holds_are_one_history() -> None:
+    """Grown through `hist` and sent, cut or pruned through `histories[uid]` (or the reverse); keys
+    that are themselves subscripts (`event["user"]`)."""
+    found = structural_found(
+        """
+        import anthropic
+        from openai import OpenAI
+
+        client = OpenAI()
+        claude = anthropic.Anthropic()
+        histories = {}
+
+        def sent_through_the_entry(uid, text):
+            hist = histories.setdefault(uid, [])
+            hist.append({"role": "user", "content": text})
+            resp = client.chat.completions.create(model="gpt-4.1", messages=histories[uid][-10:])
+            hist.append({"role": "assistant", "content": resp.choices[0].message.content})
+
+        def cut_through_the_entry(user_id, text):
+            hist = histories[user_id]
+            hist.append({"role": "user", "content": text})
+            while len(histories[user_id]) > 30:
+                histories[user_id].pop(0)
+            reply = claude.messages.create(model="claude-sonnet-4-5", max_tokens=800, messages=hist, cache_control={"type": "ephemeral"})
+            hist.append({"role": "assistant", "content": reply.content})
+
+        def keyed_by_a_subscript(event):
+            histories.setdefault(event["user"], []).append({"role": "user", "content": event["text"]})
+            histories[event["user"]] = histories[event["user"]][-10:]
+            resp = client.chat.completions.create(model="gpt-4.1", messages=histories[event["user"]])
+            histories[event["user"]].append({"role": "assistant", "content": resp.choices[0].message.content})
+        """
+    )
+    assert found == [(12, "CL501"), (19, "CL501"), (25, "CL501")]

@@ -70,7 +70,8 @@ class ModuleIndex:
         self.assigns: list[cst.Assign] = []
         self.fors: list[cst.For] = []
         self._scopes: dict[int, Scope] = {}
-        self._inline_lambdas: set[int] = set()  # `lambda: F(...)` handed to a forwarder: runs where it is written
+        self._inline_lambdas: set[int] = set()
+        self._aliases: dict[tuple[int, str], str | None] = {}  # (scope, local name) -> the dict entry it holds  # `lambda: F(...)` handed to a forwarder: runs where it is written
         self._walk(module)
         self.requests = [r for r in (self._request(c) for c in self.calls) if r is not None]
 
@@ -221,6 +222,8 @@ class ModuleIndex:
         (`histories[user_id]`, `histories.setdefault(user_id, [])`, `histories.get(user_id, [])`):
         that entry, written as code. Bots and servers keep one history per user or chat this way."""
         key = name_key(node)
+        if isinstance(node, cst.Name):
+            return self._entry_alias(node) or key
         if key is not None or node is None:
             return key
         if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
@@ -233,6 +236,32 @@ class ModuleIndex:
         if name is None or not _plain_entry(entry) or name not in self.dict_owners:
             return None
         return f"{name}[{self.code(entry)}]"
+
+    def _entry_alias(self, node: cst.Name) -> str | None:
+        """The dict entry a local name holds (`hist = histories.setdefault(uid, [])`), when every value
+        the function gives it is that entry, a new empty list, or made from itself (`hist = hist[-9:]`):
+        then `hist` and `histories[uid]` are one history."""
+        scope = self.scope(node)
+        cache_key = (id(scope.node), node.value)
+        if cache_key in self._aliases:
+            return self._aliases[cache_key]
+        self._aliases[cache_key] = None  # while computing: a name made from itself is not an entry
+        found: set[str] = set()
+        if scope.node is not self.module and node.value not in scope.params:
+            for _, value in scope.assigns.get(node.value, []):
+                if value is None:
+                    found = set()
+                    break
+                if (isinstance(value, cst.List) and not value.elements) or node.value in names_in(value):
+                    continue
+                entry = self.history_key(value) if isinstance(value, (cst.Subscript, cst.Call)) else None
+                if entry is None or "[" not in entry:
+                    found = set()
+                    break
+                found.add(entry)
+        alias = found.pop() if len(found) == 1 else None
+        self._aliases[cache_key] = alias
+        return alias
 
     @cached_property
     def classes(self) -> dict[str, cst.ClassDef]:
@@ -640,6 +669,8 @@ def _plain_entry(entry: cst.BaseExpression) -> bool:
         return _plain_entry(entry.value) and not isinstance(entry.value, (cst.SimpleString, cst.Integer))
     if isinstance(entry, cst.Call) and isinstance(entry.func, cst.Name) and entry.func.value in ("str", "int") and len(entry.args) == 1:
         return _plain_entry(entry.args[0].value)
+    if isinstance(entry, cst.Subscript) and len(entry.slice) == 1 and isinstance(entry.slice[0].slice, cst.Index):
+        return isinstance(entry.slice[0].slice.value, (cst.SimpleString, cst.Integer)) and _plain_entry(entry.value)  # `event["user"]`
     return False
 
 

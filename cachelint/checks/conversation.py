@@ -32,7 +32,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, container_key, find_turn, grows, iterated, kept_entries, mentions, outer_turn, through_helper, turn_names
+from cachelint.checks.turns import Turn, container_key, find_turn, grows, iterated, mentions, outer_turn, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -187,13 +187,11 @@ class _Checker:
 
     # CL501 ------------------------------------------------------------
     def check_truncation(self, turn: Turn, root: cst.CSTNode, history: str) -> None:
-        # `hist = histories.setdefault(cid, [])` ... `histories[cid] = hist[-20:]`: the entry is the same list.
-        entries = kept_entries(self.index, turn.request.call, history) if "." not in history and "[" not in history else set()
         for node in walk_scope(root):
             statement: cst.CSTNode | None = None
             kept: cst.BaseExpression | None = None
             dropped: int | None = None
-            window = _front_cut(self.index, node, history, entries)
+            window = _front_cut(self.index, node, history)
             if window is not None:
                 statement, (kept, dropped) = node, window
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and self.index.history_key(node.func.value) == history:
@@ -980,11 +978,10 @@ def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str)
     return None
 
 
-def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str, entries: set[str] | frozenset[str] = frozenset()) -> tuple[cst.BaseExpression | None, int | None] | None:
-    """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None. `entries`: dict
-    entries that hold the same list as `history` (stored back as `histories[cid] = history[-N:]`)."""
-    if isinstance(node, cst.Assign) and any(index.history_key(t.target) in (history, *entries) for t in node.targets):
-        return next((cut for name in (history, *entries) if (cut := _front_slice(index, node.value, name)) is not None), None)
+def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+    """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None."""
+    if isinstance(node, cst.Assign) and any(index.history_key(t.target) == history for t in node.targets):
+        return _front_slice(index, node.value, history)
     if isinstance(node, cst.Del):
         return _deleted_front(index, node.target, history)
     return None

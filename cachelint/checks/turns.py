@@ -209,41 +209,15 @@ def outer_turn(index: ModuleIndex, turn: Turn) -> Turn | None:
 
 
 def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
-    """`key` is a module-level container, or a local taken out of one (`histories[channel]`,
-    `sessions.setdefault(user, [])`): it keeps its messages from one call of the function to the next."""
+    """`key` is a module-level container, or an entry of a dict the module or object keeps
+    (`histories[channel]`, also held in a local: `ModuleIndex.history_key`): it keeps its messages
+    from one call of the function to the next."""
     scope = index.scope(call)
     module = index.module_scope()
-    if "[" in key:  # an entry of a dict the module or object keeps (`ModuleIndex.history_key`)
+    if "[" in key:
         owner = key[: key.index("[")]
         return owner.startswith("self.") or (owner not in scope.assigns and owner in module.assigns)
-    if key not in scope.assigns:
-        return key in module.assigns and "." not in key
-    return bool(kept_entries(index, call, key))
-
-
-def kept_entries(index: ModuleIndex, at: cst.CSTNode, key: str) -> set[str]:
-    """The entries of kept containers that the local `key` is taken from (`hist =
-    histories.setdefault(cid, [])` gives `histories[cid]`), when every other value it is given is
-    a new empty list or made from itself (`h = h[-15:]`); else nothing."""
-    scope = index.scope(at)
-    module = index.module_scope()
-    entries: set[str] = set()
-    for _, value in scope.assigns.get(key, []):
-        if value is None:
-            return set()
-        if (isinstance(value, cst.List) and not value.elements) or mentions(index, value, key):
-            continue
-        if isinstance(value, cst.Subscript):
-            owner = value.value
-        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in ("setdefault", "get"):
-            owner = value.func.value
-        else:
-            return set()
-        name = name_key(owner)
-        if name is None or not (name.startswith("self.") or name not in scope.assigns and name in module.assigns):
-            return set()
-        entries.add(index.history_key(value) or name)
-    return entries
+    return key not in scope.assigns and key in module.assigns and "." not in key
 
 
 def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) -> str | None:
