@@ -1373,3 +1373,48 @@ def test_a_local_and_the_dict_entry_it_holds_are_one_history() -> None:
         """
     )
     assert found == [(12, "CL501"), (19, "CL501"), (25, "CL501")]
+
+
+def test_a_chunked_pop_loop_a_fixed_offset_and_the_newest_message_alone_are_no_windows() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        from openai import OpenAI
+
+        claude = anthropic.Anthropic()
+        client = OpenAI()
+        histories = {}
+
+        def run():
+            hist = []
+            while True:
+                hist.append({"role": "user", "content": input()})
+                if len(hist) > 80:
+                    while len(hist) > 30:
+                        hist.pop(0)
+                reply = claude.messages.create(model="claude-sonnet-4-5", max_tokens=2000, messages=hist, cache_control={"type": "ephemeral"})
+                hist.append({"role": "assistant", "content": reply.content[0].text})
+
+        def chat(user_id, text):
+            hist = histories.setdefault(user_id, [{"role": "system", "content": "You are a helpdesk bot."}])
+            hist.append({"role": "user", "content": text})
+            reply = claude.messages.create(model="claude-sonnet-4-5", max_tokens=700, system=hist[0]["content"], messages=hist[1:], cache_control={"type": "ephemeral"})
+            hist.append({"role": "assistant", "content": reply.content[0].text})
+
+        def stateless(user_id, text):
+            log = histories.setdefault(user_id, [])
+            log.append({"role": "user", "content": text})
+            resp = client.chat.completions.create(model="gpt-4.1-mini", messages=[{"role": "system", "content": "FAQ."}, *log[-1:]])
+            log.append({"role": "assistant", "content": resp.choices[0].message.content})
+
+        def sliding(user_id, text):
+            log = histories.setdefault(user_id, [])
+            log.append({"role": "user", "content": text})
+            if len(log) > 40:
+                while len(log) > 38:
+                    log.pop(0)
+            resp = client.chat.completions.create(model="gpt-4.1-mini", messages=log[-2:] + log)
+            log.append({"role": "assistant", "content": resp.choices[0].message.content})
+        """
+    )
+    assert found == [(36, "CL501"), (37, "CL501")]

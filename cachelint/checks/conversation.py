@@ -215,6 +215,8 @@ class _Checker:
         guards = [a for a in self.index.ancestors(statement) if isinstance(a, (cst.If, cst.While)) and self.index.inside(a, root)]
         if dropped is not None and dropped <= 2 and self._after_rare_trim(statement, guards, root, history):
             return False
+        if any(isinstance(g, cst.While) for g in guards) and self._chunked_loop(guards, history):
+            return False
         if not guards or any(isinstance(g, cst.While) for g in guards):
             return True
         if dropped is not None:
@@ -227,6 +229,19 @@ class _Checker:
         high, low = self.index.evaluate(bound), self.index.evaluate(kept)
         if isinstance(high, int) and isinstance(low, int):
             return high - low < max(4, high // 4)
+        return False
+
+    def _chunked_loop(self, guards: list[cst.If | cst.While], history: str) -> bool:
+        """`if len(h) > 80: while len(h) > 30: h.pop(0)`: a loop that cuts down to a bound well below
+        the one that starts it (hysteresis), written as single pops."""
+        lows = [_length_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.While)]
+        highs = [_length_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.If)]
+        for low in lows:
+            for high in highs:
+                low_value = self.index.evaluate(low) if low is not None else None
+                high_value = self.index.evaluate(high) if high is not None else None
+                if isinstance(low_value, int) and isinstance(high_value, int) and high_value - low_value >= max(4, high_value // 4):
+                    return True
         return False
 
     def _after_rare_trim(self, statement: cst.CSTNode, guards: list[cst.If | cst.While], root: cst.CSTNode, history: str) -> bool:
@@ -265,7 +280,8 @@ class _Checker:
                     # `recent(history)` returning `h[-16:]`: the helper's slice, of this history.
                     value = helped[1].with_changes(value=helped[0])
                     break
-            if _front_slice(self.index, value, source) is None:
+            window = _front_slice(self.index, value, source)
+            if window is None or _fixed_or_newest(self.index, window):
                 continue
             shown = "re-rendered from the last records of" if turn.rerendered else "a window cut from the front of"
             self.report(
@@ -878,6 +894,16 @@ def _default_factory(value: cst.BaseExpression | None) -> cst.BaseExpression | N
     if isinstance(factory, cst.Call) and last_name(factory.func) == "partial" and factory.args:
         return factory.with_changes(func=factory.args[0].value, args=factory.args[1:])
     return None
+
+
+def _fixed_or_newest(index: ModuleIndex, window: tuple[cst.BaseExpression | None, int | None]) -> bool:
+    """A sent slice that is no sliding window: `h[1:]` leaves out the same first entries every turn
+    (a stored system message), `h[-1:]` sends only the newest message, which nothing re-sends."""
+    kept, dropped = window
+    if dropped is not None:
+        return True
+    size = index.evaluate(kept) if kept is not None else None
+    return isinstance(size, int) and not isinstance(size, bool) and size <= 1
 
 
 def _set_up(cls: cst.ClassDef, key: str) -> bool:
