@@ -1418,3 +1418,53 @@ def test_a_chunked_pop_loop_a_fixed_offset_and_the_newest_message_alone_are_no_w
         """
     )
     assert found == [(36, "CL501"), (37, "CL501")]
+
+
+def test_a_model_or_parameter_kept_per_user_or_chosen_once_is_no_switch() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        DEFAULT = {"thinking": {"type": "disabled"}}
+        chats = {}
+        user_model = {}
+        models = {}
+        chat_settings = {}
+
+        def route(text):
+            return "claude-opus-4-5" if len(text) > 500 else "claude-haiku-4-5"
+
+        def from_a_dict(chat_id, text):
+            hist = chats.setdefault(chat_id, [])
+            hist.append({"role": "user", "content": text})
+            reply = client.messages.create(model=user_model[chat_id], max_tokens=1000, messages=hist)
+            hist.append({"role": "assistant", "content": reply.content})
+
+        def sticky(user_id, text):
+            model = models.setdefault(user_id, route(text))
+            cfg = chat_settings.setdefault(user_id, DEFAULT)
+            hist = chats.setdefault(user_id, [])
+            hist.append({"role": "user", "content": text})
+            reply = client.messages.create(model=model, max_tokens=700, thinking=cfg["thinking"], messages=hist)
+            hist.append({"role": "assistant", "content": reply.content[0].text})
+
+        def chosen_once():
+            model = None
+            hist = []
+            while True:
+                text = input()
+                if model is None:
+                    model = route(text)
+                hist.append({"role": "user", "content": text})
+                reply = client.messages.create(model=model, max_tokens=700, messages=hist)
+                hist.append({"role": "assistant", "content": reply.content[0].text})
+
+        def rerouted_every_turn(chat_id, text):
+            user_model[chat_id] = route(text)
+            hist = chats.setdefault(chat_id, [])
+            hist.append({"role": "user", "content": text})
+            reply = client.messages.create(model=user_model[chat_id], max_tokens=1000, messages=hist)
+            hist.append({"role": "assistant", "content": reply.content})
+        """
+    )
+    assert found == [(42, "CL505")]

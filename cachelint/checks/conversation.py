@@ -707,6 +707,8 @@ class _Checker:
             outside = self.index.scope(turn.request.call).assigns.get(name, [])
             for binding in bindings:
                 value = binding.value if isinstance(binding, cst.Assign) else None
+                if (value is not None and self._per_conversation(value, turn)) or self._first_turn_only(binding, name, turn):
+                    continue
                 if self._conditional(binding, turn, changing):
                     return binding
                 if value is not None and (names_in(value) & changing - {name} or isinstance(value, cst.IfExp) and names_in(value.test) & changing):
@@ -744,7 +746,7 @@ class _Checker:
         key = name_key(expr)
         if key is None:
             # `model=pick_model(user)`, `model=MODELS[step % 2]`, written in the call itself.
-            if isinstance(expr, (cst.Call, cst.Subscript)) and names_in(expr) & changing and not self.index.is_constant(expr):
+            if isinstance(expr, (cst.Call, cst.Subscript)) and names_in(expr) & changing and not self.index.is_constant(expr) and not self._per_conversation(expr, turn):
                 return expr, f"`{self.index.short(expr)}` is chosen from per-turn state"
             return None, ""
         for loop in self.index.loops_around(turn.request.call):
@@ -755,6 +757,8 @@ class _Checker:
         for node in walk_scope(turn.body):
             if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
                 value = node.value
+                if self._per_conversation(value, turn) or self._first_turn_only(node, key, turn):
+                    continue
                 if self._random(value):
                     return node, "a random choice per call"
                 if isinstance(value, cst.IfExp) and names_in(value.test) & changing:
@@ -764,6 +768,26 @@ class _Checker:
                 if names_in(value) & changing - {key} and not self.index.is_constant(value):
                     return node, f"`{self.index.short(value)}` is chosen from per-turn state"
         return None, ""
+
+    def _per_conversation(self, value: cst.BaseExpression, turn: Turn) -> bool:
+        """A value kept per user or chat: an entry of a dict the module keeps, or a part of one
+        (`user_model[chat_id]`, `settings.setdefault(chat_id, DEFAULT)["thinking"]`), which the turn
+        does not assign (a `setdefault` keeps the first value it is given)."""
+        node = value
+        while isinstance(node, cst.Subscript) and not _entry_of_kept_dict(self.index, node) and isinstance(node.slice[0].slice, cst.Index):
+            node = node.value  # `...["model"]`
+        if not _entry_of_kept_dict(self.index, node):
+            return False
+        owner = (self.index.history_key(node) or "").split("[", 1)[0]
+        for statement in walk_scope(turn.body):
+            if isinstance(statement, (cst.Assign, cst.AugAssign)) and any(isinstance(t, cst.Subscript) and name_key(t.value) == owner for t in _targets(statement)):
+                return False
+        return True
+
+    def _first_turn_only(self, node: cst.CSTNode, key: str, turn: Turn) -> bool:
+        """Assigned only while `key` is still unset (`if model is None: model = route(text)`): chosen once."""
+        tests = self.index.conditions_between(node, turn.scope)
+        return bool(tests) and all(_tests_unset(test, key) for test in tests)
 
     def _random(self, expr: cst.BaseExpression) -> bool:
         for node in walk_scope(expr):
@@ -904,6 +928,21 @@ def _fixed_or_newest(index: ModuleIndex, window: tuple[cst.BaseExpression | None
         return True
     size = index.evaluate(kept) if kept is not None else None
     return isinstance(size, int) and not isinstance(size, bool) and size <= 1
+
+
+def _entry_of_kept_dict(index: ModuleIndex, node: cst.BaseExpression) -> bool:
+    key = index.history_key(node)
+    return key is not None and "[" in key
+
+
+def _tests_unset(test: cst.BaseExpression, key: str) -> bool:
+    """`key is None`, `key == None` or `not key`."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return name_key(test.expression) == key
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and name_key(test.left) == key:
+        comparison = test.comparisons[0]
+        return isinstance(comparison.operator, (cst.Is, cst.Equal)) and isinstance(comparison.comparator, cst.Name) and comparison.comparator.value == "None"
+    return False
 
 
 def _set_up(cls: cst.ClassDef, key: str) -> bool:
