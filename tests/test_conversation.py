@@ -1468,3 +1468,32 @@ def test_a_model_or_parameter_kept_per_user_or_chosen_once_is_no_switch() -> Non
         """
     )
     assert found == [(42, "CL505")]
+
+
+def test_a_lambda_forwarder_in_a_loop_and_a_bound_partial_called_each_turn() -> None:
+    found = structural_found(
+        """
+        import functools
+        import random
+        import anthropic
+        import anyio
+
+        client = anthropic.Anthropic()
+        send = functools.partial(client.messages.create, max_tokens=500)
+
+        async def chat_loop():
+            h = []
+            while True:
+                h.append({"role": "user", "content": input()})
+                reply = await anyio.to_thread.run_sync(lambda: client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=h[-14:]))
+                h.append({"role": "assistant", "content": reply.content[0].text})
+
+        def main():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                reply = send(model=random.choice(["claude-sonnet-4-5", "claude-haiku-4-5"]), messages=history)
+                history.append({"role": "assistant", "content": reply.content[0].text})
+        """
+    )
+    assert found == [(14, "CL501"), (21, "CL505")]

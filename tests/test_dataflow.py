@@ -746,6 +746,17 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "a partial given keywords, called with positional arguments (no request, and no crash)": """
+        import functools
+
+        def load_credentials(scope, extra=None):
+            return scope
+
+        load = functools.partial(load_credentials, extra="cloud")
+
+        def credentials(scope):
+            return load(scope, time.time())
+    """,
     "a clock value handed to a thread with something that is not a request": """
         import asyncio
         import functools

@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 FILES = [
     REPO / "tests" / "eval" / "corpus" / "pydantic_ai_instructions_reads_mutable_deps.py",
     REPO / "tests" / "eval" / "corpus_fresh" / "langchain_system_message_merged_tenant_prefs.py",
+    # A counter (`step += 1`) beside the record list: which one is the re-rendered history used to follow set order.
+    REPO / "tests" / "eval" / "corpus_dynamics" / "agent_rerender_with_step_counter.py",
 ]
 
 

@@ -142,7 +142,7 @@ class ModuleIndex:
         """Enclosing loops inside the same function, innermost first."""
         out: list[cst.For | cst.While] = []
         for a in self.ancestors(node):
-            if isinstance(a, SCOPES):
+            if isinstance(a, SCOPES) and id(a) not in self._inline_lambdas:
                 break
             if isinstance(a, LOOPS) and not self._in_header(node, a):
                 out.append(a)

@@ -32,7 +32,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, container_key, find_turn, grows, iterated, mentions, outer_turn, through_helper, turn_names
+from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, iterated, mentions, outer_turn, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -509,7 +509,7 @@ class _Checker:
         for node in nodes:
             if isinstance(node, cst.Assign) and isinstance(node.value, (cst.ListComp, cst.GeneratorExp)):
                 comp = node.value
-                bound = {name for clause in _comp_clauses(comp.for_in) for name in names_in(clause.target)}
+                bound = {name for clause in comp_clauses(comp.for_in) for name in names_in(clause.target)}
                 whole = not isinstance(comp.for_in.iter, cst.Subscript)  # a slice may hold only the newest turn
                 if whole and _root_name(comp.for_in.iter, self.index) == history and isinstance(comp.elt, cst.Name) and comp.elt.value in bound:
                     views |= {key for t in node.targets if (key := target_key(t.target)) is not None}
@@ -972,18 +972,10 @@ def _strips_markers(value: cst.BaseExpression) -> bool:
     the cached bytes (moving the breakpoint to the newest message is the recommended pattern)."""
     for node in walk(value):
         if isinstance(node, (cst.ListComp, cst.DictComp, cst.GeneratorExp)):
-            for clause in _comp_clauses(node.for_in):
+            for clause in comp_clauses(node.for_in):
                 if any(string_value(test) in CACHE_MARKERS for cond in clause.ifs for test in walk(cond.test) if isinstance(test, cst.SimpleString)):
                     return True
     return False
-
-
-def _comp_clauses(clause: cst.CompFor | None) -> list[cst.CompFor]:
-    out = []
-    while clause is not None:
-        out.append(clause)
-        clause = clause.inner_for_in
-    return out
 
 
 def _key_name(target: cst.BaseExpression) -> str | None:

@@ -226,7 +226,11 @@ def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) ->
     emptied = False
     for node in walk_scope(loop.body):
         if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
-            for other in names_in(node.value):
+            # What a comprehension walks first (`r in records`, not the `step` counter beside it);
+            # sorted, so that the answer does not depend on the order of a set.
+            walked = [clause.iter for comp in walk_scope(node.value) if isinstance(comp, (cst.ListComp, cst.GeneratorExp)) for clause in comp_clauses(comp.for_in)]
+            preferred = sorted({k for it in walked if (k := container_key(index, iterated(it))) is not None})
+            for other in preferred + sorted(names_in(node.value)):
                 if other != key and grows(index, loop.body, other):
                     return other
             emptied = emptied or (isinstance(node.value, cst.List) and not node.value.elements)
@@ -238,6 +242,15 @@ def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) ->
                 if other is not None and other != key and grows(index, loop.body, other):
                     return other
     return None
+
+
+def comp_clauses(clause: cst.CompFor | None) -> list[cst.CompFor]:
+    """The `for` clauses of a comprehension, outermost first."""
+    out = []
+    while clause is not None:
+        out.append(clause)
+        clause = clause.inner_for_in
+    return out
 
 
 def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:

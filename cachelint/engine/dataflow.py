@@ -194,6 +194,7 @@ class ModuleAnalysis:
         # Framework run state (pydantic-ai `ctx.deps`): annotation -> (its attribute, the parts changed here).
         self.run_states: dict[str, tuple[str, frozenset[str]]] = {}
         self._forwarded: dict[int, cst.Call | None] = {}
+        self._bound: dict[str, cst.Call] | None = None  # names given one call as their only value (`_bound_call`)
         self._collect(module.body, None, "")
         self.setup_keys = self._setup_methods()
 
@@ -1202,7 +1203,7 @@ class ModuleAnalysis:
         return self._forwarded[key]
 
     def _forward(self, node: cst.Call) -> cst.Call | None:
-        inner = node.func if isinstance(node.func, cst.Call) else None
+        inner = node.func if isinstance(node.func, cst.Call) else self._bound_call(node.func)
         made = self._forwarder_args(inner) if inner is not None else self._forwarder_args(node)
         if made is None:
             return None
@@ -1212,9 +1213,31 @@ class ModuleAnalysis:
             lambda_body = target.body
             no_params = not lambda_params(target) and not isinstance(target.params.star_arg, cst.Param) and target.params.star_kwarg is None
             return lambda_body if no_params and not before and not after and isinstance(lambda_body, cst.Call) else None
-        stand_in = cst.Call(func=target, args=[*before, *after])
+        passed = [*before, *after]
+        # Python's order: positional, `*args`, keywords, `**kwargs` (a partial's keywords come before
+        # the positional arguments of its call).
+        ordered = sorted(passed, key=lambda a: 0 if a.keyword is None and not a.star else 1 if a.star == "*" else 3 if a.star == "**" else 2)
+        try:
+            stand_in = cst.Call(func=target, args=ordered)
+        except cst.CSTValidationError:
+            return None
         self.positions.stand_in(stand_in, node)
         return stand_in
+
+    def _bound_call(self, func: cst.BaseExpression) -> cst.Call | None:
+        """For `send(...)` after `send = functools.partial(client.messages.create, ...)`: that
+        partial, when it is the only value the module ever gives the name."""
+        if not isinstance(func, cst.Name) or "partial" not in self.source:
+            return None
+        if self._bound is None:
+            values: dict[str, list[cst.BaseExpression]] = {}
+            for statement in walk(self.module):
+                if isinstance(statement, cst.Assign):
+                    for target in statement.targets:
+                        if isinstance(target.target, cst.Name):
+                            values.setdefault(target.target.value, []).append(statement.value)
+            self._bound = {name: found[0] for name, found in values.items() if len(found) == 1 and isinstance(found[0], cst.Call)}
+        return self._bound.get(func.value)
 
     def _forwarder_args(self, node: cst.Call) -> tuple[cst.BaseExpression, list[cst.Arg]] | None:
         """(the callable, the arguments passed on) of a forwarder call, else None."""
