@@ -1497,3 +1497,45 @@ def test_a_lambda_forwarder_in_a_loop_and_a_bound_partial_called_each_turn() -> 
         """
     )
     assert found == [(14, "CL501"), (21, "CL505")]
+
+
+def test_a_window_cut_by_a_nested_helper_a_method_or_a_helper_given_the_key() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+        chats = {}
+
+        def run():
+            history = []
+
+            def window(h):
+                return h[-8:]
+
+            while True:
+                history.append({"role": "user", "content": input()})
+                reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=600, messages=window(history))
+                history.append({"role": "assistant", "content": reply.content[0].text})
+
+        class Bot:
+            def __init__(self):
+                self.history = []
+
+            def _window(self, msgs):
+                return msgs[-8:]
+
+            def on_update(self, text):
+                self.history.append({"role": "user", "content": text})
+                reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=600, messages=self._window(self.history))
+                self.history.append({"role": "assistant", "content": reply.content[0].text})
+
+        def last(cid):
+            return chats[cid][-8:]
+
+        def on_message(cid, text):
+            chats.setdefault(cid, []).append({"role": "user", "content": text})
+            reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=600, messages=last(cid))
+            chats[cid].append({"role": "assistant", "content": reply.content[0].text})
+        """
+    )
+    assert found == [(14, "CL501"), (26, "CL501"), (34, "CL501")]

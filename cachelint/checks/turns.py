@@ -58,20 +58,49 @@ def sent_history(index: ModuleIndex, request: Request) -> tuple[str | None, set[
 
 def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpression, cst.Subscript] | None:
     """For `recent(history)` where the module defines `def recent(h): return h[-16:]`: the argument
-    given for the parameter the helper returns a slice of, and that slice."""
-    if not isinstance(call.func, cst.Name):
+    given for the parameter the helper returns a slice of, and that slice. The helper may be nested
+    in the calling function or a method (`self._window(self.history)`); for a helper given a key
+    (`window(cid)` returning `chats[cid][-8:]`), the entry of the caller's key (`chats[cid]`)."""
+    found = _helper_of(index, call)
+    if found is None:
         return None
-    function = next((f for f in block(index.module) if isinstance(f, cst.FunctionDef) and f.name.value == call.func.value), None)
-    if function is None:
-        return None
-    given = arguments_of(call, [p.name.value for p in function.params.params])
+    function, params = found
+    given = arguments_of(call, params)
     for node in walk_scope(function.body):
         if not isinstance(node, cst.Return) or node.value is None:
             continue
         # `return h[-16:]`, or the slice among other parts (`return [SYSTEM, *h[-16:]]`).
         for part in walk_scope(node.value):
-            if isinstance(part, cst.Subscript) and isinstance(part.value, cst.Name) and part.value.value in given and any(isinstance(e.slice, cst.Slice) for e in part.slice):
-                return given[part.value.value].value, part
+            if not isinstance(part, cst.Subscript) or not any(isinstance(e.slice, cst.Slice) for e in part.slice):
+                continue
+            container = part.value
+            if isinstance(container, cst.Name) and container.value in given:
+                return given[container.value].value, part
+            if isinstance(container, cst.Subscript) and len(container.slice) == 1 and isinstance(container.slice[0].slice, cst.Index):
+                key = container.slice[0].slice.value
+                if isinstance(key, cst.Name) and key.value in given:
+                    entry = container.with_changes(slice=[cst.SubscriptElement(cst.Index(given[key.value].value))])
+                    return entry, part
+    return None
+
+
+def _helper_of(index: ModuleIndex, call: cst.Call) -> tuple[cst.FunctionDef, list[str]] | None:
+    """The function of this module a call runs (a module function, one nested in the caller, or a
+    method called on `self`) and its parameters as the call fills them."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        caller = index.function_of(call)
+        scopes = [block(index.module), *([block(caller.body)] if caller is not None else [])]
+        for statements in scopes:
+            function = next((f for f in statements if isinstance(f, cst.FunctionDef) and f.name.value == func.value), None)
+            if function is not None:
+                return function, [p.name.value for p in function.params.params]
+        return None
+    if isinstance(func, cst.Attribute) and is_self_attr(func):
+        cls = index.class_of(call)
+        method = next((m for m in block(cls.body) if isinstance(m, cst.FunctionDef) and m.name.value == func.attr.value), None) if cls is not None else None
+        if method is not None:
+            return method, [p.name.value for p in method.params.params][1:]
     return None
 
 
