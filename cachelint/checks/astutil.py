@@ -241,6 +241,8 @@ class ModuleIndex:
         """The dict entry a local name holds (`hist = histories.setdefault(uid, [])`), when every value
         the function gives it is that entry, a new empty list, or made from itself (`hist = hist[-9:]`):
         then `hist` and `histories[uid]` are one history."""
+        if not self.dict_owners:
+            return None
         scope = self.scope(node)
         cache_key = (id(scope.node), node.value)
         if cache_key in self._aliases:

@@ -195,6 +195,10 @@ class ModuleAnalysis:
         self.run_states: dict[str, tuple[str, frozenset[str]]] = {}
         self._forwarded: dict[int, cst.Call | None] = {}
         self._bound: dict[str, cst.Call] | None = None  # names given one call as their only value (`_bound_call`)
+        # The last names a forwarder call can end with here (`to_thread`, `submit`, an import alias of one).
+        self._forwarder_words = {f.method or (f.call or "").rsplit(".", 1)[-1] for f in knowledge.forwarders} | {
+            alias for alias, target in aliases.items() if any(f.call is not None and (f.call == target or f.call.startswith(target + ".")) for f in knowledge.forwarders)
+        }
         self._collect(module.body, None, "")
         self.setup_keys = self._setup_methods()
 
@@ -1243,6 +1247,9 @@ class ModuleAnalysis:
         """(the callable, the arguments passed on) of a forwarder call, else None."""
         if not self.k.forwarders:
             return None
+        last = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value if isinstance(node.func, cst.Name) else None
+        if last not in self._forwarder_words:
+            return None  # most calls: no qualified name needed
         dotted = dotted_name(node.func)
         qualname = qualify(dotted, self.aliases) if dotted else None
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
