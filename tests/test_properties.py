@@ -108,3 +108,73 @@ def test_suppressing_a_reported_line_removes_exactly_that_finding(source: str, d
 @given(programs(STATIC))
 def test_static_only_programs_have_no_findings(source: str) -> None:
     assert run(source).diagnostics == []
+
+
+FORWARDERS = [
+    "asyncio.to_thread({args})",
+    "functools.partial({args})",
+    "functools.partial({args})()",
+    "asyncio.get_running_loop().run_in_executor(None, {args})",
+    "sync_to_async({args})(model='m', max_tokens=1)",
+    "anyio.to_thread.run_sync({args})",
+    "pool.submit({args})",
+    "bound({args})",
+]
+CALLABLES = [
+    "client.messages.create",
+    "lambda: client.messages.create(model='m', max_tokens=1, system=str(time.time()), messages=history)",
+    "lambda x: client.messages.create(model=x, max_tokens=1, messages=history)",
+    "functools.partial(client.messages.create, model='m')",
+    "print",
+    "None",
+    "'text'",
+    "*callables",
+]
+ARGUMENTS = [
+    "'m'",
+    "history",
+    "model='m'",
+    "max_tokens=1",
+    "system=str(uuid.uuid4())",
+    "messages=history[-5:]",
+    "*extra",
+    "**options",
+]
+
+
+@st.composite
+def forwarded_programs(draw) -> str:
+    """Requests made through forwarders with arguments in any valid order, in a conversation loop."""
+    positional = draw(st.lists(st.sampled_from([a for a in ARGUMENTS if "=" not in a and not a.startswith("*")]), max_size=2))
+    starred = draw(st.lists(st.just("*extra"), max_size=1))
+    keywords = draw(st.lists(st.sampled_from([a for a in ARGUMENTS if "=" in a]), max_size=3, unique=True))
+    double = draw(st.lists(st.just("**options"), max_size=1))
+    args = ", ".join([draw(st.sampled_from(CALLABLES)), *positional, *starred, *keywords, *double])
+    call = draw(st.sampled_from(FORWARDERS)).format(args=args)
+    return "\n".join(
+        [
+            "import asyncio, functools, time, uuid",
+            "import anyio",
+            "from asgiref.sync import sync_to_async",
+            "bound = functools.partial(client.messages.create, max_tokens=1)",
+            "async def turn(pool, callables, extra, options):",
+            "    history = []",
+            "    while True:",
+            "        history.append({'role': 'user', 'content': input()})",
+            f"        reply = await {call}",
+            "        history.append({'role': 'assistant', 'content': reply})",
+        ]
+    )
+
+
+@FAST
+@given(forwarded_programs())
+def test_engine_never_raises_on_forwarded_requests(source: str) -> None:
+    assert_never_raises(source)
+
+
+@pytest.mark.slow
+@SLOW
+@given(forwarded_programs())
+def test_engine_never_raises_on_forwarded_requests_thorough(source: str) -> None:
+    assert_never_raises(source)
