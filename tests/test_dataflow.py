@@ -736,6 +736,16 @@ PROPAGATION = {
             work = await asyncio.to_thread(functools.partial(tempfile.mkdtemp, prefix="run-"))  # expect: CL103
             await asyncio.to_thread(functools.partial(client.messages.create, model="m", max_tokens=1, system=f"Workdir {work}", messages=[]))
     """,
+    "parsed JSON written where it may be a dict, beside a branch for numbers": """
+        def extract(raw):
+            parsed = json.loads(raw)
+            if isinstance(parsed, int):
+                return str(parsed)
+            return json.dumps(parsed)  # expect: CL204
+
+        def ask(row):
+            return client.messages.create(model="m", max_tokens=1, system=extract(row), messages=[])
+    """,
     "loop-carried": """
         def run(questions):
             system = "Base."
@@ -746,6 +756,18 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "parsed JSON known to be a number or a string where it is written": """
+        def extract(raw):
+            parsed = json.loads(raw)
+            if isinstance(parsed, (int, float)):
+                return str(parsed)
+            if isinstance(parsed, str):
+                return parsed
+            return raw
+
+        def ask(row):
+            return client.messages.create(model="m", max_tokens=1, system=extract(row), messages=[])
+    """,
     "a partial given keywords, called with positional arguments (no request, and no crash)": """
         import functools
 

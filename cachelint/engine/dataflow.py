@@ -559,6 +559,10 @@ class ModuleAnalysis:
                 # `if name == "system.txt":` in a loop over a listing: inside, the name is that text,
                 # whatever order the listing came in.
                 frame.env[narrowed[0]] = Value(type="str", const=narrowed[1])
+            scalar = scalar_instance(stmt.test)
+            if scalar is not None and scalar in frame.env:
+                # `if isinstance(parsed, (int, float)):` inside, a parsed JSON value has no keys to order.
+                frame.env[scalar] = without(frame.env[scalar], lambda f: f.rule == "CL204")
             frame.guards.append(self_attributes(stmt.test))
             try:
                 self.exec_block(list(block_statements(stmt.body)), frame)
@@ -2252,6 +2256,20 @@ def equal_to_constant(test: cst.BaseExpression) -> tuple[str, str] | None:
         return None
     text = string_value(right)
     return (left.value, text) if isinstance(text, str) else None
+
+
+SCALAR_TYPES = frozenset({"int", "float", "str", "bool", "bytes"})
+
+
+def scalar_instance(test: cst.BaseExpression) -> str | None:
+    """`isinstance(name, int)` or `isinstance(name, (int, float))` with only scalar types: the name."""
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance" and len(test.args) == 2):
+        return None
+    subject, kinds = test.args[0].value, test.args[1].value
+    names = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+    if not isinstance(subject, cst.Name) or not names or not all(isinstance(n, cst.Name) and n.value in SCALAR_TYPES for n in names):
+        return None
+    return subject.value
 
 
 def lambda_params(node: cst.Lambda) -> list[str]:
