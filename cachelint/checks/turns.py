@@ -159,7 +159,7 @@ def mentions(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
     """Whether `node` reads the history `key` (a name, `self.attr` or a dict entry)."""
     if "[" not in key:
         return key in names_in(node)
-    return any(isinstance(n, (cst.Subscript, cst.Call)) and index.history_key(n) == key for n in walk_scope(node))
+    return any(isinstance(n, (cst.Name, cst.Subscript, cst.Call)) and index.history_key(n) == key for n in walk_scope(node))
 
 
 def class_grows(index: ModuleIndex, cls: cst.ClassDef | None, key: str) -> bool:
