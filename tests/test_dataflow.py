@@ -1492,6 +1492,8 @@ def rerun() -> str:
         ('client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[])', "low"),
         ('client.messages.create(model="m", max_tokens=1, system=[{"type": "text", "text": f"Now {datetime.now()}", "cache_control": {"type": "ephemeral"}}], messages=[])', "high"),
         ('client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[], **options)', "high"),
+        # A `**` splat into something else (a tool dispatch) brings no breakpoint into the request.
+        ('TOOLS["search"](**options) or client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[])', "low"),
         ('OpenAI().chat.completions.create(model="m", messages=[{"role": "system", "content": f"Now {datetime.now()}"}])', "high"),
     ],
 )

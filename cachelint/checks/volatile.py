@@ -90,7 +90,8 @@ def volatile_diagnostics(
         message = priced(message, [h.site.provider for h in group if h.site.provider != SHAPE_PROVIDER])
         if all(h.site.provider in ("anthropic", "bedrock") and not h.site.file for h in group):
             if uncached is None:
-                uncached = not sets_breakpoints(module, breakpoint_keys)
+                requests = {h.site.text.rsplit(".", 1)[-1].split("(", 1)[0] for h in hits}
+                uncached = not sets_breakpoints(module, breakpoint_keys, requests)
             if uncached:
                 severity = "low"
                 message += NOT_CACHED_YET
@@ -163,12 +164,19 @@ def _cost(scope: str, granularity: str | None) -> str:
     return "every call re-writes the prefix at 1.25x instead of reading it at 0.1x"
 
 
-def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...]) -> bool:
+def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...], requests: set[str]) -> bool:
     """Whether the module spells a breakpoint anywhere: one of `keys` (`cache_control`,
-    `cachePoint`) as a string or keyword (comments aside), or a `**` splat that could bring one."""
+    `cachePoint`) as a string or keyword (comments aside), or a `**` splat that could bring one into
+    a request (a call whose last name is one of `requests`: `create` for `client.messages.create`;
+    `SKILLS[name](**parameters)` dispatching a tool brings none)."""
     for node in walk(module) if module is not None else ():
         if isinstance(node, cst.SimpleString) and string_value(node) in keys:
             return True
-        if isinstance(node, cst.Arg) and (node.star == "**" or (node.keyword is not None and node.keyword.value in keys)):
+        if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in keys:
             return True
+        if isinstance(node, cst.Call) and any(arg.star == "**" for arg in node.args):
+            func = node.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+            if name in requests:
+                return True
     return False
