@@ -1539,3 +1539,44 @@ def test_a_window_cut_by_a_nested_helper_a_method_or_a_helper_given_the_key() ->
         """
     )
     assert found == [(14, "CL501"), (26, "CL501"), (34, "CL501")]
+
+
+def test_a_history_loaded_from_storage_and_stored_back_is_kept_between_calls() -> None:
+    """A bot that loads the chat each message and saves it again: cut in place (`h[:] = h[-N:]`)
+    or saved cut (`json.dump(h[-N:], f)`) once full, the prefix shifts every turn."""
+    found = structural_found(
+        """
+        import json
+        from pathlib import Path
+        from anthropic import Anthropic
+        from openai import OpenAI
+        from storage import load_history, save_history
+
+        claude = Anthropic()
+        client = OpenAI()
+
+        def ask(chat_id, text):
+            history = load_history(chat_id)
+            history.append({"role": "user", "content": text})
+            if len(history) > 20:
+                history[:] = history[-20:]
+            r = claude.messages.create(model="claude-sonnet-4-5", max_tokens=1024, messages=history, cache_control={"type": "ephemeral"})
+            history.append({"role": "assistant", "content": r.content[0].text})
+            save_history(chat_id, history)
+
+        def chat(chat_id, prompt):
+            path = Path("/tmp/chats") / chat_id
+            messages = json.loads(path.read_text()) if path.exists() else []
+            messages.append({"role": "user", "content": prompt})
+            r = client.chat.completions.create(model="gpt-4o", messages=messages)
+            messages.append({"role": "assistant", "content": r.choices[0].message.content})
+            json.dump(messages[-100:], path.open("w"))
+
+        def one_shot(prompt):
+            messages = load_history("faq")
+            messages.append({"role": "user", "content": prompt})
+            messages = messages[-5:]
+            return client.chat.completions.create(model="gpt-4o", messages=messages)
+        """
+    )
+    assert found == [(15, "CL501"), (26, "CL501")]

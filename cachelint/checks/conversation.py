@@ -32,7 +32,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, iterated, mentions, outer_turn, through_helper, turn_names
+from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, iterated, mentions, outer_turn, stored, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -192,6 +192,9 @@ class _Checker:
             kept: cst.BaseExpression | None = None
             dropped: int | None = None
             window = _front_cut(self.index, node, history)
+            if window is None and stored(self.index, node, history):
+                # `json.dump(messages[-100:], f)`: stored back cut, and loaded again next turn.
+                window = next((w for arg in node.args if (w := _front_slice(self.index, arg.value, history)) is not None), None)
             if window is not None:
                 statement, (kept, dropped) = node, window
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and self.index.history_key(node.func.value) == history:
@@ -1012,6 +1015,15 @@ def _front_slice(index: ModuleIndex, expr: cst.CSTNode, history: str) -> tuple[c
     return None
 
 
+def _whole(target: cst.BaseExpression) -> cst.BaseExpression:
+    """`history` for `history[:]` (the list itself, assigned in place)."""
+    if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+        bounds = target.slice[0].slice
+        if isinstance(bounds, cst.Slice) and bounds.lower is None and bounds.upper is None and bounds.step is None:
+            return target.value
+    return target
+
+
 def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """`del history[0]`, `del history[:k]`, `del history[1:k]`: (kept, dropped) like `_front_slice`."""
     if not isinstance(target, cst.Subscript) or len(target.slice) != 1 or index.history_key(target.value) != history:
@@ -1037,7 +1049,7 @@ def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str)
 
 def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None."""
-    if isinstance(node, cst.Assign) and any(index.history_key(t.target) == history for t in node.targets):
+    if isinstance(node, cst.Assign) and any(index.history_key(_whole(t.target)) == history for t in node.targets):
         return _front_slice(index, node.value, history)
     if isinstance(node, cst.Del):
         return _deleted_front(index, node.target, history)

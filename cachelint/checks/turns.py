@@ -8,6 +8,7 @@ growing record list (`runs`, `turns`) counts too. Everything CL5xx reports happe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -246,7 +247,24 @@ def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
     if "[" in key:
         owner = key[: key.index("[")]
         return owner.startswith("self.") or (owner not in scope.assigns and owner in module.assigns)
-    return key not in scope.assigns and key in module.assigns and "." not in key
+    if key not in scope.assigns:
+        return key in module.assigns and "." not in key
+    function = index.function_of(call)
+    loaded = any(value is not None and _has_call(value) for _, value in scope.assigns[key])
+    return loaded and function is not None and any(stored(index, node, key) for node in walk_scope(function.body))
+
+
+# Calls that keep a value past the function's return: files, databases, caches, sessions.
+STORE_CALL = re.compile(r"save|store|persist|write|dump|put|upsert|insert|update|cache|^set$|_set$|^set_", re.IGNORECASE)
+
+
+def stored(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
+    """`save_history(chat_id, history)`, `json.dump(history[-50:], f)`, `redis.set(k, json.dumps(history))`:
+    a call that stores the history (or part of it), so that the next call loads it again."""
+    if not isinstance(node, cst.Call):
+        return False
+    name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value if isinstance(node.func, cst.Name) else ""
+    return bool(STORE_CALL.search(name)) and any(mentions(index, arg.value, key) for arg in node.args)
 
 
 def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) -> str | None:
