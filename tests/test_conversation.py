@@ -1580,3 +1580,115 @@ def test_a_history_loaded_from_storage_and_stored_back_is_kept_between_calls() -
         """
     )
     assert found == [(15, "CL501"), (26, "CL501")]
+
+
+def test_probe_m_shapes_that_are_fine() -> None:
+    """A compaction helper run only past a high bound, a local re-bound after the request, a pop loop
+    down from a token count, a partial bound once before the loop, a model per user through a
+    helper or derived from a per-user plan."""
+    found = structural_found(
+        """
+        import functools
+        import random
+        import anthropic
+
+        client = anthropic.Anthropic()
+        histories = {}
+        plans = {}
+        user_model = {}
+
+        def count_tokens(msgs):
+            return sum(len(str(m["content"])) for m in msgs) // 4
+
+        def model_for(uid):
+            return user_model.get(uid, "claude-haiku-4-5")
+
+        class Chat:
+            def __init__(self):
+                self.history = []
+
+            def _compact(self):
+                self.history = self.history[-10:]
+
+            def ask(self, text):
+                self.history.append({"role": "user", "content": text})
+                if len(self.history) > 60:
+                    self._compact()
+                reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=800, messages=self.history, cache_control={"type": "ephemeral"})
+                self.history.append({"role": "assistant", "content": reply.content})
+
+        def on_message(uid, text):
+            hist = histories.setdefault(uid, [])
+            hist.append({"role": "user", "content": text})
+            if count_tokens(hist) > 100_000:
+                while count_tokens(hist) > 50_000:
+                    hist.pop(0)
+            plan = plans.get(uid, "free")
+            if plan == "pro":
+                model = "claude-opus-4-5"
+            else:
+                model = model_for(uid)
+            reply = client.messages.create(model=model, max_tokens=700, messages=hist, cache_control={"type": "ephemeral"})
+            hist.append({"role": "assistant", "content": reply.content[0].text})
+            hist = hist[-6:]
+            print(hist)
+
+        def conversation():
+            send = functools.partial(client.messages.create, model=random.choice(["claude-sonnet-4-5", "claude-opus-4-5"]), max_tokens=600)
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                reply = send(messages=history, cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": reply.content[0].text})
+        """
+    )
+    assert found == []
+
+
+def test_probe_m_shapes_that_bust() -> None:
+    """A lazy choice unset again every turn, tools ranked per turn, a window through a key helper's
+    `.get(cid, [])` or a closure over `self.chats[cid]`."""
+    found = structural_found(
+        """
+        import anthropic
+
+        client = anthropic.Anthropic()
+        chats = {}
+
+        def pick(text):
+            return "claude-opus-4-5" if len(text) > 500 else "claude-haiku-4-5"
+
+        def repl(catalog, similarity):
+            messages = []
+            while True:
+                text = input()
+                model = None
+                if model is None:
+                    model = pick(text)
+                tools = sorted(catalog, key=lambda t: similarity(t["description"], text), reverse=True)[:6]
+                messages.append({"role": "user", "content": text})
+                reply = client.messages.create(model=model, max_tokens=800, tools=tools, messages=messages)
+                messages.append({"role": "assistant", "content": reply.content})
+
+        def window(cid):
+            return chats.get(cid, [])[-8:]
+
+        def ask(cid, text):
+            chats.setdefault(cid, []).append({"role": "user", "content": text})
+            reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=window(cid))
+            chats[cid].append({"role": "assistant", "content": reply.content[0].text})
+
+        class Bot:
+            def __init__(self):
+                self.chats = {}
+
+            def on_update(self, cid, text):
+                def recent():
+                    return self.chats[cid][-8:]
+
+                self.chats.setdefault(cid, []).append({"role": "user", "content": text})
+                reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=600, messages=recent())
+                self.chats[cid].append({"role": "assistant", "content": reply.content[0].text})
+        """
+    )
+    assert [code for _, code in found] == ["CL505", "CL503", "CL501", "CL501"]

@@ -32,7 +32,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, iterated, mentions, outer_turn, stored, through_helper, turn_names
+from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, iterated, mentions, outer_turn, per_conversation, stored, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -45,7 +45,7 @@ HISTORY_RULES = frozenset({"CL501", "CL502", "CL504", "CL507"})
 CACHE_MARKERS = ("cache_control", "cachePoint")
 # A bound that a count must pass before history is edited: smaller ones are crossed almost every turn.
 MIN_THRESHOLD = 10
-SELECTORS = re.compile(r"select|filter|rank|relevan|route|choose|pick|retriev|top|subset|shortlist", re.IGNORECASE)
+SELECTORS = re.compile(r"select|filter|rank|relevan|route|choose|pick|retriev|top|subset|shortlist|sorted|nlargest|nsmallest", re.IGNORECASE)
 REQUEST_ID = re.compile(r"^(request|req|trace|correlation|span|message|msg)_?id$", re.IGNORECASE)
 REQUEST_HEADER = re.compile(r"^(x-)?(request|req|trace|correlation|amzn-trace)-?id$", re.IGNORECASE)
 IMAGE_ENCODERS = ("b64encode", "save", "screenshot", "grab", "encode_image")
@@ -192,7 +192,7 @@ class _Checker:
             kept: cst.BaseExpression | None = None
             dropped: int | None = None
             window = _front_cut(self.index, node, history)
-            if window is None and stored(self.index, node, history):
+            if window is None and "[" not in history and "." not in history and stored(self.index, node, history):
                 # `json.dump(messages[-100:], f)`: stored back cut, and loaded again next turn.
                 window = next((w for arg in node.args if (w := _front_slice(self.index, arg.value, history)) is not None), None)
             if window is not None:
@@ -202,6 +202,8 @@ class _Checker:
                 first = int_value(node.args[0].value) if node.args else None
                 if method == "popleft" or (method == "pop" and first in (0, 1)):
                     statement, dropped = node, 1
+            if statement is not None and self._rebinds_unsent(statement, turn, history):
+                continue
             if statement is not None and self._slides(statement, root, history, kept, dropped):
                 self.report(
                     "CL501",
@@ -213,12 +215,29 @@ class _Checker:
                     turn,
                 )
 
+    def _rebinds_unsent(self, statement: cst.CSTNode, turn: Turn, history: str) -> bool:
+        """`hist = hist[-6:]` after the request, where `hist` holds the dict entry `history`: the
+        local is bound anew, the entry keeps every message, and the next turn takes the entry again."""
+        if not isinstance(statement, cst.Assign) or not all(isinstance(t.target, cst.Name) and t.target.value != history for t in statement.targets):
+            return False
+        if self.index.line(turn.request.call) > self.index.line(statement):
+            return False
+        local = statement.targets[0].target.value  # type: ignore[attr-defined]
+        # In a loop that does not take the entry again, the next turn sends the cut local.
+        refetched = any(
+            isinstance(n, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == local for t in n.targets) and local not in names_in(n.value)
+            for n in walk_scope(turn.body)
+        )
+        return refetched or isinstance(turn.scope, cst.FunctionDef)
+
     def _slides(self, statement: cst.CSTNode, root: cst.CSTNode, history: str, kept: cst.BaseExpression | None, dropped: int | None) -> bool:
         """True unless the trim is guarded so it runs rarely and cuts a large chunk (hysteresis)."""
         guards = [a for a in self.index.ancestors(statement) if isinstance(a, (cst.If, cst.While)) and self.index.inside(a, root)]
         if dropped is not None and dropped <= 2 and self._after_rare_trim(statement, guards, root, history):
             return False
         if any(isinstance(g, cst.While) for g in guards) and self._chunked_loop(guards, history):
+            return False
+        if not guards and kept is not None and self._helper_called_past(root, history, kept):
             return False
         if not guards or any(isinstance(g, cst.While) for g in guards):
             return True
@@ -234,15 +253,41 @@ class _Checker:
             return high - low < max(4, high // 4)
         return False
 
+    def _helper_called_past(self, root: cst.CSTNode, history: str, kept: cst.BaseExpression) -> bool:
+        """`root` is the body of a helper (`def _compact(self): self.history = self.history[-10:]`)
+        that every caller runs only past a length well above what it keeps (`if len(self.history) > 60:
+        self._compact()`): the same hysteresis as a guard written around the cut itself."""
+        function = self.index.parent(root)
+        low = self.index.evaluate(kept)
+        if not isinstance(function, cst.FunctionDef) or not isinstance(low, int) or isinstance(low, bool):
+            return False
+        name = function.name.value
+        calls = [
+            c for c in self.index.calls
+            if (isinstance(c.func, cst.Name) and c.func.value == name) or (isinstance(c.func, cst.Attribute) and is_self_attr(c.func) and c.func.attr.value == name)
+        ]
+        flags = {target_key(t.target) for n in walk_scope(function.body) if isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == "True" for t in n.targets}
+        for call in calls:
+            tests = [part for a in self.index.ancestors(call) if isinstance(a, cst.If) for part in _conjuncts(a.test)]
+            if any(isinstance(t, cst.UnaryOperation) and isinstance(t.operator, cst.Not) and name_key(t.expression) in flags for t in tests):
+                continue  # `if not self.summarised: self._summarise()`, which sets the flag: once
+            bounds = [_length_bound(self.index, t, history) for t in tests]
+            highs = [self.index.evaluate(b) for b in bounds if b is not None]
+            if not any(isinstance(high, int) and high - low >= max(4, high // 4) for high in highs):
+                return False
+        return bool(calls)
+
     def _chunked_loop(self, guards: list[cst.If | cst.While], history: str) -> bool:
-        """`if len(h) > 80: while len(h) > 30: h.pop(0)`: a loop that cuts down to a bound well below
-        the one that starts it (hysteresis), written as single pops."""
-        lows = [_length_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.While)]
-        highs = [_length_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.If)]
+        """`if len(h) > 80: while len(h) > 30: h.pop(0)` (or the same with a token count of the
+        history): a loop that cuts down to a bound well below the one that starts it (hysteresis),
+        written as single pops."""
+        lows = [_size_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.While)]
+        highs = [_size_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.If)]
         for low in lows:
             for high in highs:
-                low_value = self.index.evaluate(low) if low is not None else None
-                high_value = self.index.evaluate(high) if high is not None else None
+                if low is None or high is None or low[0] != high[0]:
+                    continue
+                low_value, high_value = self.index.evaluate(low[1]), self.index.evaluate(high[1])
                 if isinstance(low_value, int) and isinstance(high_value, int) and high_value - low_value >= max(4, high_value // 4):
                     return True
         return False
@@ -703,6 +748,8 @@ class _Checker:
 
     def _drift(self, expr: cst.BaseExpression, turn: Turn, changing: set[str]) -> cst.CSTNode | None:
         """The statement that makes a parameter's value differ between turns, if any."""
+        if not self.index.inside(expr, turn.scope):
+            return None  # evaluated once, before the turns (a bound `functools.partial`)
         if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
             return expr
         for name in sorted(names_in(expr)):
@@ -742,6 +789,8 @@ class _Checker:
                 return
 
     def _model_switch(self, expr: cst.BaseExpression, turn: Turn, changing: set[str]) -> tuple[cst.CSTNode | None, str]:
+        if not self.index.inside(expr, turn.scope):
+            return None, ""  # evaluated once, before the turns (`send = partial(create, model=random.choice(ARMS))`)
         if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
             return expr, f"`{self.index.short(expr)}`"
         if self._random(expr):
@@ -773,24 +822,18 @@ class _Checker:
         return None, ""
 
     def _per_conversation(self, value: cst.BaseExpression, turn: Turn) -> bool:
-        """A value kept per user or chat: an entry of a dict the module keeps, or a part of one
-        (`user_model[chat_id]`, `settings.setdefault(chat_id, DEFAULT)["thinking"]`), which the turn
-        does not assign (a `setdefault` keeps the first value it is given)."""
-        node = value
-        while isinstance(node, cst.Subscript) and not _entry_of_kept_dict(self.index, node) and isinstance(node.slice[0].slice, cst.Index):
-            node = node.value  # `...["model"]`
-        if not _entry_of_kept_dict(self.index, node):
-            return False
-        owner = (self.index.history_key(node) or "").split("[", 1)[0]
-        for statement in walk_scope(turn.body):
-            if isinstance(statement, (cst.Assign, cst.AugAssign)) and any(isinstance(t, cst.Subscript) and name_key(t.value) == owner for t in _targets(statement)):
-                return False
-        return True
+        return per_conversation(self.index, value, turn.body)
 
     def _first_turn_only(self, node: cst.CSTNode, key: str, turn: Turn) -> bool:
-        """Assigned only while `key` is still unset (`if model is None: model = route(text)`): chosen once."""
+        """Assigned only while `key` is still unset (`if model is None: model = route(text)`): chosen
+        once, unless the turn unsets it again (`model = None` at its top)."""
         tests = self.index.conditions_between(node, turn.scope)
-        return bool(tests) and all(_tests_unset(test, key) for test in tests)
+        if not tests or not all(_tests_unset(test, key) for test in tests):
+            return False
+        return not any(
+            isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == "None" and any(target_key(t.target) == key for t in n.targets)
+            for n in walk_scope(turn.body)
+        )
 
     def _random(self, expr: cst.BaseExpression) -> bool:
         for node in walk_scope(expr):
@@ -933,11 +976,6 @@ def _fixed_or_newest(index: ModuleIndex, window: tuple[cst.BaseExpression | None
     return isinstance(size, int) and not isinstance(size, bool) and size <= 1
 
 
-def _entry_of_kept_dict(index: ModuleIndex, node: cst.BaseExpression) -> bool:
-    key = index.history_key(node)
-    return key is not None and "[" in key
-
-
 def _tests_unset(test: cst.BaseExpression, key: str) -> bool:
     """`key is None`, `key == None` or `not key`."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
@@ -1053,6 +1091,23 @@ def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst
         return _front_slice(index, node.value, history)
     if isinstance(node, cst.Del):
         return _deleted_front(index, node.target, history)
+    return None
+
+
+def _conjuncts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The parts of `a and b and c`."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _conjuncts(test.left) + _conjuncts(test.right)
+    return [test]
+
+
+def _size_bound(index: ModuleIndex, test: cst.BaseExpression, history: str) -> tuple[str, cst.BaseExpression] | None:
+    """(the measure, `B`) for `measure(history) > B`: its length or a token count of it."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, (cst.GreaterThan, cst.GreaterThanEqual)):
+        return None
+    left = test.left
+    if isinstance(left, cst.Call) and left.args and index.history_key(left.args[0].value) == history:
+        return index.code(left.func), test.comparisons[0].comparator
     return None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from cachelint.checks.astutil import ModuleIndex, Request, arguments_of, block, is_self_attr, name_key, names_in, target_key, walk_scope
+from cachelint.checks.astutil import ModuleIndex, Request, arguments_of, block, is_self_attr, name_key, names_in, returned, target_key, walk_scope
 from cachelint.engine.nodes import INITIALIZERS
 
 GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
@@ -65,43 +65,57 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
     found = _helper_of(index, call)
     if found is None:
         return None
-    function, params = found
+    function, params, nested = found
     given = arguments_of(call, params)
     for node in walk_scope(function.body):
         if not isinstance(node, cst.Return) or node.value is None:
             continue
         # `return h[-16:]`, or the slice among other parts (`return [SYSTEM, *h[-16:]]`).
         for part in walk_scope(node.value):
-            if not isinstance(part, cst.Subscript) or not any(isinstance(e.slice, cst.Slice) for e in part.slice):
-                continue
-            container = part.value
-            if isinstance(container, cst.Name) and container.value in given:
-                return given[container.value].value, part
-            if isinstance(container, cst.Subscript) and len(container.slice) == 1 and isinstance(container.slice[0].slice, cst.Index):
-                key = container.slice[0].slice.value
-                if isinstance(key, cst.Name) and key.value in given:
-                    entry = container.with_changes(slice=[cst.SubscriptElement(cst.Index(given[key.value].value))])
-                    return entry, part
+            if isinstance(part, cst.Subscript) and any(isinstance(e.slice, cst.Slice) for e in part.slice):
+                sliced = _as_called(part.value, given, nested)
+                if sliced is not None:
+                    return sliced, part
     return None
 
 
-def _helper_of(index: ModuleIndex, call: cst.Call) -> tuple[cst.FunctionDef, list[str]] | None:
+def _as_called(container: cst.BaseExpression, given: dict[str, cst.Arg], nested: bool) -> cst.BaseExpression | None:
+    """What a helper's `container` is at the call: the argument given for a parameter (`h`), an
+    entry with the caller's key (`chats[cid]`, `chats.get(cid, [])`), or, in a helper nested in the
+    caller, the caller's own names."""
+    if isinstance(container, cst.Name):
+        return given[container.value].value if container.value in given else container if nested else None
+    if isinstance(container, cst.Subscript) and len(container.slice) == 1 and isinstance(container.slice[0].slice, cst.Index):
+        key = container.slice[0].slice.value
+        if isinstance(key, cst.Name) and key.value in given:
+            return container.with_changes(slice=[cst.SubscriptElement(cst.Index(given[key.value].value))])
+        return container if nested else None
+    if isinstance(container, cst.Call) and isinstance(container.func, cst.Attribute) and container.func.attr.value in ("get", "setdefault") and container.args:
+        key = container.args[0].value
+        if isinstance(key, cst.Name) and key.value in given:
+            return container.with_changes(args=[container.args[0].with_changes(value=given[key.value].value), *container.args[1:]])
+        return container if nested else None
+    return None
+
+
+def _helper_of(index: ModuleIndex, call: cst.Call) -> tuple[cst.FunctionDef, list[str], bool] | None:
     """The function of this module a call runs (a module function, one nested in the caller, or a
-    method called on `self`) and its parameters as the call fills them."""
+    method called on `self`), its parameters as the call fills them, and whether it is nested in
+    the caller (then it sees the caller's names)."""
     func = call.func
     if isinstance(func, cst.Name):
         caller = index.function_of(call)
-        scopes = [block(index.module), *([block(caller.body)] if caller is not None else [])]
-        for statements in scopes:
+        scopes = [(block(index.module), False), *([(block(caller.body), True)] if caller is not None else [])]
+        for statements, nested in reversed(scopes):
             function = next((f for f in statements if isinstance(f, cst.FunctionDef) and f.name.value == func.value), None)
             if function is not None:
-                return function, [p.name.value for p in function.params.params]
+                return function, [p.name.value for p in function.params.params], nested
         return None
     if isinstance(func, cst.Attribute) and is_self_attr(func):
         cls = index.class_of(call)
         method = next((m for m in block(cls.body) if isinstance(m, cst.FunctionDef) and m.name.value == func.attr.value), None) if cls is not None else None
         if method is not None:
-            return method, [p.name.value for p in method.params.params][1:]
+            return method, [p.name.value for p in method.params.params][1:], False
     return None
 
 
@@ -341,11 +355,41 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
         for key, value in bindings:
             if key in changing or value is None:
                 continue
-            if not index.is_constant(value) and (_has_call(value) or names_in(value) & changing):
+            if not index.is_constant(value) and (_has_call(value) or names_in(value) & changing) and not per_conversation(index, value, body):
                 changing.add(key)
         if len(changing) == before:
             break
     return changing
+
+
+def per_conversation(index: ModuleIndex, value: cst.BaseExpression, body: cst.CSTNode) -> bool:
+    """A value kept per user or chat: an entry of a dict the module keeps, or a part of one
+    (`user_model[chat_id]`, `settings.setdefault(chat_id, DEFAULT)["thinking"]`), which the turn
+    `body` does not assign (a `setdefault` keeps the first value it is given), or what a module
+    function returns that only reads such entries (`model_for(uid)`)."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+        returns = returned(index.module, value)
+        return bool(returns) and all(per_conversation(index, r, body) for r in returns)
+    node = value
+    while isinstance(node, cst.Subscript) and not _kept_entry(index, node) and isinstance(node.slice[0].slice, cst.Index):
+        node = node.value  # `...["model"]`
+    if not _kept_entry(index, node):
+        return False
+    owner = (index.history_key(node) or "").split("[", 1)[0]
+    handlers = [h for h in walk_scope(body) if isinstance(h, cst.ExceptHandler)]
+    for statement in walk_scope(body):
+        if any(index.inside(statement, h) for h in handlers):
+            continue  # `except RateLimitError: model_of[uid] = BACKUP`: a sticky fallback, kept from then on
+        if isinstance(statement, (cst.Assign, cst.AugAssign)):
+            targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+            if any(isinstance(t, cst.Subscript) and name_key(t.value) == owner for t in targets):
+                return False
+    return True
+
+
+def _kept_entry(index: ModuleIndex, node: cst.BaseExpression) -> bool:
+    key = index.history_key(node)
+    return key is not None and "[" in key
 
 
 def _has_call(node: cst.CSTNode) -> bool:
