@@ -746,6 +746,28 @@ PROPAGATION = {
         def ask(row):
             return client.messages.create(model="m", max_tokens=1, system=extract(row), messages=[])
     """,
+    "tools registered from inside the conversation loop": """
+        class Agent:
+            def __init__(self):
+                self.tools = {}
+                self.history = []
+
+            def register_tool(self, name, description):
+                self.tools[name] = description
+
+            def ask(self, text):
+                self.history.append({"role": "user", "content": text})
+                reply = client.messages.create(model="m", max_tokens=1, system="Tools: " + ", ".join(self.tools), messages=self.history, cache_control={"type": "ephemeral"})  # expect: CL302
+                self.history.append({"role": "assistant", "content": reply.content})
+
+        def main():
+            agent = Agent()
+            while True:
+                text = input()
+                if text.startswith("/add "):
+                    agent.register_tool(text[5:], "user tool")
+                agent.ask(text)
+    """,
     "loop-carried": """
         def run(questions):
             system = "Base."
@@ -756,6 +778,30 @@ PROPAGATION = {
 }
 
 LOOKALIKES = {
+    "tools registered once before the conversation loop, or at import": """
+        class Agent:
+            def __init__(self):
+                self.tools = {}
+                self.history = []
+
+            def register_tool(self, name, description):
+                self.tools[name] = description
+
+            def ask(self, text):
+                self.history.append({"role": "user", "content": text})
+                system = "Tools: " + ", ".join(self.tools)
+                reply = client.messages.create(model="m", max_tokens=1, system=system, messages=self.history, cache_control={"type": "ephemeral"})
+                self.history.append({"role": "assistant", "content": reply.content})
+
+        shared = Agent()
+        shared.register_tool("calc", "Evaluate an expression")
+
+        def main():
+            agent = Agent()
+            agent.register_tool("search", "Search the web")
+            while True:
+                agent.ask(input())
+    """,
     "parsed JSON known to be a number or a string where it is written": """
         def extract(raw):
             parsed = json.loads(raw)

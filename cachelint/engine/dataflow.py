@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import libcst as cst
 
@@ -268,7 +268,7 @@ class ModuleAnalysis:
         for node in walk(self.module):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
                 calls.setdefault(node.func.attr.value, set()).add(id(node))
-        allowed = {id(n) for info in methods if info.key in keys for n in walk(info.node) if isinstance(n, cst.Call)}
+        allowed = {id(n) for info in methods if info.key in keys for n in walk(info.node) if isinstance(n, cst.Call)} | self._setup_sites()
         grown = True
         while grown:
             grown = False
@@ -279,6 +279,31 @@ class ModuleAnalysis:
                     allowed |= {id(n) for n in walk(info.node) if isinstance(n, cst.Call)}
                     grown = True
         return keys
+
+    def _setup_sites(self) -> set[int]:
+        """Calls that run once, before any turn: simple statements at module level (also under
+        `if __name__ == "__main__":`) and those of a module function ahead of its first loop
+        (`agent.register_tool(...)` in `main()` before `while True:`)."""
+        sites: set[int] = set()
+
+        def simple_calls(statements: Sequence[cst.CSTNode]) -> None:
+            for statement in statements:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    sites.update(id(n) for n in walk(statement) if isinstance(n, cst.Call))
+
+        top = list(self.module.body)
+        simple_calls(top)
+        for statement in top:
+            if isinstance(statement, cst.If) and "__main__" in self.module.code_for_node(statement.test):
+                top += list(block_statements(statement.body))
+                simple_calls(list(block_statements(statement.body)))
+        for statement in top:
+            if isinstance(statement, cst.FunctionDef):
+                body = list(block_statements(statement.body))
+                loop = next((i for i, s in enumerate(body) if isinstance(s, (cst.For, cst.While))), None)
+                if loop is not None:
+                    simple_calls(body[:loop])
+        return sites
 
     def _function_info(self, node: cst.FunctionDef, cls: str | None, prefix: str) -> FunctionInfo:
         name = node.name.value
