@@ -17,6 +17,7 @@ from cachelint.catalogue import Rule
 from cachelint.checks.astutil import (
     ModuleIndex,
     Request,
+    arguments_of,
     block,
     dict_element,
     dict_value,
@@ -32,7 +33,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, iterated, mentions, outer_turn, per_conversation, stored, through_helper, turn_names
+from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, helper_entries, iterated, mentions, outer_turn, per_conversation, through_helper, turn_names
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -183,6 +184,32 @@ class _Checker:
                 if arg.keyword is None and i < len(params) and self.index.history_key(arg.value) == turn.history:
                     roots.append((target.body, params[i]))
                     self._helper_calls[(id(turn.body), id(target.body))] = node
+            for function, inner, outer in helper_entries(self.index, node):
+                if outer == turn.history:  # `update_history(chat_id, ...)` cutting `chat_histories[chat_id]`
+                    roots.append((function.body, inner))
+                    self._helper_calls[(id(turn.body), id(function.body))] = node
+        return roots + self._caller_roots(turn)
+
+    def _caller_roots(self, turn: Turn) -> list[tuple[cst.CSTNode, str]]:
+        """For a turn whose history is its function's parameter (`def respond(prompt, memory)`): the
+        callers' bodies, with the history as they name it (`respond(text, self.memory)` followed by
+        `self.memory = self.memory[-10:]`)."""
+        function = turn.scope if isinstance(turn.scope, cst.FunctionDef) else None
+        if function is None or turn.history not in self.index.scope(turn.request.call).params:
+            return []
+        roots: list[tuple[cst.CSTNode, str]] = []
+        for call in self.index.calls:
+            func = call.func
+            name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) and is_self_attr(func) else None
+            if name != function.name.value or self.index.inside(call, function):
+                continue
+            params = [p.name.value for p in function.params.params]
+            given = arguments_of(call, params[1:] if isinstance(func, cst.Attribute) else params).get(turn.history)
+            key = self.index.history_key(given.value) if given is not None else None
+            loops = self.index.loops_around(call)
+            caller = loops[0] if loops else self.index.function_of(call)  # the caller's own turn
+            if key is not None and caller is not None:
+                roots.append((caller.body, key))
         return roots
 
     # CL501 ------------------------------------------------------------
@@ -192,9 +219,6 @@ class _Checker:
             kept: cst.BaseExpression | None = None
             dropped: int | None = None
             window = _front_cut(self.index, node, history)
-            if window is None and "[" not in history and "." not in history and stored(self.index, node, history):
-                # `json.dump(messages[-100:], f)`: stored back cut, and loaded again next turn.
-                window = next((w for arg in node.args if (w := _front_slice(self.index, arg.value, history)) is not None), None)
             if window is not None:
                 statement, (kept, dropped) = node, window
             elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and self.index.history_key(node.func.value) == history:
@@ -828,7 +852,9 @@ class _Checker:
         """Assigned only while `key` is still unset (`if model is None: model = route(text)`): chosen
         once, unless the turn unsets it again (`model = None` at its top)."""
         tests = self.index.conditions_between(node, turn.scope)
-        if not tests or not all(_tests_unset(test, key) for test in tests):
+        # `if self.model is None: self.model = pick(); thinking = {...}`: a block that sets a name it tests runs once.
+        lazy = {target_key(t.target) for g in self.index.ancestors(node) if isinstance(g, cst.If) and self.index.inside(g, turn.scope) for n in walk_scope(g.body) if isinstance(n, cst.Assign) for t in n.targets}
+        if not tests or not all(_tests_unset(test, key) or any(_tests_unset(test, name) for name in lazy if name) for test in tests):
             return False
         return not any(
             isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == "None" and any(target_key(t.target) == key for t in n.targets)
@@ -1088,10 +1114,21 @@ def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str)
 def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None."""
     if isinstance(node, cst.Assign) and any(index.history_key(_whole(t.target)) == history for t in node.targets):
+        helped = through_helper(index, node.value) if isinstance(node.value, cst.Call) else None
+        if helped is not None and index.history_key(helped[0]) == history:
+            helper = index.function_of(helped[1])
+            if helper is not None and any(isinstance(n, cst.If) and _compares_length(n.test) for n in walk_scope(helper.body)):
+                return None  # `compact(h)` that cuts only past its own bound: judged where it is written
+            return _front_slice(index, helped[1].with_changes(value=helped[0]), history)  # `history = trim(history)`
         return _front_slice(index, node.value, history)
     if isinstance(node, cst.Del):
         return _deleted_front(index, node.target, history)
     return None
+
+
+def _compares_length(test: cst.BaseExpression) -> bool:
+    """A comparison of a `len(...)` (or a token count) with a bound."""
+    return isinstance(test, cst.Comparison) and any(isinstance(n, cst.Call) for n in (test.left, *(c.comparator for c in test.comparisons)))
 
 
 def _conjuncts(test: cst.BaseExpression) -> list[cst.BaseExpression]:

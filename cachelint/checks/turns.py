@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from cachelint.checks.astutil import ModuleIndex, Request, arguments_of, block, is_self_attr, name_key, names_in, returned, target_key, walk_scope
+from cachelint.checks.astutil import ModuleIndex, Request, arguments_of, block, is_self_attr, name_key, names_in, target_key, walk_scope
 from cachelint.engine.nodes import INITIALIZERS
 
 GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
@@ -79,12 +79,39 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
     return None
 
 
+def helper_entries(index: ModuleIndex, call: cst.Call) -> list[tuple[cst.FunctionDef, str, str]]:
+    """For a call of a helper given a conversation's key (`update_history(chat_id, ...)` whose body
+    uses `chat_histories[chat_id]`): (the helper, the entry as the helper spells it, the entry as the
+    caller spells it), for each kept-dict entry the helper reaches through a parameter."""
+    if not isinstance(call.func, (cst.Name, cst.Attribute)) or not index.dict_owners:
+        return []
+    found = _helper_of(index, call)
+    if found is None:
+        return []
+    function, params, _ = found
+    given = arguments_of(call, params)
+    out: dict[str, tuple[cst.FunctionDef, str, str]] = {}
+    for node in walk_scope(function.body):
+        if not isinstance(node, (cst.Subscript, cst.Call)):
+            continue
+        inner = index.history_key(node)
+        if inner is None or "[" not in inner or inner in out:
+            continue
+        called = _as_called(node, given, nested=False)
+        outer = index.history_key(called) if called is not None else None
+        if outer is not None and "[" in outer:
+            out[inner] = (function, inner, outer)
+    return list(out.values())
+
+
 def _as_called(container: cst.BaseExpression, given: dict[str, cst.Arg], nested: bool) -> cst.BaseExpression | None:
     """What a helper's `container` is at the call: the argument given for a parameter (`h`), an
     entry with the caller's key (`chats[cid]`, `chats.get(cid, [])`), or, in a helper nested in the
     caller, the caller's own names."""
     if isinstance(container, cst.Name):
         return given[container.value].value if container.value in given else container if nested else None
+    if is_self_attr(container):
+        return container  # `self.history` in a method called on the same object
     if isinstance(container, cst.Subscript) and len(container.slice) == 1 and isinstance(container.slice[0].slice, cst.Index):
         key = container.slice[0].slice.value
         if isinstance(key, cst.Name) and key.value in given:
@@ -156,9 +183,13 @@ def _is_copy(call: cst.Call) -> bool:
     return isinstance(call.func, cst.Attribute) and call.func.attr.value == "copy" and not call.args
 
 
-def grows(index: ModuleIndex, root: cst.CSTNode, key: str) -> bool:
-    """Whether code under `root` adds to the list `key` (append, extend, +=, `x = x + [...]`)."""
+def grows(index: ModuleIndex, root: cst.CSTNode, key: str, helpers: bool = True) -> bool:
+    """Whether code under `root` adds to the list `key` (append, extend, +=, `x = x + [...]`), also
+    through a helper given the conversation's key (`update_history(chat_id, "user", text)`)."""
     for node in walk_scope(root):
+        if helpers and isinstance(node, cst.Call):
+            if any(outer == key and grows(index, function.body, inner, helpers=False) for function, inner, outer in helper_entries(index, node)):
+                return True
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
             if index.history_key(node.func.value) == key:
                 return True
@@ -265,16 +296,16 @@ def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
         return key in module.assigns and "." not in key
     function = index.function_of(call)
     loaded = any(value is not None and _has_call(value) for _, value in scope.assigns[key])
-    return loaded and function is not None and any(stored(index, node, key) for node in walk_scope(function.body))
+    return loaded and function is not None and any(_stored(index, node, key) for node in walk_scope(function.body))
 
 
 # Calls that keep a value past the function's return: files, databases, caches, sessions.
-STORE_CALL = re.compile(r"save|store|persist|write|dump|put|upsert|insert|update|cache|^set$|_set$|^set_", re.IGNORECASE)
+STORE_CALL = re.compile(r"save|store|persist|write|dump$|put|upsert|insert|update|cache|^set$|_set$|^set_", re.IGNORECASE)
 
 
-def stored(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
-    """`save_history(chat_id, history)`, `json.dump(history[-50:], f)`, `redis.set(k, json.dumps(history))`:
-    a call that stores the history (or part of it), so that the next call loads it again."""
+def _stored(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
+    """`save_history(chat_id, history)`, `json.dump(history, f)`, `redis.set(k, json.dumps(history))`:
+    a call that stores the history, so that the next call loads it again."""
     if not isinstance(node, cst.Call):
         return False
     name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value if isinstance(node.func, cst.Name) else ""
@@ -329,7 +360,9 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
         # `while (user := get_input()) is not None:` reads a new input every turn.
         changing |= {name for node in walk_scope(turn.scope.test) if isinstance(node, cst.NamedExpr) for name in names_in(node.target)}
     if isinstance(turn.scope, cst.FunctionDef):
-        changing |= index.scope(turn.scope.body).params - {"self", "cls"}
+        # The key a per-user history is kept under (`histories[uid]`) names the conversation: the same every turn.
+        conversation_key = {turn.history[turn.history.index("[") + 1 : -1]} if "[" in turn.history else set()
+        changing |= index.scope(turn.scope.body).params - {"self", "cls"} - conversation_key
     bindings: list[tuple[str, cst.BaseExpression | None]] = []
     for node in walk_scope(body):
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
@@ -345,7 +378,8 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
         elif isinstance(node, (cst.Assign, cst.AnnAssign)):
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
             for t in targets:
-                key = target_key(t)
+                # `user_model[chat_id] = route(text)`: the dict is written per turn too.
+                key = target_key(t) or (name_key(t.value) if isinstance(t, cst.Subscript) else None)
                 if key is not None:
                     bindings.append((key, node.value))
         elif isinstance(node, cst.WithItem) and node.asname is not None:
@@ -367,8 +401,9 @@ def per_conversation(index: ModuleIndex, value: cst.BaseExpression, body: cst.CS
     (`user_model[chat_id]`, `settings.setdefault(chat_id, DEFAULT)["thinking"]`), which the turn
     `body` does not assign (a `setdefault` keeps the first value it is given), or what a module
     function returns that only reads such entries (`model_for(uid)`)."""
-    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
-        returns = returned(index.module, value)
+    if isinstance(value, cst.Call) and (isinstance(value.func, cst.Name) or is_self_attr(value.func)):
+        found = _helper_of(index, value)
+        returns = [n.value for n in walk_scope(found[0].body) if isinstance(n, cst.Return) and n.value is not None] if found is not None else []
         return bool(returns) and all(per_conversation(index, r, body) for r in returns)
     node = value
     while isinstance(node, cst.Subscript) and not _kept_entry(index, node) and isinstance(node.slice[0].slice, cst.Index):

@@ -164,6 +164,10 @@ def _cost(scope: str, granularity: str | None) -> str:
     return "every call re-writes the prefix at 1.25x instead of reading it at 0.1x"
 
 
+def _last_name(expr: cst.BaseExpression) -> str | None:
+    return expr.attr.value if isinstance(expr, cst.Attribute) else expr.value if isinstance(expr, cst.Name) else None
+
+
 def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...], requests: set[str]) -> bool:
     """Whether the module spells a breakpoint anywhere: one of `keys` (`cache_control`,
     `cachePoint`) as a string or keyword (comments aside), or a `**` splat that could bring one into
@@ -175,8 +179,8 @@ def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...], requests:
         if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in keys:
             return True
         if isinstance(node, cst.Call) and any(arg.star == "**" for arg in node.args):
-            func = node.func
-            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
-            if name in requests:
+            # The request itself, or a forwarder handed it (`asyncio.to_thread(client.messages.create, **opts)`).
+            callees = [node.func, *(arg.value for arg in node.args if arg.keyword is None and not arg.star)]
+            if any(_last_name(callee) in requests for callee in callees):
                 return True
     return False
