@@ -1740,3 +1740,61 @@ def test_a_helper_given_the_key_grows_and_cuts_and_a_caller_cuts_after_the_turn(
         """
     )
     assert found == [(13, "CL501"), (39, "CL501")]
+
+
+def test_probe_o_and_p_shapes() -> None:
+    """Busters: `history = trim(history)`, a window a method returns from `self.history`. Fine: a
+    compaction helper that cuts past its own bound, a model chosen from the conversation's key, a
+    constant set in a lazy-init block, a tail of the history written to a log."""
+    found = structural_found(
+        """
+        import json
+        import logging
+        import anthropic
+
+        client = anthropic.Anthropic()
+        histories = {}
+        ARMS = ["claude-sonnet-4-5", "claude-opus-4-5"]
+        log = logging.getLogger(__name__)
+
+        def trim(history):
+            return history[-12:]
+
+        def compact(history):
+            if len(history) <= 80:
+                return history
+            return history[-30:]
+
+        def run():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                history = trim(history)
+                reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=history, cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": reply.content})
+
+        class Chat:
+            def __init__(self):
+                self.history = []
+                self.model = None
+
+            def _window(self):
+                return self.history[-12:]
+
+            def ask(self, text):
+                self.history.append({"role": "user", "content": text})
+                if self.model is None:
+                    self.model = "claude-sonnet-4-5"
+                    thinking = {"type": "disabled"}
+                reply = client.messages.create(model=self.model, max_tokens=512, messages=self._window(), cache_control={"type": "ephemeral"})
+                self.history.append({"role": "assistant", "content": reply.content})
+
+        def on_message(uid, text):
+            histories.setdefault(uid, []).append({"role": "user", "content": text})
+            histories[uid] = compact(histories[uid])
+            log.info(json.dumps(histories[uid][-5:]))
+            reply = client.messages.create(model=ARMS[uid % 2], max_tokens=700, messages=histories[uid], cache_control={"type": "ephemeral"})
+            histories[uid].append({"role": "assistant", "content": reply.content})
+        """
+    )
+    assert found == [(23, "CL501"), (40, "CL501")]

@@ -1554,3 +1554,14 @@ def run(options):
     [diag] = [d for d in check(code) if d.code == "CL101"]
     assert diag.severity == severity
     assert ("costs nothing" in diag.message) is (severity == "low")
+
+
+def test_a_splat_handed_to_a_forwarder_with_the_request_may_bring_a_breakpoint() -> None:
+    code = HEADER + """
+import asyncio
+
+async def run(options):
+    return await asyncio.to_thread(client.messages.create, model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[], **options)
+"""
+    [diag] = [d for d in check(code) if d.code == "CL101"]
+    assert diag.severity == "high" and "costs nothing" not in diag.message
