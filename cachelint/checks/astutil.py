@@ -241,7 +241,7 @@ class ModuleIndex:
         """The dict entry a local name holds (`hist = histories.setdefault(uid, [])`), when every value
         the function gives it is that entry, a new empty list, or made from itself (`hist = hist[-9:]`):
         then `hist` and `histories[uid]` are one history."""
-        if not self.dict_owners:
+        if node.value not in self._entry_holders:
             return None
         scope = self.scope(node)
         cache_key = (id(scope.node), node.value)
@@ -264,6 +264,18 @@ class ModuleIndex:
         alias = found.pop() if len(found) == 1 else None
         self._aliases[cache_key] = alias
         return alias
+
+    @cached_property
+    def _entry_holders(self) -> frozenset[str]:
+        """Names the module ever assigns an entry of a kept dict (`hist = histories[uid]`): the only
+        ones `_entry_alias` needs to look at."""
+        if not self.dict_owners:
+            return frozenset()
+        names: set[str] = set()
+        for node in self.assigns:
+            if isinstance(node.value, (cst.Subscript, cst.Call)) and (self.history_key(node.value) or "").find("[") > 0:
+                names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+        return frozenset(names)
 
     @cached_property
     def classes(self) -> dict[str, cst.ClassDef]:
