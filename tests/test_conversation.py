@@ -1798,3 +1798,70 @@ def test_probe_o_and_p_shapes() -> None:
         """
     )
     assert found == [(23, "CL501"), (40, "CL501")]
+
+
+def test_probe_q_compactions_that_are_fine() -> None:
+    """`del h[:-40]` past 100, an early return below the bound ahead of the cut, thresholds from a
+    tuple assignment, a model per team through `self.models.get(team) or DEFAULT`."""
+    found = structural_found(
+        """
+        import anthropic
+
+        client = anthropic.Anthropic()
+        HIGH, LOW = 100_000, 50_000
+
+        def count_tokens(msgs):
+            return sum(len(str(m)) for m in msgs) // 4
+
+        def main():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                if len(history) > 100:
+                    del history[:-40]
+                if count_tokens(history) > HIGH:
+                    while count_tokens(history) > LOW:
+                        history.pop(0)
+                answer = client.messages.create(model="claude-sonnet-4-5", max_tokens=700, messages=history, cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": answer.content[0].text})
+
+        class Memory:
+            def __init__(self):
+                self.messages = []
+                self.models = {}
+
+            def maybe_compact(self):
+                if len(self.messages) <= 90:
+                    return
+                self.messages = self.messages[-30:]
+
+            def model_for(self, team):
+                return self.models.get(team) or "claude-sonnet-4-5"
+
+            def ask(self, team, text):
+                self.messages.append({"role": "user", "content": text})
+                self.maybe_compact()
+                r = client.messages.create(model=self.model_for(team), max_tokens=600, messages=self.messages, cache_control={"type": "ephemeral"})
+                self.messages.append({"role": "assistant", "content": r.content[0].text})
+        """
+    )
+    assert found == []
+
+
+def test_a_del_that_keeps_a_small_tail_every_turn_still_slides() -> None:
+    found = structural_found(
+        """
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def main():
+            history = []
+            while True:
+                history.append({"role": "user", "content": input()})
+                if len(history) > 40:
+                    del history[:-40]
+                answer = client.messages.create(model="claude-sonnet-4-5", max_tokens=700, messages=history, cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": answer.content[0].text})
+        """
+    )
+    assert found == [(10, "CL501")]

@@ -705,7 +705,14 @@ def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpres
     if type(node) not in _BINDING_TYPES:
         return []
     if isinstance(node, cst.Assign):
-        return [(t.target, node.value) for t in node.targets]
+        pairs: list[tuple[cst.BaseExpression, cst.BaseExpression | None]] = []
+        for t in node.targets:
+            # `HIGH, LOW = 100, 30`: each name its own value.
+            if isinstance(t.target, cst.Tuple) and isinstance(node.value, cst.Tuple) and len(t.target.elements) == len(node.value.elements):
+                pairs += [(a.value, b.value) for a, b in zip(t.target.elements, node.value.elements)]
+            else:
+                pairs.append((t.target, node.value))
+        return pairs
     if isinstance(node, cst.AnnAssign) and node.value is not None:
         return [(node.target, node.value)]
     if isinstance(node, cst.AugAssign):

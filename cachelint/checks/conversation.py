@@ -261,7 +261,7 @@ class _Checker:
             return False
         if any(isinstance(g, cst.While) for g in guards) and self._chunked_loop(guards, history):
             return False
-        if not guards and kept is not None and self._helper_called_past(root, history, kept):
+        if not guards and kept is not None and (self._helper_called_past(root, history, kept) or self._returns_below(statement, root, history, kept)):
             return False
         if not guards or any(isinstance(g, cst.While) for g in guards):
             return True
@@ -275,6 +275,28 @@ class _Checker:
         high, low = self.index.evaluate(bound), self.index.evaluate(kept)
         if isinstance(high, int) and isinstance(low, int):
             return high - low < max(4, high // 4)
+        return False
+
+    def _returns_below(self, statement: cst.CSTNode, root: cst.CSTNode, history: str, kept: cst.BaseExpression) -> bool:
+        """`if len(self.messages) <= 90: return` ahead of the cut in the same body: it runs only past a
+        bound well above what it keeps."""
+        low = self.index.evaluate(kept)
+        if not isinstance(root, cst.IndentedBlock) or not isinstance(low, int) or isinstance(low, bool):
+            return False
+        for stmt in root.body:
+            if stmt is statement or self.index.inside(statement, stmt):
+                return False
+            if not isinstance(stmt, cst.If) or stmt.orelse is not None:
+                continue
+            test = stmt.test
+            body = list(block(stmt.body))
+            returns = bool(body) and isinstance(body[-1], cst.SimpleStatementLine) and isinstance(body[-1].body[-1], cst.Return)
+            if returns and isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, (cst.LessThan, cst.LessThanEqual)):
+                left = test.left
+                if isinstance(left, cst.Call) and left.args and self.index.history_key(left.args[0].value) == history:
+                    high = self.index.evaluate(test.comparisons[0].comparator)
+                    if isinstance(high, int) and high - low >= max(4, high // 4):
+                        return True
         return False
 
     def _helper_called_past(self, root: cst.CSTNode, history: str, kept: cst.BaseExpression) -> bool:
@@ -1101,6 +1123,8 @@ def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str)
         upper = int_value(s.upper)
         if lower not in (0, 1):
             return None
+        if upper is not None and upper < 0:
+            return cst.Integer(str(-upper)), None  # `del history[:-40]` keeps the newest 40
         if upper is not None:
             return None, max(upper - lower, 0)
         if isinstance(s.upper, cst.BinaryOperation) and isinstance(s.upper.operator, cst.Subtract) and "len(" in _code(s.upper.left):

@@ -401,6 +401,8 @@ def per_conversation(index: ModuleIndex, value: cst.BaseExpression, body: cst.CS
     (`user_model[chat_id]`, `settings.setdefault(chat_id, DEFAULT)["thinking"]`), which the turn
     `body` does not assign (a `setdefault` keeps the first value it is given), or what a module
     function returns that only reads such entries (`model_for(uid)`)."""
+    if isinstance(value, cst.BooleanOperation):  # `models.get(team) or DEFAULT`
+        return all(per_conversation(index, part, body) or index.is_constant(part) for part in (value.left, value.right))
     if isinstance(value, cst.Call) and (isinstance(value.func, cst.Name) or is_self_attr(value.func)):
         found = _helper_of(index, value)
         returns = [n.value for n in walk_scope(found[0].body) if isinstance(n, cst.Return) and n.value is not None] if found is not None else []
