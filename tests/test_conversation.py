@@ -1865,3 +1865,43 @@ def test_a_del_that_keeps_a_small_tail_every_turn_still_slides() -> None:
         """
     )
     assert found == [(10, "CL501")]
+
+
+def test_probe_r_deques_and_computed_windows() -> None:
+    """A deque sized for the session's hard cap never fills; one set up by `setdefault` is a deque
+    all the same; a window kept with an arithmetic count (`KEEP = N - 1`) still slides."""
+    found = structural_found(
+        """
+        from collections import deque
+        import anthropic
+
+        client = anthropic.Anthropic()
+        MAX_TURNS = 20
+        N = 30
+        KEEP = N - 1
+        calls = {}
+
+        def capped(listen):
+            history = deque(maxlen=2 * MAX_TURNS)
+            for _ in range(MAX_TURNS):
+                history.append({"role": "user", "content": listen()})
+                r = client.messages.create(model="claude-haiku-4-5", max_tokens=200, messages=list(history), cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": r.content[0].text})
+
+        def on_speech(sid, said):
+            history = calls.setdefault(sid, deque(maxlen=6))
+            history.append({"role": "user", "content": said})
+            r = client.messages.create(model="claude-haiku-4-5", max_tokens=150, messages=list(history), cache_control={"type": "ephemeral"})
+            history.append({"role": "assistant", "content": r.content[0].text})
+
+        def chat(inputs):
+            h = []
+            for text in inputs:
+                h.append({"role": "user", "content": text})
+                if len(h) > N:
+                    h = h[-KEEP:]
+                r = client.messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=h, cache_control={"type": "ephemeral"})
+                h.append({"role": "assistant", "content": r.content[0].text})
+        """
+    )
+    assert found == [(19, "CL501"), (29, "CL501")]

@@ -467,9 +467,17 @@ class ModuleIndex:
                     return left + right  # type: ignore[operator]
                 if isinstance(expr.operator, cst.Multiply):
                     return left * right  # type: ignore[operator]
+                numbers = isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool) and not isinstance(right, bool)
+                if numbers and isinstance(expr.operator, cst.Subtract):
+                    return left - right  # type: ignore[operator]
+                if numbers and isinstance(expr.operator, cst.FloorDivide) and right:
+                    return left // right  # type: ignore[operator]
             except TypeError:
                 return UNKNOWN
             return UNKNOWN
+        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+            value = self.evaluate(expr.expression, depth + 1)
+            return -value if isinstance(value, int) and not isinstance(value, bool) else UNKNOWN
         if isinstance(expr, cst.Call):
             return self._evaluate_call(expr, depth)
         return UNKNOWN

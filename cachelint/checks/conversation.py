@@ -400,24 +400,48 @@ class _Checker:
             # The dicts whose entries this history is (`histories[user_id]`, or `conv` after `conv = histories[channel]`).
             entries = [key] + [self.index.history_key(n.value) or "" for n, targets in assigns if key in targets]
             owners = {entry[: entry.index("[")] for entry in entries if "[" in entry}
+            found: list[tuple[cst.CSTNode, cst.BaseExpression | None, bool]] = []
             for node, targets in assigns:
                 factory = key not in targets and bool(owners.intersection(targets))
-                value = _default_factory(node.value) if factory else node.value if key in targets else None
+                found.append((node, _default_factory(node.value) if factory else node.value if key in targets else None, factory))
+            for node in walk(self.index.module):  # `calls.setdefault(sid, deque(maxlen=6))`
+                if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "setdefault" and len(node.args) >= 2:
+                    if name_key(node.func.value) in owners:
+                        found.append((node, node.args[1].value, True))
+            for node, value, factory in found:
                 if not isinstance(value, cst.Call) or not (self.index.qualname(value.func) or "").endswith("deque"):
                     continue
-                if any(a.keyword is not None and a.keyword.value == "maxlen" for a in value.args) or len(value.args) >= 2:
-                    if factory:
-                        owner = self.index.short(_targets(node)[0])
-                        what = f"Every entry of `{owner}` is a `deque` with `maxlen`, sent as the conversation history `{key}`"
-                    else:
-                        what = f"`{key}` is a `deque` with `maxlen`, sent as the conversation history"
-                    self.report(
-                        "CL501",
-                        node,
-                        f"{what}: {TRUNCATION_COST}; use a plain list and compact it in large steps at a threshold",
-                        "messages",
-                        turn,
-                    )
+                sizes = [a.value for a in value.args if a.keyword is not None and a.keyword.value == "maxlen"] + [a.value for a in value.args[1:2] if a.keyword is None]
+                if not sizes or self._never_fills(sizes[0], turn, key):
+                    continue
+                if factory:
+                    owner = self.index.short(node.func.value if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) else _targets(node)[0])
+                    what = f"Every entry of `{owner}` is a `deque` with `maxlen`, sent as the conversation history `{key}`"
+                else:
+                    what = f"`{key}` is a `deque` with `maxlen`, sent as the conversation history"
+                self.report(
+                    "CL501",
+                    node,
+                    f"{what}: {TRUNCATION_COST}; use a plain list and compact it in large steps at a threshold",
+                    "messages",
+                    turn,
+                )
+
+    def _never_fills(self, size: cst.BaseExpression, turn: Turn, key: str) -> bool:
+        """`deque(maxlen=2 * MAX_TURNS)` in `for _ in range(MAX_TURNS):` with two appends a turn: the
+        session ends before the window is full."""
+        limit = self.index.evaluate(size)
+        loop = turn.scope
+        if not isinstance(limit, int) or not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):
+            return False
+        if not isinstance(loop.iter.func, cst.Name) or loop.iter.func.value != "range" or len(loop.iter.args) != 1:
+            return False
+        turns = self.index.evaluate(loop.iter.args[0].value)
+        appends = sum(
+            1 for n in walk_scope(loop.body)
+            if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("append", "appendleft") and self.index.history_key(n.func.value) == key
+        )
+        return isinstance(turns, int) and turns * appends <= limit
 
     def check_history_classes(self, request: Request) -> None:
         """A history kept by an object of a class of this module (`memory.messages`, `memory.get()`,
