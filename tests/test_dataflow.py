@@ -1565,3 +1565,29 @@ async def run(options):
 """
     [diag] = [d for d in check(code) if d.code == "CL101"]
     assert diag.severity == "high" and "costs nothing" not in diag.message
+
+
+def test_a_loop_variable_that_picks_the_history_picks_the_conversation() -> None:
+    """`WORKERS[worker]` as the system prompt beside `histories[worker]`: each worker's requests
+    share their prefix. The same system prompt beside one shared history changes every turn."""
+    code = HEADER + """
+WORKERS = {"sql": "You write SQL." * 400, "prose": "You write summaries." * 400}
+
+def orchestrate(tasks):
+    histories = {name: [] for name in WORKERS}
+    for worker, task in tasks:
+        hist = histories[worker]
+        hist.append({"role": "user", "content": task})
+        r = client.messages.create(model="m", max_tokens=1, system=[{"type": "text", "text": WORKERS[worker], "cache_control": {"type": "ephemeral"}}], messages=hist)
+        hist.append({"role": "assistant", "content": r.content[0].text})
+
+def shared(tasks):
+    history = []
+    for worker, task in tasks:
+        history.append({"role": "user", "content": task})
+        r = client.messages.create(model="m", max_tokens=1, system=[{"type": "text", "text": WORKERS[worker], "cache_control": {"type": "ephemeral"}}], messages=history)
+        history.append({"role": "assistant", "content": r.content[0].text})
+"""
+    rows = sorted({d.location.row for d in check(code) if d.code in ("CL302", "CL401")})
+    shared_start = code.splitlines().index("def shared(tasks):") + 1
+    assert rows and all(row > shared_start for row in rows)

@@ -243,7 +243,17 @@ class _Checker:
             # the question (`[document + breakpoint, question]`) is a deliberate split, and a call repeated in a loop
             # or comprehension re-sends the same parameter, so later calls read what the first wrote.
             return self.dynamic_reason(content, params=bp.last_block and not self._in_loop(request.call))
-        return self.dynamic_reason(content, params=False)
+        reason = self.dynamic_reason(content, params=False)
+        sent = request.arg("messages")
+        # `WORKERS[worker]` beside `histories[worker]` (or `hist` taken from it): each value has its own
+        # conversation, and its own cache entry that its next request reads.
+        picked = [sent, *(v for _, v in self.index.scope(sent).assigns.get(sent.value, []))] if isinstance(sent, cst.Name) else [sent]
+        for value in picked:
+            if reason is not None and isinstance(value, cst.Subscript) and len(value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index):
+                key = value.slice[0].slice.value
+                if isinstance(key, cst.Name) and reason.endswith(f"loop variable `{key.value}`"):
+                    return None
+        return reason
 
     def _in_loop(self, call: cst.Call) -> bool:
         """The call runs several times inside its function: in a loop or a comprehension."""

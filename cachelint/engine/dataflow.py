@@ -1713,8 +1713,15 @@ class ModuleAnalysis:
                 positional.append(value)
         later_breakpoint = "cache_control" in kwargs or any(has_key_deep(kwargs[k], key) for k in ("messages",) if k in kwargs for key in self.k.breakpoint_keys)
         chain = self.call_text(node)
+        # A loop variable that picks the whole history (`histories[worker]`, not just a new turn in it)
+        # picks the conversation: what else it picks (`WORKERS[worker]` as the system prompt) is the
+        # same for every request of that conversation.
+        history = next((a for a in sink.arguments if a.layout in ("history", "chat") and a.name in kwargs), None)
+        selectors = {f.source for f in kwargs[history.name].facts if is_loop_state(f)} if history is not None else set()
         for argument in sink.arguments:
             value = kwargs.get(argument.name)
+            if value is not None and selectors and argument is not history:
+                value = without(value, lambda f: is_loop_state(f) and f.source in selectors)
             where = called_frames.get(argument.name, frame)
             if value is None and argument.position is not None and argument.position < len(positional):
                 value = positional[argument.position]
