@@ -1540,12 +1540,15 @@ def rerun() -> str:
         ('client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[], **options)', "high"),
         # A `**` splat into something else (a tool dispatch) brings no breakpoint into the request.
         ('TOOLS["search"](**options) or client.messages.create(model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[])', "low"),
+        # ... but one handed to a forwarder together with the request does, as in the direct call.
+        ('asyncio.to_thread(client.messages.create, model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[], **options)', "high"),
         ('OpenAI().chat.completions.create(model="m", messages=[{"role": "system", "content": f"Now {datetime.now()}"}])', "high"),
     ],
 )
 def test_anthropic_request_that_nothing_caches_yet_is_low_and_says_so(call: str, severity: str) -> None:
     # Anthropic and Bedrock cache only up to a breakpoint; OpenAI caches on its own.
     code = HEADER + f"""
+import asyncio
 from openai import OpenAI
 # The cache_control keyword in a comment is not a breakpoint.
 def run(options):
@@ -1555,16 +1558,6 @@ def run(options):
     assert diag.severity == severity
     assert ("costs nothing" in diag.message) is (severity == "low")
 
-
-def test_a_splat_handed_to_a_forwarder_with_the_request_may_bring_a_breakpoint() -> None:
-    code = HEADER + """
-import asyncio
-
-async def run(options):
-    return await asyncio.to_thread(client.messages.create, model="m", max_tokens=1, system=f"Now {datetime.now()}", messages=[], **options)
-"""
-    [diag] = [d for d in check(code) if d.code == "CL101"]
-    assert diag.severity == "high" and "costs nothing" not in diag.message
 
 
 def test_a_loop_variable_that_picks_the_history_picks_the_conversation() -> None:

@@ -143,15 +143,18 @@ ARGUMENTS = [
 
 
 @st.composite
-def forwarded_programs(draw) -> str:
-    """Requests made through forwarders with arguments in any valid order, in a conversation loop."""
+def forwarded_programs(draw) -> tuple[str, bool]:
+    """Requests made through forwarders with arguments in any valid order, in a conversation loop;
+    and whether the SDK method itself is handed on with a random id in `system=`."""
     positional = draw(st.lists(st.sampled_from([a for a in ARGUMENTS if "=" not in a and not a.startswith("*")]), max_size=2))
     starred = draw(st.lists(st.just("*extra"), max_size=1))
     keywords = draw(st.lists(st.sampled_from([a for a in ARGUMENTS if "=" in a]), max_size=3, unique=True))
     double = draw(st.lists(st.just("**options"), max_size=1))
-    args = ", ".join([draw(st.sampled_from(CALLABLES)), *positional, *starred, *keywords, *double])
+    callable_ = draw(st.sampled_from(CALLABLES))
+    args = ", ".join([callable_, *positional, *starred, *keywords, *double])
     call = draw(st.sampled_from(FORWARDERS)).format(args=args)
-    return "\n".join(
+    reaches = callable_ == "client.messages.create" and "system=str(uuid.uuid4())" in keywords
+    source = "\n".join(
         [
             "import asyncio, functools, time, uuid",
             "import anyio",
@@ -165,16 +168,25 @@ def forwarded_programs(draw) -> str:
             "        history.append({'role': 'assistant', 'content': reply})",
         ]
     )
+    return source, reaches
+
+
+def assert_forwarded_request_is_checked(program: tuple[str, bool]) -> None:
+    """Never raises; and a random id handed on to the SDK method through any forwarder is found."""
+    source, reaches = program
+    assert_never_raises(source)
+    if reaches:
+        assert "CL102" in {d.code for d in run(SINK_HEADER + source).diagnostics}
 
 
 @FAST
 @given(forwarded_programs())
-def test_engine_never_raises_on_forwarded_requests(source: str) -> None:
-    assert_never_raises(source)
+def test_forwarded_requests_never_raise_and_are_checked(program: tuple[str, bool]) -> None:
+    assert_forwarded_request_is_checked(program)
 
 
 @pytest.mark.slow
 @SLOW
 @given(forwarded_programs())
-def test_engine_never_raises_on_forwarded_requests_thorough(source: str) -> None:
-    assert_never_raises(source)
+def test_forwarded_requests_never_raise_and_are_checked_thorough(program: tuple[str, bool]) -> None:
+    assert_forwarded_request_is_checked(program)

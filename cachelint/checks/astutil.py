@@ -70,8 +70,8 @@ class ModuleIndex:
         self.assigns: list[cst.Assign] = []
         self.fors: list[cst.For] = []
         self._scopes: dict[int, Scope] = {}
-        self._inline_lambdas: set[int] = set()
-        self._aliases: dict[tuple[int, str], str | None] = {}  # (scope, local name) -> the dict entry it holds  # `lambda: F(...)` handed to a forwarder: runs where it is written
+        self._inline_lambdas: set[int] = set()  # `lambda: F(...)` handed to a forwarder: runs where it is written
+        self._aliases: dict[tuple[int, str], str | None] = {}  # (scope, local name) -> the dict entry it holds
         self._walk(module)
         self.requests = [r for r in (self._request(c) for c in self.calls) if r is not None]
 
@@ -636,9 +636,27 @@ def returned(module: cst.Module, call: cst.Call) -> list[cst.BaseExpression]:
     if not isinstance(call.func, cst.Name):
         return []
     function = next((f for f in block(module) if isinstance(f, cst.FunctionDef) and f.name.value == call.func.value), None)
-    if function is None:
-        return []
+    return return_values(function) if function is not None else []
+
+
+def return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
+    """The value of each `return` of `function` (not of functions nested in it)."""
     return [node.value for node in walk_scope(function.body) if isinstance(node, cst.Return) and node.value is not None]
+
+
+def targets_of(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseExpression]:
+    """What an assignment statement assigns to."""
+    return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+
+
+def entry_owner(key: str) -> str | None:
+    """`histories` for the dict-entry history key `histories[uid]` (`ModuleIndex.history_key`); None for a name."""
+    return key[: key.index("[")] if "[" in key else None
+
+
+def entry_index(key: str) -> str | None:
+    """`uid` for the dict-entry history key `histories[uid]`; None for a name."""
+    return key[key.index("[") + 1 : -1] if "[" in key else None
 
 
 def _calls_function(call: cst.Call, name: str, method: bool) -> bool:

@@ -17,23 +17,39 @@ from cachelint.catalogue import Rule
 from cachelint.checks.astutil import (
     ModuleIndex,
     Request,
-    arguments_of,
     block,
     dict_element,
     dict_value,
+    entry_owner,
     int_value,
     is_self_attr,
     last_name,
     name_key,
     names_in,
+    return_values,
     returned,
     target_key,
+    targets_of,
     walk_scope,
 )
 from cachelint.checks.fanout import fanout_diagnostics
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.pricing import priced
-from cachelint.checks.turns import Turn, comp_clauses, container_key, find_turn, grows, helper_entries, iterated, mentions, outer_turn, per_conversation, through_helper, turn_names
+from cachelint.checks.turns import (
+    Turn,
+    calls_of,
+    comp_clauses,
+    container_key,
+    find_turn,
+    grows,
+    helper_entries,
+    iterated,
+    mentions,
+    outer_turn,
+    per_conversation,
+    through_helper,
+    turn_names,
+)
 from cachelint.diagnostics import Diagnostic, Related
 from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
@@ -173,8 +189,7 @@ class _Checker:
         for node in walk_scope(turn.body):
             if not isinstance(node, cst.Call):
                 continue
-            name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value if isinstance(node.func, cst.Name) else None
-            target = functions.get(name or "")
+            target = functions.get(last_name(node.func) or "")
             if target is None or self.index.inside(node, target):
                 continue
             params = [p.name.value for p in target.params.params]
@@ -198,13 +213,8 @@ class _Checker:
         if function is None or turn.history not in self.index.scope(turn.request.call).params:
             return []
         roots: list[tuple[cst.CSTNode, str]] = []
-        for call in self.index.calls:
-            func = call.func
-            name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) and is_self_attr(func) else None
-            if name != function.name.value or self.index.inside(call, function):
-                continue
-            params = [p.name.value for p in function.params.params]
-            given = arguments_of(call, params[1:] if isinstance(func, cst.Attribute) else params).get(turn.history)
+        for call, given_args in calls_of(self.index, function):
+            given = given_args.get(turn.history)
             key = self.index.history_key(given.value) if given is not None else None
             loops = self.index.loops_around(call)
             caller = loops[0] if loops else self.index.function_of(call)  # the caller's own turn
@@ -307,11 +317,7 @@ class _Checker:
         low = self.index.evaluate(kept)
         if not isinstance(function, cst.FunctionDef) or not isinstance(low, int) or isinstance(low, bool):
             return False
-        name = function.name.value
-        calls = [
-            c for c in self.index.calls
-            if (isinstance(c.func, cst.Name) and c.func.value == name) or (isinstance(c.func, cst.Attribute) and is_self_attr(c.func) and c.func.attr.value == name)
-        ]
+        calls = [call for call, _ in calls_of(self.index, function)]
         flags = {target_key(t.target) for n in walk_scope(function.body) if isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == "True" for t in n.targets}
         for call in calls:
             tests = [part for a in self.index.ancestors(call) if isinstance(a, cst.If) for part in _conjuncts(a.test)]
@@ -395,11 +401,11 @@ class _Checker:
         (`defaultdict(lambda: deque(maxlen=N))`)."""
         if not self.sent_histories:
             return
-        assigns = [(n, [self.index.history_key(t) for t in _targets(n)]) for n in walk(self.index.module) if isinstance(n, (cst.Assign, cst.AnnAssign))]
+        assigns = [(n, [self.index.history_key(t) for t in targets_of(n)]) for n in walk(self.index.module) if isinstance(n, (cst.Assign, cst.AnnAssign))]
         for key, turn in self.sent_histories.items():
             # The dicts whose entries this history is (`histories[user_id]`, or `conv` after `conv = histories[channel]`).
             entries = [key] + [self.index.history_key(n.value) or "" for n, targets in assigns if key in targets]
-            owners = {entry[: entry.index("[")] for entry in entries if "[" in entry}
+            owners = {owner for entry in entries if (owner := entry_owner(entry)) is not None}
             found: list[tuple[cst.CSTNode, cst.BaseExpression | None, bool]] = []
             for node, targets in assigns:
                 factory = key not in targets and bool(owners.intersection(targets))
@@ -415,7 +421,7 @@ class _Checker:
                 if not sizes or self._never_fills(sizes[0], turn, key):
                     continue
                 if factory:
-                    owner = self.index.short(node.func.value if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) else _targets(node)[0])
+                    owner = self.index.short(node.func.value if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) else targets_of(node)[0])
                     what = f"Every entry of `{owner}` is a `deque` with `maxlen`, sent as the conversation history `{key}`"
                 else:
                     what = f"`{key}` is a `deque` with `maxlen`, sent as the conversation history"
@@ -471,8 +477,7 @@ class _Checker:
                 continue
             if called:
                 method = next((m for m in block(cls.body) if isinstance(m, cst.FunctionDef) and m.name.value == name), None)
-                values = [n.value for n in walk_scope(method.body) if isinstance(n, cst.Return) and n.value is not None] if method is not None else []
-                returned_keys = {container_key(self.index, v) for v in values}
+                returned_keys = {container_key(self.index, v) for v in return_values(method)} if method is not None else set()
                 key = next((k for k in returned_keys if k is not None and k.startswith("self.")), None)
             else:
                 key = f"self.{name}"
@@ -823,11 +828,11 @@ class _Checker:
         if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
             return expr
         for name in sorted(names_in(expr)):
-            bindings = [n for n in walk_scope(turn.body) if isinstance(n, (cst.Assign, cst.AugAssign)) and any(target_key(t) == name for t in _targets(n))]
+            bindings = [n for n in walk_scope(turn.body) if isinstance(n, (cst.Assign, cst.AugAssign)) and any(target_key(t) == name for t in targets_of(n))]
             outside = self.index.scope(turn.request.call).assigns.get(name, [])
             for binding in bindings:
                 value = binding.value if isinstance(binding, cst.Assign) else None
-                if (value is not None and self._per_conversation(value, turn)) or self._first_turn_only(binding, name, turn):
+                if (value is not None and per_conversation(self.index, value, turn.body)) or self._first_turn_only(binding, name, turn):
                     continue
                 if self._conditional(binding, turn, changing):
                     return binding
@@ -868,7 +873,7 @@ class _Checker:
         key = name_key(expr)
         if key is None:
             # `model=pick_model(user)`, `model=MODELS[step % 2]`, written in the call itself.
-            if isinstance(expr, (cst.Call, cst.Subscript)) and names_in(expr) & changing and not self.index.is_constant(expr) and not self._per_conversation(expr, turn):
+            if isinstance(expr, (cst.Call, cst.Subscript)) and names_in(expr) & changing and not self.index.is_constant(expr) and not per_conversation(self.index, expr, turn.body):
                 return expr, f"`{self.index.short(expr)}` is chosen from per-turn state"
             return None, ""
         for loop in self.index.loops_around(turn.request.call):
@@ -879,7 +884,7 @@ class _Checker:
         for node in walk_scope(turn.body):
             if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
                 value = node.value
-                if self._per_conversation(value, turn) or self._first_turn_only(node, key, turn):
+                if per_conversation(self.index, value, turn.body) or self._first_turn_only(node, key, turn):
                     continue
                 if self._random(value):
                     return node, "a random choice per call"
@@ -890,9 +895,6 @@ class _Checker:
                 if names_in(value) & changing - {key} and not self.index.is_constant(value):
                     return node, f"`{self.index.short(value)}` is chosen from per-turn state"
         return None, ""
-
-    def _per_conversation(self, value: cst.BaseExpression, turn: Turn) -> bool:
-        return per_conversation(self.index, value, turn.body)
 
     def _first_turn_only(self, node: cst.CSTNode, key: str, turn: Turn) -> bool:
         """Assigned only while `key` is still unset (`if model is None: model = route(text)`): chosen
@@ -1006,9 +1008,6 @@ class _Checker:
 
 
 # ---------------------------------------------------------------------- helpers
-def _targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseExpression]:
-    return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-
 
 def _root_name(node: cst.BaseExpression, index: ModuleIndex) -> str | None:
     while True:
@@ -1064,7 +1063,7 @@ def _set_up(cls: cst.ClassDef, key: str) -> bool:
         if isinstance(method, cst.FunctionDef) and method.name.value in INITIALIZERS:
             for node in walk_scope(method.body):
                 if isinstance(node, (cst.Assign, cst.AnnAssign)):
-                    targets = [e.value for t in _targets(node) for e in (t.elements if isinstance(t, cst.Tuple) else [cst.Element(t)])]
+                    targets = [e.value for t in targets_of(node) for e in (t.elements if isinstance(t, cst.Tuple) else [cst.Element(t)])]
                     if key in [target_key(t) for t in targets]:
                         return True
     return False

@@ -13,10 +13,25 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from cachelint.checks.astutil import ModuleIndex, Request, arguments_of, block, is_self_attr, name_key, names_in, target_key, walk_scope
+from cachelint.checks.astutil import (
+    GROWERS,
+    ModuleIndex,
+    Request,
+    arguments_of,
+    block,
+    entry_index,
+    entry_owner,
+    is_self_attr,
+    last_name,
+    name_key,
+    names_in,
+    return_values,
+    target_key,
+    targets_of,
+    walk_scope,
+)
 from cachelint.engine.nodes import INITIALIZERS
 
-GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 
 
 @dataclass
@@ -243,19 +258,8 @@ def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
 def _grown_by_callers(index: ModuleIndex, function: cst.FunctionDef, param: str) -> bool:
     """`function` is called once per turn with a history its caller grows: `ask(q, history)` in a
     loop that appends to `history`, or in a handler whose history outlives the call."""
-    params = [p.name.value for p in function.params.params]
-    method = bool(params) and params[0] in ("self", "cls")
-    if method:
-        params = params[1:]
-    for call in index.calls:
-        func = call.func
-        if method and not (isinstance(func, cst.Attribute) and func.attr.value == function.name.value and is_self_attr(func)):
-            continue
-        if not method and not (isinstance(func, cst.Name) and func.value == function.name.value):
-            continue
-        if index.inside(call, function):
-            continue  # recursion
-        given = arguments_of(call, params).get(param)
+    for call, given_args in calls_of(index, function):
+        given = given_args.get(param)
         key = index.history_key(given.value) if given is not None else None
         if key is None:
             continue
@@ -265,6 +269,21 @@ def _grown_by_callers(index: ModuleIndex, function: cst.FunctionDef, param: str)
         if caller is not None and grows(index, caller.body, key) and (key.startswith("self.") or _kept_between_calls(index, call, key)):
             return True
     return False
+
+
+def calls_of(index: ModuleIndex, function: cst.FunctionDef) -> list[tuple[cst.Call, dict[str, cst.Arg]]]:
+    """Each call of a module function (by its name) or of a method (on `self`) from outside it, with
+    the argument the call gives for each parameter."""
+    params = [p.name.value for p in function.params.params]
+    method = bool(params) and params[0] in ("self", "cls")
+    name = function.name.value
+    out: list[tuple[cst.Call, dict[str, cst.Arg]]] = []
+    for call in index.calls:
+        func = call.func
+        named = isinstance(func, cst.Attribute) and is_self_attr(func) and func.attr.value == name if method else isinstance(func, cst.Name) and func.value == name
+        if named and not index.inside(call, function):
+            out.append((call, arguments_of(call, params[1:] if method else params)))
+    return out
 
 
 def outer_turn(index: ModuleIndex, turn: Turn) -> Turn | None:
@@ -289,8 +308,8 @@ def _kept_between_calls(index: ModuleIndex, call: cst.Call, key: str) -> bool:
     from one call of the function to the next."""
     scope = index.scope(call)
     module = index.module_scope()
-    if "[" in key:
-        owner = key[: key.index("[")]
+    owner = entry_owner(key)
+    if owner is not None:
         return owner.startswith("self.") or (owner not in scope.assigns and owner in module.assigns)
     if key not in scope.assigns:
         return key in module.assigns and "." not in key
@@ -308,8 +327,7 @@ def _stored(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
     a call that stores the history, so that the next call loads it again."""
     if not isinstance(node, cst.Call):
         return False
-    name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value if isinstance(node.func, cst.Name) else ""
-    return bool(STORE_CALL.search(name)) and any(mentions(index, arg.value, key) for arg in node.args)
+    return bool(STORE_CALL.search(last_name(node.func) or "")) and any(mentions(index, arg.value, key) for arg in node.args)
 
 
 def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) -> str | None:
@@ -361,8 +379,7 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
         changing |= {name for node in walk_scope(turn.scope.test) if isinstance(node, cst.NamedExpr) for name in names_in(node.target)}
     if isinstance(turn.scope, cst.FunctionDef):
         # The key a per-user history is kept under (`histories[uid]`) names the conversation: the same every turn.
-        conversation_key = {turn.history[turn.history.index("[") + 1 : -1]} if "[" in turn.history else set()
-        changing |= index.scope(turn.scope.body).params - {"self", "cls"} - conversation_key
+        changing |= index.scope(turn.scope.body).params - {"self", "cls", entry_index(turn.history)}
     bindings: list[tuple[str, cst.BaseExpression | None]] = []
     for node in walk_scope(body):
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
@@ -376,8 +393,7 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
             if key is not None:
                 changing.add(key)
         elif isinstance(node, (cst.Assign, cst.AnnAssign)):
-            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-            for t in targets:
+            for t in targets_of(node):
                 # `user_model[chat_id] = route(text)`: the dict is written per turn too.
                 key = target_key(t) or (name_key(t.value) if isinstance(t, cst.Subscript) else None)
                 if key is not None:
@@ -405,21 +421,20 @@ def per_conversation(index: ModuleIndex, value: cst.BaseExpression, body: cst.CS
         return all(per_conversation(index, part, body) or index.is_constant(part) for part in (value.left, value.right))
     if isinstance(value, cst.Call) and (isinstance(value.func, cst.Name) or is_self_attr(value.func)):
         found = _helper_of(index, value)
-        returns = [n.value for n in walk_scope(found[0].body) if isinstance(n, cst.Return) and n.value is not None] if found is not None else []
+        returns = return_values(found[0]) if found is not None else []
         return bool(returns) and all(per_conversation(index, r, body) for r in returns)
     node = value
     while isinstance(node, cst.Subscript) and not _kept_entry(index, node) and isinstance(node.slice[0].slice, cst.Index):
         node = node.value  # `...["model"]`
     if not _kept_entry(index, node):
         return False
-    owner = (index.history_key(node) or "").split("[", 1)[0]
+    owner = entry_owner(index.history_key(node) or "")
     handlers = [h for h in walk_scope(body) if isinstance(h, cst.ExceptHandler)]
     for statement in walk_scope(body):
         if any(index.inside(statement, h) for h in handlers):
             continue  # `except RateLimitError: model_of[uid] = BACKUP`: a sticky fallback, kept from then on
         if isinstance(statement, (cst.Assign, cst.AugAssign)):
-            targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
-            if any(isinstance(t, cst.Subscript) and name_key(t.value) == owner for t in targets):
+            if any(isinstance(t, cst.Subscript) and name_key(t.value) == owner for t in targets_of(statement)):
                 return False
     return True
 

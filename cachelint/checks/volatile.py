@@ -7,6 +7,7 @@ from collections import defaultdict
 import libcst as cst
 
 from cachelint.catalogue import Rule
+from cachelint.checks.astutil import last_name
 from cachelint.checks.pricing import priced
 from cachelint.diagnostics import SEGMENTS, SEVERITIES, Diagnostic, Location, Related
 from cachelint.engine.dataflow import SHAPE_PROVIDER, SinkHit
@@ -164,10 +165,6 @@ def _cost(scope: str, granularity: str | None) -> str:
     return "every call re-writes the prefix at 1.25x instead of reading it at 0.1x"
 
 
-def _last_name(expr: cst.BaseExpression) -> str | None:
-    return expr.attr.value if isinstance(expr, cst.Attribute) else expr.value if isinstance(expr, cst.Name) else None
-
-
 def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...], requests: set[str]) -> bool:
     """Whether the module spells a breakpoint anywhere: one of `keys` (`cache_control`,
     `cachePoint`) as a string or keyword (comments aside), or a `**` splat that could bring one into
@@ -181,6 +178,6 @@ def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...], requests:
         if isinstance(node, cst.Call) and any(arg.star == "**" for arg in node.args):
             # The request itself, or a forwarder handed it (`asyncio.to_thread(client.messages.create, **opts)`).
             callees = [node.func, *(arg.value for arg in node.args if arg.keyword is None and not arg.star)]
-            if any(_last_name(callee) in requests for callee in callees):
+            if any(last_name(callee) in requests for callee in callees):
                 return True
     return False

@@ -292,11 +292,10 @@ class ModuleAnalysis:
                     sites.update(id(n) for n in walk(statement) if isinstance(n, cst.Call))
 
         top = list(self.module.body)
-        simple_calls(top)
-        for statement in top:
+        for statement in self.module.body:
             if isinstance(statement, cst.If) and "__main__" in self.module.code_for_node(statement.test):
-                top += list(block_statements(statement.body))
-                simple_calls(list(block_statements(statement.body)))
+                top += block_statements(statement.body)
+        simple_calls(top)
         for statement in top:
             if isinstance(statement, cst.FunctionDef):
                 body = list(block_statements(statement.body))
@@ -1276,12 +1275,11 @@ class ModuleAnalysis:
         """(the callable, the arguments passed on) of a forwarder call, else None."""
         if not self.k.forwarders:
             return None
-        last = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value if isinstance(node.func, cst.Name) else None
-        if last not in self._forwarder_words:
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if (method or (node.func.value if isinstance(node.func, cst.Name) else None)) not in self._forwarder_words:
             return None  # most calls: no qualified name needed
         dotted = dotted_name(node.func)
         qualname = qualify(dotted, self.aliases) if dotted else None
-        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
         for forwarder in self.k.forwarders:
             if (forwarder.call is None or forwarder.call != qualname) and (forwarder.method is None or forwarder.method != method):
                 continue
