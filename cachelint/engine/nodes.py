@@ -82,19 +82,24 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 
 # The checks walk the same tree several times; while a module is being analysed, each node's
-# children are computed once. The entry keeps its node alive, so an id is never reused meanwhile.
+# children are computed once, and so is the walk of a module or block (the checks walk each
+# function body once per history, turn or request they follow). The entries keep their nodes alive,
+# so an id is never reused meanwhile.
 _memo: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] | None = None
+_walks: dict[tuple[int, bool], tuple[cst.CSTNode, list[cst.CSTNode]]] | None = None
+# Roots whose walks are remembered: large and walked again; other roots are small.
+_WALKED_AGAIN = frozenset({cst.Module, cst.IndentedBlock, cst.FunctionDef, cst.ClassDef})
 
 
 @contextmanager
 def memoized_children() -> Iterator[None]:
-    """Remember children for the duration of one module's analysis."""
-    global _memo
-    _memo = {}
+    """Remember children and walks for the duration of one module's analysis."""
+    global _memo, _walks
+    _memo, _walks = {}, {}
     try:
         yield
     finally:
-        _memo = None
+        _memo = _walks = None
 
 
 def string_value(node: cst.SimpleString) -> str | bytes | None:
@@ -115,21 +120,33 @@ def string_value(node: cst.SimpleString) -> str | bytes | None:
 
 
 def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node under `root` (itself included)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(children(node)))
+    """Every node under `root` (itself included), in source order."""
+    return _remembered(root, False)
 
 
 def walk_scope(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every node under `root`, not entering nested functions, classes or lambdas."""
+    return _remembered(root, True)
+
+
+def _remembered(root: cst.CSTNode, scope: bool) -> Iterator[cst.CSTNode]:
+    if _walks is None or type(root) not in _WALKED_AGAIN:
+        return _walk(root, scope)
+    known = _walks.get((id(root), scope))
+    if known is None or known[0] is not root:
+        known = _walks[(id(root), scope)] = (root, list(_walk(root, scope)))
+    return iter(known[1])
+
+
+def _walk(root: cst.CSTNode, scope: bool) -> Iterator[cst.CSTNode]:
     stack = [root]
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(child for child in reversed(children(node)) if type(child) not in _SCOPE_TYPES)
+        if scope:
+            stack.extend(child for child in reversed(children(node)) if type(child) not in _SCOPE_TYPES)
+        else:
+            stack.extend(reversed(children(node)))
 
 
 class Parents:
