@@ -275,21 +275,21 @@ def _sorted_fix(module, node, code: str, parents, positions, names: "_NameUses")
 
     applicability = SAFE
     if code == "CL201":
-        if isinstance(node, cst.Set):
+        if type(node) is cst.Set:
             # `sorted` needs comparable elements: all strings or all numbers.
-            kinds = {type(e.value) for e in node.elements if isinstance(e, cst.Element)}
-            if len(kinds) != 1 or not kinds <= {cst.SimpleString, cst.Integer, cst.Float} or any(isinstance(e, cst.StarredElement) for e in node.elements):
+            kinds = {type(e.value) for e in node.elements if type(e) is cst.Element}
+            if len(kinds) != 1 or not kinds <= {cst.SimpleString, cst.Integer, cst.Float} or any(type(e) is cst.StarredElement for e in node.elements):
                 applicability = UNSAFE
-        elif not (isinstance(node, cst.SetComp) or (isinstance(node, cst.Call) and _dotted(node.func) in ("set", "frozenset"))):
+        elif not (type(node) is cst.SetComp or (type(node) is cst.Call and _dotted(node.func) in ("set", "frozenset"))):
             return None
         # `set(a) & set(b)`: sort the result of the set expression, not one operand.
-        while isinstance(parents.get(node), cst.BinaryOperation) and type(parents[node].operator).__name__ in SET_OPERATORS:
+        while type(parents.get(node)) is cst.BinaryOperation and type(parents[node].operator).__name__ in SET_OPERATORS:
             node = parents[node]
     else:
-        if not isinstance(node, cst.Call):
+        if type(node) is not cst.Call:
             return None
         func = node.func
-        if _dotted(func) not in LISTING_CALLS and not (isinstance(func, cst.Attribute) and func.attr.value in LISTING_METHODS):
+        if _dotted(func) not in LISTING_CALLS and not (type(func) is cst.Attribute and func.attr.value in LISTING_METHODS):
             return None
     context = _context(node, parents, names, code)
     if context is None:
@@ -308,30 +308,30 @@ def _context(node, parents, names: "_NameUses", code: str) -> str | None:
     import libcst as cst
 
     parent = parents.get(node)
-    if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
+    if type(parent) in (cst.For, cst.CompFor) and parent.iter is node:
         return SAFE
-    if isinstance(parent, cst.StarredElement):
+    if type(parent) is cst.StarredElement:
         return SAFE
-    if isinstance(parent, cst.Arg) and parent.keyword is None and parent.star == "":
+    if type(parent) is cst.Arg and parent.keyword is None and parent.star == "":
         call = parents.get(parent)
-        func = call.func if isinstance(call, cst.Call) else None
+        func = call.func if type(call) is cst.Call else None
         # `", ".join(...)`: the receiver is a string literal, so only the method name is known.
-        short = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        short = func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else None
         if short == "next":
             return None  # `next(p.glob(...))` needs an iterator, not a list
         return SAFE if short in ITERATING_CALLS else UNSAFE
-    if isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
-        targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
-        if len(targets) != 1 or not isinstance(targets[0], cst.Name):
+    if type(parent) in (cst.Assign, cst.AnnAssign) and parent.value is node:
+        targets = [t.target for t in parent.targets] if type(parent) is cst.Assign else [parent.target]
+        if len(targets) != 1 or type(targets[0]) is not cst.Name:
             return UNSAFE
-        if isinstance(parent, cst.AnnAssign):
+        if type(parent) is cst.AnnAssign:
             return UNSAFE  # the annotation says set; a list would contradict it
         if code == "CL201" and names.used_as_set(targets[0].value):
             return None  # filled or combined as a set later: sort where it is read, not here
         if code == "CL201" and names.tested_for_membership(targets[0].value):
             return UNSAFE  # a list answers `in` too, only slower
         return SAFE
-    if isinstance(parent, (cst.Attribute, cst.Comparison, cst.BinaryOperation, cst.WithItem, cst.Subscript)):
+    if type(parent) in (cst.Attribute, cst.Comparison, cst.BinaryOperation, cst.WithItem, cst.Subscript):
         return None
     return UNSAFE
 
@@ -351,7 +351,7 @@ class _NameUses:
         self._set_only: set[str] = set()
         self._assigned: dict[str, int] = {}
         for node in walk(module):
-            if isinstance(node, cst.Name):
+            if type(node) is cst.Name:
                 self._visit(node)
 
     def _visit(self, node) -> None:
@@ -359,15 +359,15 @@ class _NameUses:
 
         parent = self._parents.get(node)
         name = node.value
-        if isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)) and parent.comparator is node:
+        if type(parent) is cst.ComparisonTarget and type(parent.operator) in (cst.In, cst.NotIn) and parent.comparator is node:
             self._membership.add(name)
-        elif isinstance(parent, cst.Attribute) and parent.value is node:
+        elif type(parent) is cst.Attribute and parent.value is node:
             self._set_only.add(name)
-        elif isinstance(parent, cst.BinaryOperation) and type(parent.operator).__name__ in SET_OPERATORS:
+        elif type(parent) is cst.BinaryOperation and type(parent.operator).__name__ in SET_OPERATORS:
             self._set_only.add(name)
-        elif isinstance(parent, cst.AugAssign) and parent.target is node:
+        elif type(parent) is cst.AugAssign and parent.target is node:
             self._set_only.add(name)
-        elif isinstance(parent, cst.AssignTarget) and parent.target is node:
+        elif type(parent) is cst.AssignTarget and parent.target is node:
             self._assigned[name] = self._assigned.get(name, 0) + 1
             if self._assigned[name] > 1:
                 self._set_only.add(name)  # rebound elsewhere: its other values are not ours to judge
@@ -383,9 +383,9 @@ class _NameUses:
 def _dotted(node) -> str | None:
     import libcst as cst
 
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         base = _dotted(node.value)
         return f"{base}.{node.attr.value}" if base else None
     return None
@@ -394,15 +394,15 @@ def _dotted(node) -> str | None:
 def _sort_keys_fix(module, node, positions) -> Fix | None:
     import libcst as cst
 
-    if not isinstance(node, cst.Call) or _dotted(node.func) not in ("json.dumps", "dumps") or not node.args:
+    if type(node) is not cst.Call or _dotted(node.func) not in ("json.dumps", "dumps") or not node.args:
         return None
     if any(a.star == "**" or (a.keyword is not None and a.keyword.value == "sort_keys") for a in node.args):
         return None
     last = node.args[-1]
     new_arg = cst.Arg(value=cst.Name("True"), keyword=cst.Name("sort_keys"), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-    if isinstance(last.comma, cst.Comma):
+    if type(last.comma) is cst.Comma:
         # A trailing comma (often one argument per line): the new argument takes the same layout.
-        before = node.args[-2].comma.whitespace_after if len(node.args) > 1 and isinstance(node.args[-2].comma, cst.Comma) else node.whitespace_before_args
+        before = node.args[-2].comma.whitespace_after if len(node.args) > 1 and type(node.args[-2].comma) is cst.Comma else node.whitespace_before_args
         args = [*node.args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=before)), new_arg.with_changes(comma=last.comma)]
     else:
         args = [*node.args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new_arg]

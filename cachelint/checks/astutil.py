@@ -126,15 +126,15 @@ class ModuleIndex:
 
     def function_of(self, node: cst.CSTNode) -> cst.FunctionDef | None:
         for a in self.ancestors(node):
-            if isinstance(a, cst.FunctionDef):
+            if type(a) is cst.FunctionDef:
                 return a
-            if isinstance(a, cst.ClassDef) or (isinstance(a, cst.Lambda) and id(a) not in self._inline_lambdas):
+            if type(a) is cst.ClassDef or (type(a) is cst.Lambda and id(a) not in self._inline_lambdas):
                 return None
         return None
 
     def class_of(self, node: cst.CSTNode) -> cst.ClassDef | None:
         for a in self.ancestors(node):
-            if isinstance(a, cst.ClassDef):
+            if type(a) is cst.ClassDef:
                 return a
         return None
 
@@ -167,9 +167,9 @@ class ModuleIndex:
         for a in self.ancestors(node):
             if a is stop:
                 break
-            if isinstance(a, (cst.If, cst.While)):
+            if type(a) in (cst.If, cst.While):
                 out.append(a.test)
-            if isinstance(a, cst.IfExp):
+            if type(a) is cst.IfExp:
                 out.append(a.test)
         return out
 
@@ -193,22 +193,22 @@ class ModuleIndex:
 
     def _build_scope(self, owner: cst.CSTNode) -> Scope:
         scope = Scope(owner)
-        if isinstance(owner, cst.FunctionDef):
+        if type(owner) is cst.FunctionDef:
             p = owner.params
             scope.params = {x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)}
             for star in (p.star_arg, p.star_kwarg):
-                if isinstance(star, cst.Param):
+                if type(star) is cst.Param:
                     scope.params.add(star.name.value)
-        body = owner.body if isinstance(owner, cst.FunctionDef) else owner
+        body = owner.body if type(owner) is cst.FunctionDef else owner
         for node in walk_scope(body):
             for target, value in assigned(node):
                 name = target_key(target)
                 if name is not None:
                     scope.assigns.setdefault(name, []).append((node, value))
-                elif isinstance(target, cst.Subscript):
+                elif type(target) is cst.Subscript:
                     scope.mutated.add(name_key(_base(target)) or "")
                     scope.shrunk.add(name_key(_base(target)) or "")
-            if type(node) is cst.Call and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
+            if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in MUTATORS:
                 scope.mutated.add(name_key(node.func.value) or "")
                 if node.func.attr.value not in GROWERS:
                     scope.shrunk.add(name_key(node.func.value) or "")
@@ -222,13 +222,13 @@ class ModuleIndex:
         (`histories[user_id]`, `histories.setdefault(user_id, [])`, `histories.get(user_id, [])`):
         that entry, written as code. Bots and servers keep one history per user or chat this way."""
         key = name_key(node)
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             return self._entry_alias(node) or key
         if key is not None or node is None:
             return key
-        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        if type(node) is cst.Subscript and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index:
             owner, entry = node.value, node.slice[0].slice.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("setdefault", "get") and node.args and node.args[0].keyword is None:
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in ("setdefault", "get") and node.args and node.args[0].keyword is None:
             owner, entry = node.func.value, node.args[0].value
         else:
             return None
@@ -254,9 +254,9 @@ class ModuleIndex:
                 if value is None:
                     found = set()
                     break
-                if (isinstance(value, cst.List) and not value.elements) or node.value in names_in(value):
+                if (type(value) is cst.List and not value.elements) or node.value in names_in(value):
                     continue
-                entry = self.history_key(value) if isinstance(value, (cst.Subscript, cst.Call)) else None
+                entry = self.history_key(value) if type(value) in (cst.Subscript, cst.Call) else None
                 if entry is None or "[" not in entry:
                     found = set()
                     break
@@ -273,14 +273,14 @@ class ModuleIndex:
             return frozenset()
         names: set[str] = set()
         for node in self.assigns:
-            if isinstance(node.value, (cst.Subscript, cst.Call)) and (self.history_key(node.value) or "").find("[") > 0:
-                names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+            if type(node.value) in (cst.Subscript, cst.Call) and (self.history_key(node.value) or "").find("[") > 0:
+                names.update(t.target.value for t in node.targets if type(t.target) is cst.Name)
         return frozenset(names)
 
     @cached_property
     def classes(self) -> dict[str, cst.ClassDef]:
         """The module's classes by name (nested ones too)."""
-        return {c.name.value: c for c in walk(self.module) if isinstance(c, cst.ClassDef)}
+        return {c.name.value: c for c in walk(self.module) if type(c) is cst.ClassDef}
 
     def instance_class(self, expr: cst.BaseExpression) -> cst.ClassDef | None:
         """The module class whose object `expr` is: made by calling the class (`memory = Memory()`,
@@ -289,14 +289,14 @@ class ModuleIndex:
         if not classes:
             return None
         value = self.resolve(expr)
-        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in classes:
+        if type(value) is cst.Call and type(value.func) is cst.Name and value.func.value in classes:
             return classes[value.func.value]
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             function = self.function_of(expr)
             params = function.params.params if function is not None else ()
             for param in params:
                 annotation = param.annotation.annotation if param.annotation is not None else None
-                if param.name.value == expr.value and isinstance(annotation, cst.Name) and annotation.value in classes:
+                if param.name.value == expr.value and type(annotation) is cst.Name and annotation.value in classes:
                     return classes[annotation.value]
         return None
 
@@ -330,7 +330,7 @@ class ModuleIndex:
     def grown_from(self, expr: cst.BaseExpression | None) -> cst.BaseExpression | None:
         """For a local name whose list only ever gains items after it is assigned (`append`,
         `extend`, `insert`): the value it was assigned, all of which it still holds."""
-        if not isinstance(expr, cst.Name):
+        if type(expr) is not cst.Name:
             return None
         scope = self.scope(expr)
         if expr.value not in scope.mutated or expr.value in scope.shrunk:
@@ -352,11 +352,11 @@ class ModuleIndex:
         if cls is None or self._class_mutates(cls, attr):
             return None
         for stmt in block(cls.body):
-            if isinstance(stmt, cst.FunctionDef) and stmt.name.value in INITIALIZERS:
+            if type(stmt) is cst.FunctionDef and stmt.name.value in INITIALIZERS:
                 values = [v for node in walk_scope(stmt.body) for t, v in assigned(node) if target_key(t) == f"self.{attr}"]
                 if values:
                     return values[-1]
-            if isinstance(stmt, cst.SimpleStatementLine):
+            if type(stmt) is cst.SimpleStatementLine:
                 for small in stmt.body:
                     for t, v in assigned(small):
                         if target_key(t) == attr:
@@ -367,7 +367,7 @@ class ModuleIndex:
         """`self.attr` is changed after `__init__` (appended to, re-assigned, or written into)."""
         key = f"self.{attr}"
         for method in block(cls.body):
-            if not isinstance(method, cst.FunctionDef):
+            if type(method) is not cst.FunctionDef:
                 continue
             scope = self.scope(method.body)
             if key in scope.mutated or (method.name.value not in INITIALIZERS and key in scope.assigns):
@@ -379,7 +379,7 @@ class ModuleIndex:
         seen = 0
         while expr is not None and seen < 6:
             seen += 1
-            if isinstance(expr, cst.Name):
+            if type(expr) is cst.Name:
                 value = self.definition(expr.value, expr)
             elif is_self_attr(expr):
                 value = self.self_attribute(self.class_of(expr), expr.attr.value)
@@ -400,7 +400,7 @@ class ModuleIndex:
         source = self.analysis.k.source_for(name) if name else None
         if source is not None and source.rule in ("CL101", "CL102"):
             return source.volatile_with(len(call.args))
-        if isinstance(call.func, cst.Attribute):
+        if type(call.func) is cst.Attribute:
             method = self.analysis.k.method_source_for(call.func.attr.value)
             return method is not None and method.rule in ("CL101", "CL102")
         return False
@@ -410,46 +410,46 @@ class ModuleIndex:
         """The Python value of a literal expression (following names to constants), or UNKNOWN."""
         if expr is None or depth > 12:
             return UNKNOWN
-        if isinstance(expr, (cst.Name, cst.Attribute)) and not (isinstance(expr, cst.Name) and expr.value in ("True", "False", "None")):
+        if type(expr) in (cst.Name, cst.Attribute) and not (type(expr) is cst.Name and expr.value in ("True", "False", "None")):
             target = self.resolve(expr)
             if target is expr or target is None:
                 return UNKNOWN
             return self.evaluate(target, depth + 1)
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             return {"True": True, "False": False, "None": None}[expr.value]
-        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            if isinstance(expr, cst.SimpleString):
+        if type(expr) in (cst.SimpleString, cst.ConcatenatedString):
+            if type(expr) is cst.SimpleString:
                 value = string_value(expr)
             else:
                 with quiet_warnings():
                     value = expr.evaluated_value
             return value if isinstance(value, str) else UNKNOWN
-        if isinstance(expr, cst.FormattedString):
+        if type(expr) is cst.FormattedString:
             parts = []
             for part in expr.parts:
-                if not isinstance(part, cst.FormattedStringText):
+                if type(part) is not cst.FormattedStringText:
                     return UNKNOWN
                 parts.append(part.value)
             return "".join(parts)
-        if isinstance(expr, (cst.Integer, cst.Float)):
+        if type(expr) in (cst.Integer, cst.Float):
             return expr.evaluated_value
-        if isinstance(expr, (cst.List, cst.Tuple)):
+        if type(expr) in (cst.List, cst.Tuple):
             out = []
             for element in expr.elements:
                 value = self.evaluate(element.value, depth + 1)
                 if value is UNKNOWN:
                     return UNKNOWN
-                if isinstance(element, cst.StarredElement):
+                if type(element) is cst.StarredElement:
                     if not isinstance(value, list):
                         return UNKNOWN
                     out.extend(value)
                 else:
                     out.append(value)
             return out
-        if isinstance(expr, cst.Dict):
+        if type(expr) is cst.Dict:
             result: dict[object, object] = {}
             for element in expr.elements:
-                if not isinstance(element, cst.DictElement):
+                if type(element) is not cst.DictElement:
                     return UNKNOWN
                 key = self.evaluate(element.key, depth + 1)
                 value = self.evaluate(element.value, depth + 1)
@@ -457,28 +457,28 @@ class ModuleIndex:
                     return UNKNOWN
                 result[key] = value
             return result
-        if isinstance(expr, cst.BinaryOperation):
+        if type(expr) is cst.BinaryOperation:
             left = self.evaluate(expr.left, depth + 1)
             right = self.evaluate(expr.right, depth + 1)
             if left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
             try:
-                if isinstance(expr.operator, cst.Add):
+                if type(expr.operator) is cst.Add:
                     return left + right  # type: ignore[operator]
-                if isinstance(expr.operator, cst.Multiply):
+                if type(expr.operator) is cst.Multiply:
                     return left * right  # type: ignore[operator]
                 numbers = isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool) and not isinstance(right, bool)
-                if numbers and isinstance(expr.operator, cst.Subtract):
+                if numbers and type(expr.operator) is cst.Subtract:
                     return left - right  # type: ignore[operator]
-                if numbers and isinstance(expr.operator, cst.FloorDivide) and right:
+                if numbers and type(expr.operator) is cst.FloorDivide and right:
                     return left // right  # type: ignore[operator]
             except TypeError:
                 return UNKNOWN
             return UNKNOWN
-        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        if type(expr) is cst.UnaryOperation and type(expr.operator) is cst.Minus:
             value = self.evaluate(expr.expression, depth + 1)
             return -value if isinstance(value, int) and not isinstance(value, bool) else UNKNOWN
-        if isinstance(expr, cst.Call):
+        if type(expr) is cst.Call:
             return self._evaluate_call(expr, depth)
         return UNKNOWN
 
@@ -490,7 +490,7 @@ class ModuleIndex:
         if name in ("json.dumps",) and args:
             value = self.evaluate(args[0].value, depth + 1)
             return UNKNOWN if value is UNKNOWN else json.dumps(value)
-        if isinstance(call.func, cst.Attribute):
+        if type(call.func) is cst.Attribute:
             method = call.func.attr.value
             receiver = self.evaluate(call.func.value, depth + 1)
             if method in ("strip", "lstrip", "rstrip") and isinstance(receiver, str) and not args:
@@ -518,9 +518,9 @@ class ModuleIndex:
                 keywords[arg.keyword.value] = arg
             elif arg.star == "**":
                 spread = self.resolve(arg.value)
-                if isinstance(spread, cst.Dict):
+                if type(spread) is cst.Dict:
                     for element in spread.elements:
-                        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                        if type(element) is cst.DictElement and type(element.key) is cst.SimpleString:
                             key = string_value(element.key)
                             if isinstance(key, str):
                                 args[key] = element.value
@@ -530,11 +530,11 @@ class ModuleIndex:
                     opaque = True
         if "body" in args and sink.id == "bedrock invoke_model":
             body = self.resolve(args["body"])
-            if isinstance(body, cst.Call) and self.qualname(body.func) == "json.dumps" and body.args:
+            if type(body) is cst.Call and self.qualname(body.func) == "json.dumps" and body.args:
                 body = self.resolve(body.args[0].value)
-            if isinstance(body, cst.Dict):
+            if type(body) is cst.Dict:
                 for element in body.elements:
-                    if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                    if type(element) is cst.DictElement and type(element.key) is cst.SimpleString:
                         key = string_value(element.key)
                         if isinstance(key, str):
                             args.setdefault(key, element.value)
@@ -550,7 +550,7 @@ class ModuleIndex:
             if function is None:
                 continue
             params = [p.name.value for p in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)]
-            passed = {name: expr.value for name, expr in request.args.items() if isinstance(expr, cst.Name) and expr.value in params}
+            passed = {name: expr.value for name, expr in request.args.items() if type(expr) is cst.Name and expr.value in params}
             if not passed:
                 continue
             method = bool(params) and params[0] in ("self", "cls")
@@ -589,36 +589,36 @@ class ModuleIndex:
         target = self.resolve(expr)
         if target is None or depth > 8:
             return
-        if isinstance(target, (cst.List, cst.Tuple)):
+        if type(target) in (cst.List, cst.Tuple):
             for element in target.elements:
                 yield from self.literal_dicts(element.value, depth + 1)
-        elif isinstance(target, cst.Dict):
+        elif type(target) is cst.Dict:
             yield target
             for element in target.elements:
-                if isinstance(element, cst.DictElement):
+                if type(element) is cst.DictElement:
                     yield from self.literal_dicts(element.value, depth + 1)
 
     def tools_expr(self, request: Request) -> cst.BaseExpression | None:
         if request.provider == "bedrock" and "toolConfig" in request.args:
             config = self.resolve(request.args["toolConfig"])
-            return dict_value(config, "tools") if isinstance(config, cst.Dict) else None
+            return dict_value(config, "tools") if type(config) is cst.Dict else None
         return request.arg("tools")
 
     def elements(self, expr: cst.BaseExpression | None) -> tuple[list[cst.BaseExpression], bool] | None:
         """The elements of a list literal (after following names) and whether it is complete; of
         `history + [...]`, the elements of the parts that are literals."""
         target = self.resolve(expr)
-        if isinstance(target, cst.BinaryOperation) and isinstance(target.operator, cst.Add):
+        if type(target) is cst.BinaryOperation and type(target.operator) is cst.Add:
             parts = [self.elements(target.left), self.elements(target.right)]
             if parts == [None, None]:
                 return None
             return [e for part in parts if part is not None for e in part[0]], all(part is not None and part[1] for part in parts)
-        if not isinstance(target, (cst.List, cst.Tuple)):
+        if type(target) not in (cst.List, cst.Tuple):
             return None
         out: list[cst.BaseExpression] = []
         complete = True
         for element in target.elements:
-            if isinstance(element, cst.StarredElement):
+            if type(element) is cst.StarredElement:
                 inner = self.elements(element.value)
                 if inner is None:
                     complete = False
@@ -633,20 +633,20 @@ class ModuleIndex:
 # ---------------------------------------------------------------------- plain tree helpers
 def returned(module: cst.Module, call: cst.Call) -> list[cst.BaseExpression]:
     """What a module-level function of `module` called by name (`new_id()`) returns, each `return`'s value."""
-    if not isinstance(call.func, cst.Name):
+    if type(call.func) is not cst.Name:
         return []
-    function = next((f for f in block(module) if isinstance(f, cst.FunctionDef) and f.name.value == call.func.value), None)
+    function = next((f for f in block(module) if type(f) is cst.FunctionDef and f.name.value == call.func.value), None)
     return return_values(function) if function is not None else []
 
 
 def return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
     """The value of each `return` of `function` (not of functions nested in it)."""
-    return [node.value for node in walk_scope(function.body) if isinstance(node, cst.Return) and node.value is not None]
+    return [node.value for node in walk_scope(function.body) if type(node) is cst.Return and node.value is not None]
 
 
 def targets_of(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseExpression]:
     """What an assignment statement assigns to."""
-    return [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+    return [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
 
 
 def entry_owner(key: str) -> str | None:
@@ -662,8 +662,8 @@ def entry_index(key: str) -> str | None:
 def _calls_function(call: cst.Call, name: str, method: bool) -> bool:
     """`name(...)`, or `self.name(...)` for a method."""
     if method:
-        return isinstance(call.func, cst.Attribute) and call.func.attr.value == name and isinstance(call.func.value, cst.Name) and call.func.value.value in ("self", "cls")
-    return isinstance(call.func, cst.Name) and call.func.value == name
+        return type(call.func) is cst.Attribute and call.func.attr.value == name and type(call.func.value) is cst.Name and call.func.value.value in ("self", "cls")
+    return type(call.func) is cst.Name and call.func.value == name
 
 
 def arguments_of(call: cst.Call, params: list[str]) -> dict[str, cst.Arg]:
@@ -682,17 +682,17 @@ def arguments_of(call: cst.Call, params: list[str]) -> dict[str, cst.Arg]:
 
 
 def _base(node: cst.BaseExpression) -> cst.BaseExpression:
-    while isinstance(node, (cst.Subscript, cst.Attribute)) and name_key(node) is None:
+    while type(node) in (cst.Subscript, cst.Attribute) and name_key(node) is None:
         node = node.value
     return node
 
 
 def block(body: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
-    if isinstance(body, cst.Module):
+    if type(body) is cst.Module:
         return list(body.body)
-    if isinstance(body, cst.IndentedBlock):
+    if type(body) is cst.IndentedBlock:
         return list(body.body)
-    if isinstance(body, cst.SimpleStatementSuite):
+    if type(body) is cst.SimpleStatementSuite:
         return list(body.body)
     return []
 
@@ -703,26 +703,26 @@ _BINDING_TYPES = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, c
 def _plain_entry(entry: cst.BaseExpression) -> bool:
     """A dict key that names one entry the same way each time: a name (`user_id`), an attribute
     chain (`message.chat.id`), a literal, or `str()`/`int()` of one."""
-    if isinstance(entry, (cst.Name, cst.SimpleString, cst.Integer)):
+    if type(entry) in (cst.Name, cst.SimpleString, cst.Integer):
         return True
-    if isinstance(entry, cst.Attribute):
-        return _plain_entry(entry.value) and not isinstance(entry.value, (cst.SimpleString, cst.Integer))
-    if isinstance(entry, cst.Call) and isinstance(entry.func, cst.Name) and entry.func.value in ("str", "int") and len(entry.args) == 1:
+    if type(entry) is cst.Attribute:
+        return _plain_entry(entry.value) and type(entry.value) not in (cst.SimpleString, cst.Integer)
+    if type(entry) is cst.Call and type(entry.func) is cst.Name and entry.func.value in ("str", "int") and len(entry.args) == 1:
         return _plain_entry(entry.args[0].value)
-    if isinstance(entry, cst.Subscript) and len(entry.slice) == 1 and isinstance(entry.slice[0].slice, cst.Index):
-        return isinstance(entry.slice[0].slice.value, (cst.SimpleString, cst.Integer)) and _plain_entry(entry.value)  # `event["user"]`
+    if type(entry) is cst.Subscript and len(entry.slice) == 1 and type(entry.slice[0].slice) is cst.Index:
+        return type(entry.slice[0].slice.value) in (cst.SimpleString, cst.Integer) and _plain_entry(entry.value)  # `event["user"]`
     return False
 
 
 def _makes_dict(value: cst.BaseExpression | None) -> bool:
-    if isinstance(value, (cst.Dict, cst.DictComp)):
+    if type(value) in (cst.Dict, cst.DictComp):
         return True
-    return isinstance(value, cst.Call) and last_name(value.func) in ("dict", "defaultdict", "OrderedDict")
+    return type(value) is cst.Call and last_name(value.func) in ("dict", "defaultdict", "OrderedDict")
 
 
 def last_name(func: cst.BaseExpression) -> str | None:
     """`deque` for `deque` and `collections.deque`."""
-    return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    return func.attr.value if type(func) is cst.Attribute else func.value if type(func) is cst.Name else None
 
 
 def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression | None]]:
@@ -730,39 +730,39 @@ def assigned(node: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpres
     # Called on every node of a scope: one set lookup rejects the nodes that bind nothing.
     if type(node) not in _BINDING_TYPES:
         return []
-    if isinstance(node, cst.Assign):
+    if type(node) is cst.Assign:
         pairs: list[tuple[cst.BaseExpression, cst.BaseExpression | None]] = []
         for t in node.targets:
             # `HIGH, LOW = 100, 30`: each name its own value.
-            if isinstance(t.target, cst.Tuple) and isinstance(node.value, cst.Tuple) and len(t.target.elements) == len(node.value.elements):
+            if type(t.target) is cst.Tuple and type(node.value) is cst.Tuple and len(t.target.elements) == len(node.value.elements):
                 pairs += [(a.value, b.value) for a, b in zip(t.target.elements, node.value.elements)]
             else:
                 pairs.append((t.target, node.value))
         return pairs
-    if isinstance(node, cst.AnnAssign) and node.value is not None:
+    if type(node) is cst.AnnAssign and node.value is not None:
         return [(node.target, node.value)]
-    if isinstance(node, cst.AugAssign):
+    if type(node) is cst.AugAssign:
         return [(node.target, None)]
-    if isinstance(node, cst.For):
+    if type(node) is cst.For:
         return [(n, None) for n in target_names(node.target)]
-    if isinstance(node, cst.NamedExpr):
+    if type(node) is cst.NamedExpr:
         return [(node.target, node.value)]
-    if isinstance(node, cst.WithItem) and node.asname is not None and isinstance(node.asname.name, cst.Name):
+    if type(node) is cst.WithItem and node.asname is not None and type(node.asname.name) is cst.Name:
         return [(node.asname.name, None)]
     return []
 
 
 def target_names(target: cst.BaseExpression) -> list[cst.Name]:
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
+    if type(target) in (cst.Tuple, cst.List):
         return [n for e in target.elements for n in target_names(e.value)]
     return []
 
 
 def target_key(target: cst.BaseExpression) -> str | None:
     """`name` or `self.attr` for an assignment target, else None."""
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         return target.value
     if is_self_attr(target):
         return f"self.{target.attr.value}"
@@ -770,12 +770,12 @@ def target_key(target: cst.BaseExpression) -> str | None:
 
 
 def is_self_attr(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
+    return type(node) is cst.Attribute and type(node.value) is cst.Name and node.value.value == "self"
 
 
 def name_key(node: cst.BaseExpression | None) -> str | None:
     """`messages` or `self.messages` for a plain name or self attribute."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
     if node is not None and is_self_attr(node):
         return f"self.{node.attr.value}"
@@ -783,20 +783,20 @@ def name_key(node: cst.BaseExpression | None) -> str | None:
 
 
 def dict_value(node: cst.CSTNode | None, key: str) -> cst.BaseExpression | None:
-    if not isinstance(node, cst.Dict):
+    if type(node) is not cst.Dict:
         return None
     found = None
     for element in node.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and string_value(element.key) == key:
+        if type(element) is cst.DictElement and type(element.key) is cst.SimpleString and string_value(element.key) == key:
             found = element.value
     return found
 
 
 def dict_element(node: cst.CSTNode | None, key: str) -> cst.DictElement | None:
-    if not isinstance(node, cst.Dict):
+    if type(node) is not cst.Dict:
         return None
     for element in node.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and string_value(element.key) == key:
+        if type(element) is cst.DictElement and type(element.key) is cst.SimpleString and string_value(element.key) == key:
             return element
     return None
 
@@ -804,7 +804,7 @@ def dict_element(node: cst.CSTNode | None, key: str) -> cst.DictElement | None:
 def dict_keys(node: cst.Dict) -> set[str]:
     keys = set()
     for element in node.elements:
-        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+        if type(element) is cst.DictElement and type(element.key) is cst.SimpleString:
             value = string_value(element.key)
             if isinstance(value, str):
                 keys.add(value)
@@ -815,7 +815,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
     """Plain names and `self.attr` keys read anywhere in an expression (not in nested lambdas)."""
     found: set[str] = set()
     for n in walk_scope(node):
-        if isinstance(n, cst.Name):
+        if type(n) is cst.Name:
             found.add(n.value)
         elif is_self_attr(n):
             found.add(f"self.{n.attr.value}")
@@ -823,9 +823,9 @@ def names_in(node: cst.CSTNode) -> set[str]:
 
 
 def int_value(node: cst.BaseExpression | None) -> int | None:
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         return int(node.value, 0)
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
+    if type(node) is cst.UnaryOperation and type(node.operator) is cst.Minus and type(node.expression) is cst.Integer:
         return -int(node.expression.value, 0)
     return None
 

@@ -247,35 +247,35 @@ class _Checker:
         sent = request.arg("messages")
         # `WORKERS[worker]` beside `histories[worker]` (or `hist` taken from it): each value has its own
         # conversation, and its own cache entry that its next request reads.
-        picked = [sent, *(v for _, v in self.index.scope(sent).assigns.get(sent.value, []))] if isinstance(sent, cst.Name) else [sent]
+        picked = [sent, *(v for _, v in self.index.scope(sent).assigns.get(sent.value, []))] if type(sent) is cst.Name else [sent]
         for value in picked:
-            if reason is not None and isinstance(value, cst.Subscript) and len(value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index):
+            if reason is not None and type(value) is cst.Subscript and len(value.slice) == 1 and type(value.slice[0].slice) is cst.Index:
                 key = value.slice[0].slice.value
-                if isinstance(key, cst.Name) and reason.endswith(f"loop variable `{key.value}`"):
+                if type(key) is cst.Name and reason.endswith(f"loop variable `{key.value}`"):
                     return None
         return reason
 
     def _in_loop(self, call: cst.Call) -> bool:
         """The call runs several times inside its function: in a loop or a comprehension."""
         for a in self.index.ancestors(call):
-            if isinstance(a, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if type(a) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
                 return False
-            if isinstance(a, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+            if type(a) in (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp):
                 return True
         return bool(self.index.loops_around(call))
 
     def dynamic_reason(self, expr: cst.BaseExpression, params: bool = True, depth: int = 0) -> str | None:
         """Why an expression differs per request: a clock or id source, a loop variable, a parameter."""
         for node in walk_scope(expr):
-            if isinstance(node, cst.Call) and self.index.is_volatile_call(node):
+            if type(node) is cst.Call and self.index.is_volatile_call(node):
                 return f"holds `{self.index.short(node)}`"
-            if not isinstance(node, cst.Name) or depth > 3:
+            if type(node) is not cst.Name or depth > 3:
                 continue
             if params and self.index.qualname(node) in REQUEST_GLOBALS:
                 return f"holds the per-request `{node.value}` of {self.index.qualname(node).split('.')[0]}"
             scope = self.index.scope(node)
             bindings = scope.assigns.get(node.value, [])
-            if any(isinstance(b, cst.For) and self.index.inside(node, b) for b, _ in bindings):
+            if any(type(b) is cst.For and self.index.inside(node, b) for b, _ in bindings):
                 return f"changes with the loop variable `{node.value}`"
             if node.value in scope.params and node.value not in ("self", "cls"):
                 if params:
@@ -294,7 +294,7 @@ class _Checker:
         if not listed or not listed[0]:
             return None
         message = self.index.resolve(listed[0][-1])
-        content = dict_value(message, "content") if isinstance(message, cst.Dict) else None
+        content = dict_value(message, "content") if type(message) is cst.Dict else None
         blocks = self.index.elements(content) if content is not None else None
         if blocks is not None and blocks[0]:
             return _block_content(self.index.resolve(blocks[0][-1]))
@@ -371,8 +371,8 @@ class _Checker:
         if function is None:
             return False
         for decorator in function.decorators:
-            expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-            if isinstance(expr, cst.Attribute) and expr.attr.value in HANDLER_DECORATORS:
+            expr = decorator.decorator.func if type(decorator.decorator) is cst.Call else decorator.decorator
+            if type(expr) is cst.Attribute and expr.attr.value in HANDLER_DECORATORS:
                 return True
         return False
 
@@ -598,15 +598,15 @@ class _Checker:
 
     def _tail_setting(self, node: cst.CSTNode, turn: Turn) -> cst.BaseExpression | None:
         """A `cache_control` value put on the newest message of the history inside the turn."""
-        if isinstance(node, cst.Assign):
+        if type(node) is cst.Assign:
             for target in node.targets:
                 t = target.target
-                if isinstance(t, cst.Subscript) and _key_of(t) == "cache_control" and _root(t) in turn.sent and "-1" in self.index.code(t):
+                if type(t) is cst.Subscript and _key_of(t) == "cache_control" and _root(t) in turn.sent and "-1" in self.index.code(t):
                     return node.value
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" and name_key(node.func.value) in turn.sent and node.args:
+        if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "append" and name_key(node.func.value) in turn.sent and node.args:
             message = self.index.resolve(node.args[0].value)
             for inner in walk_scope(message) if message is not None else ():
-                element = dict_element(inner, "cache_control") if isinstance(inner, cst.Dict) else None
+                element = dict_element(inner, "cache_control") if type(inner) is cst.Dict else None
                 if element is not None:
                     return element.value
         return None
@@ -682,34 +682,34 @@ class _Checker:
     def _kinds_before(self, point: cst.Dict) -> set[str] | None:
         """Block types the element before a checkpoint can have (its dict keys), None when that cannot be told."""
         element = self.index.parent(point)
-        holder = self.index.parent(element) if isinstance(element, cst.Element) else None
-        if isinstance(holder, cst.List):
+        holder = self.index.parent(element) if type(element) is cst.Element else None
+        if type(holder) is cst.List:
             position = next(i for i, e in enumerate(holder.elements) if e is element)
             if position > 0:
                 return self._element_kinds(holder.elements[position - 1], point)
             operation = self.index.parent(holder)
-            if isinstance(operation, cst.BinaryOperation) and isinstance(operation.operator, cst.Add) and operation.right is holder:
+            if type(operation) is cst.BinaryOperation and type(operation.operator) is cst.Add and operation.right is holder:
                 return self._last_kinds(operation.left, point)  # `tool_results + [checkpoint]`
             return None
-        call = self.index.parent(element) if isinstance(element, cst.Arg) else None
-        if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "append":
+        call = self.index.parent(element) if type(element) is cst.Arg else None
+        if type(call) is cst.Call and type(call.func) is cst.Attribute and call.func.attr.value == "append":
             return self._added_kinds(call.func.value, call)  # `content.append(checkpoint)`
         return None
 
     def _element_kinds(self, element: cst.BaseElement | cst.BaseExpression, at: cst.CSTNode) -> set[str] | None:
-        if isinstance(element, cst.StarredElement):
+        if type(element) is cst.StarredElement:
             return self._last_kinds(element.value, at)
-        value = self.index.resolve(element.value if isinstance(element, cst.Element) else element)
-        return (dict_keys(value) or None) if isinstance(value, cst.Dict) else None
+        value = self.index.resolve(element.value if type(element) is cst.Element else element)
+        return (dict_keys(value) or None) if type(value) is cst.Dict else None
 
     def _last_kinds(self, expr: cst.BaseExpression, at: cst.CSTNode) -> set[str] | None:
         """Block types the last element of a list expression can have."""
         if name_key(expr) is not None and name_key(expr) in self.index.scope(at).mutated:
             return self._added_kinds(expr, at)
         value = self.index.resolve(expr)
-        if isinstance(value, (cst.List, cst.Tuple)) and value.elements:
+        if type(value) in (cst.List, cst.Tuple) and value.elements:
             return self._element_kinds(value.elements[-1], at)
-        if isinstance(value, cst.ListComp):
+        if type(value) is cst.ListComp:
             return self._element_kinds(value.elt, at)
         return None
 
@@ -722,14 +722,14 @@ class _Checker:
         kinds: set[str] = set()
         start = self.index.span(at)[:2]
         for node, value in scope.assigns.get(key, []):
-            if self.index.span(node)[:2] >= start or isinstance(value, (cst.List, cst.Tuple)) and not value.elements:
+            if self.index.span(node)[:2] >= start or type(value) in (cst.List, cst.Tuple) and not value.elements:
                 continue  # assigned later, or starts empty
             first = self._last_kinds(value, node) if value is not None else None
             if first is None:
                 return None
             kinds |= first
         for node in walk_scope(scope.node):
-            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and name_key(node.func.value) == key):
+            if not (type(node) is cst.Call and type(node.func) is cst.Attribute and name_key(node.func.value) == key):
                 continue
             if self.index.span(node)[:2] >= start or node.func.attr.value not in MUTATORS:
                 continue
@@ -760,23 +760,23 @@ class _Checker:
         for node in self.index.assigns:
             for target in node.targets:
                 t = target.target
-                if not (isinstance(t, cst.Subscript) and _key_of(t) == "cache_control"):
+                if not (type(t) is cst.Subscript and _key_of(t) == "cache_control"):
                     continue
                 root = _root(t.value)
-                kind = next((k for k in (self._type_test(a, root) for a in self.index.ancestors(node) if isinstance(a, cst.If)) if k), None)
+                kind = next((k for k in (self._type_test(a, root) for a in self.index.ancestors(node) if type(a) is cst.If) if k), None)
                 if kind in UNCACHEABLE_TYPES:
                     self.report("CL406", node, f"`cache_control` set on a `{kind}` block: thinking blocks cannot carry a breakpoint (HTTP 400); they are cached as part of the assistant turn, so put the breakpoint on the next eligible block (a text or tool_result block)", "messages")
 
     def _type_test(self, guard: cst.If, root: str | None) -> object:
         """The constant in `if root["type"] == "...":` (also `root.type`, `root.get("type")`)."""
         test = guard.test
-        if root is None or not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
+        if root is None or type(test) is not cst.Comparison or len(test.comparisons) != 1 or type(test.comparisons[0].operator) is not cst.Equal:
             return None
         for side, other in ((test.left, test.comparisons[0].comparator), (test.comparisons[0].comparator, test.left)):
             reads_type = (
-                isinstance(side, cst.Subscript) and _key_of(side) == "type" and name_key(side.value) == root
-                or isinstance(side, cst.Attribute) and side.attr.value == "type" and name_key(side.value) == root
-                or isinstance(side, cst.Call) and isinstance(side.func, cst.Attribute) and side.func.attr.value == "get" and name_key(side.func.value) == root
+                type(side) is cst.Subscript and _key_of(side) == "type" and name_key(side.value) == root
+                or type(side) is cst.Attribute and side.attr.value == "type" and name_key(side.value) == root
+                or type(side) is cst.Call and type(side.func) is cst.Attribute and side.func.attr.value == "get" and name_key(side.func.value) == root
                 and bool(side.args) and self.index.evaluate(side.args[0].value) == "type"
             )
             if reads_type:
@@ -789,8 +789,8 @@ class _Checker:
         for loop in self.index.fors:
             self._marking_loop(loop)
         for node in walk(self.index.module):
-            if isinstance(node, cst.ListComp) and not node.for_in.ifs and node.for_in.inner_for_in is None and not _bounded(node.for_in.iter, self.index):
-                if isinstance(node.elt, cst.Dict) and dict_element(node.elt, "cache_control") is not None:
+            if type(node) is cst.ListComp and not node.for_in.ifs and node.for_in.inner_for_in is None and not _bounded(node.for_in.iter, self.index):
+                if type(node.elt) is cst.Dict and dict_element(node.elt, "cache_control") is not None:
                     self.report(
                         "CL402",
                         node,
@@ -805,14 +805,14 @@ class _Checker:
         targets = {n for n in _target_keys(loop.target)}
         for node in walk_scope(loop.body):
             # The loop may stop or skip elements (a condition that picks which ones to mark).
-            if isinstance(node, (cst.Break, cst.Return, cst.Continue)):
+            if type(node) in (cst.Break, cst.Return, cst.Continue):
                 return
         for node in walk_scope(loop.body):
-            if not isinstance(node, cst.Assign) or any(isinstance(a, (cst.If, cst.IfExp)) for a in self.index.ancestors(node) if self.index.inside(a, loop.body)):
+            if type(node) is not cst.Assign or any(type(a) in (cst.If, cst.IfExp) for a in self.index.ancestors(node) if self.index.inside(a, loop.body)):
                 continue
             for target in node.targets:
                 t = target.target
-                if isinstance(t, cst.Subscript) and _key_of(t) == "cache_control" and _root(t) in targets and self.index.evaluate(node.value) is not None:
+                if type(t) is cst.Subscript and _key_of(t) == "cache_control" and _root(t) in targets and self.index.evaluate(node.value) is not None:
                     self.report(
                         "CL402",
                         node,
@@ -836,11 +836,11 @@ class _Checker:
                     self._disabled(arg, arg.keyword.value, arg.value)
         for assign in self.index.assigns:
             for target in assign.targets:
-                if isinstance(target.target, cst.Subscript):
+                if type(target.target) is cst.Subscript:
                     self._disabled(assign, _key_of(target.target), assign.value)
         for node in self.index.dicts:
             for element in node.elements:
-                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                if type(element) is cst.DictElement and type(element.key) is cst.SimpleString:
                     self._disabled(element, string_value(element.key), element.value)
 
     def _disabled(self, node: cst.CSTNode, key: object, value: cst.BaseExpression) -> None:
@@ -901,7 +901,7 @@ class _Checker:
         scope = self.index.function_of(call) or self.index.module
         found: set[tuple[str | None, str]] = set()
         for node in walk_scope(scope):
-            if not isinstance(node, cst.Call):
+            if type(node) is not cst.Call:
                 continue
             constructor = (self.index.qualname(node.func) or "").rsplit(".", 1)[-1]
             values = [a.value for a in node.args if a.keyword is not None and a.keyword.value in MODEL_KEYWORDS]
@@ -931,7 +931,7 @@ def request_layout(index: ModuleIndex, request: Request) -> Layout:
         complete["system"] = True
     else:
         resolved = index.resolve(system)
-        if isinstance(resolved, cst.Dict) and dict_element(resolved, "cache_control") is not None:
+        if type(resolved) is cst.Dict and dict_element(resolved, "cache_control") is not None:
             element = dict_element(resolved, "cache_control")
             out.append(Breakpoint("system", "system-dict", element, element.value, resolved, ttl=setting_ttl(index, element.value)))
             complete["system"] = True
@@ -951,7 +951,7 @@ def request_layout(index: ModuleIndex, request: Request) -> Layout:
         newest = len(items) - 1 if not grown else -1
         for i, item in enumerate(items):
             message = index.resolve(item)
-            if not isinstance(message, cst.Dict):
+            if type(message) is not cst.Dict:
                 complete["messages"] = False
                 continue
             element = dict_element(message, "cache_control")
@@ -978,7 +978,7 @@ def _blocks(index: ModuleIndex, expr: cst.BaseExpression | None, segment: str, o
     previous: cst.BaseExpression | None = None
     for position, item in enumerate(items):
         block = index.resolve(item)
-        if not isinstance(block, cst.Dict):
+        if type(block) is not cst.Dict:
             complete = False
             previous = block
             continue
@@ -989,7 +989,7 @@ def _blocks(index: ModuleIndex, expr: cst.BaseExpression | None, segment: str, o
         point = dict_element(block, "cachePoint")
         if point is not None and len(block.elements) == 1:
             # A shared `CP = {"cachePoint": ...}` marks where it is placed, not where it is defined.
-            marker = item if isinstance(item, (cst.Name, cst.Attribute)) else block
+            marker = item if type(item) in (cst.Name, cst.Attribute) else block
             out.append(Breakpoint(segment, "cachepoint", marker, point.value, previous, ttl=setting_ttl(index, point.value), last_block=last))
         previous = block
     return complete
@@ -998,7 +998,7 @@ def _blocks(index: ModuleIndex, expr: cst.BaseExpression | None, segment: str, o
 def setting_ttl(index: ModuleIndex, setting: cst.BaseExpression | None) -> str | None:
     """The TTL of a breakpoint setting: "5m" or "1h", None for the default, "?" when computed."""
     resolved = index.resolve(setting)
-    if not isinstance(resolved, cst.Dict):
+    if type(resolved) is not cst.Dict:
         return "?"
     ttl = dict_value(resolved, "ttl")
     if ttl is None:
@@ -1046,7 +1046,7 @@ def _where(facts: ModelFacts | None) -> str:
 
 def _block_content(block: cst.CSTNode | None) -> cst.BaseExpression | None:
     """The text a content block carries (`text`, or `content` of a tool result); Bedrock blocks too."""
-    if not isinstance(block, cst.Dict):
+    if type(block) is not cst.Dict:
         return None
     for key in ("text", "content"):
         value = dict_value(block, key)
@@ -1090,33 +1090,33 @@ def _cut_at_marker(value: object, bp: Breakpoint, index: ModuleIndex) -> object:
 
 def _key_of(target: cst.Subscript) -> str | None:
     slice_ = target.slice[0].slice if len(target.slice) == 1 else None
-    if isinstance(slice_, cst.Index) and isinstance(slice_.value, cst.SimpleString):
+    if type(slice_) is cst.Index and type(slice_.value) is cst.SimpleString:
         value = string_value(slice_.value)
         return value if isinstance(value, str) else None
     return None
 
 
 def _root(node: cst.BaseExpression) -> str | None:
-    while isinstance(node, (cst.Subscript, cst.Attribute)) and name_key(node) is None:
+    while type(node) in (cst.Subscript, cst.Attribute) and name_key(node) is None:
         node = node.value
     return name_key(node)
 
 
 def _target_keys(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
+    if type(target) in (cst.Tuple, cst.List):
         return [k for e in target.elements for k in _target_keys(e.value)]
     return []
 
 
 def _bounded(iterable: cst.BaseExpression, index: ModuleIndex) -> bool:
     """The loop walks a known short list (at most 4 items) or a bounded slice like `messages[-2:]`."""
-    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value in ("enumerate", "reversed") and iterable.args:
+    if type(iterable) is cst.Call and type(iterable.func) is cst.Name and iterable.func.value in ("enumerate", "reversed") and iterable.args:
         iterable = iterable.args[0].value
-    if isinstance(iterable, cst.Subscript):
+    if type(iterable) is cst.Subscript:
         slice_ = iterable.slice[0].slice if len(iterable.slice) == 1 else None
-        if isinstance(slice_, cst.Slice):
+        if type(slice_) is cst.Slice:
             lower, upper = int_value(slice_.lower), int_value(slice_.upper)
             if lower is not None and lower < 0 and upper is None:
                 return -lower <= 4

@@ -149,9 +149,9 @@ class _Checker:
             return self._marker_nodes
         found: list[cst.CSTNode] = []
         for node in walk(self.index.module):
-            if isinstance(node, cst.SimpleString) and string_value(node) in CACHE_MARKERS:
+            if type(node) is cst.SimpleString and string_value(node) in CACHE_MARKERS:
                 found.append(node)
-            elif isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in CACHE_MARKERS:
+            elif type(node) is cst.Arg and node.keyword is not None and node.keyword.value in CACHE_MARKERS:
                 found.append(node)
         text = self.index.analysis.source
         self._marker_nodes = found if sum(text.count(m) for m in CACHE_MARKERS) == len(found) else None
@@ -180,20 +180,20 @@ class _Checker:
     def scan_roots(self, turn: Turn) -> list[tuple[cst.CSTNode, str]]:
         """The turn body, plus helper functions it hands the history to, plus the object's other methods."""
         roots: list[tuple[cst.CSTNode, str]] = [(turn.body, turn.history)]
-        functions = {f.name.value: f for f in walk(self.index.module) if isinstance(f, cst.FunctionDef)}
+        functions = {f.name.value: f for f in walk(self.index.module) if type(f) is cst.FunctionDef}
         cls = self.index.class_of(turn.request.call)
         if turn.history.startswith("self.") and cls is not None:
             for method in block(cls.body):
-                if isinstance(method, cst.FunctionDef) and method.name.value not in INITIALIZERS and not self.index.inside(turn.request.call, method):
+                if type(method) is cst.FunctionDef and method.name.value not in INITIALIZERS and not self.index.inside(turn.request.call, method):
                     roots.append((method.body, turn.history))
         for node in walk_scope(turn.body):
-            if not isinstance(node, cst.Call):
+            if type(node) is not cst.Call:
                 continue
             target = functions.get(last_name(node.func) or "")
             if target is None or self.index.inside(node, target):
                 continue
             params = [p.name.value for p in target.params.params]
-            if params and params[0] in ("self", "cls") and isinstance(node.func, cst.Attribute):
+            if params and params[0] in ("self", "cls") and type(node.func) is cst.Attribute:
                 params = params[1:]
             for i, arg in enumerate(node.args):
                 if arg.keyword is None and i < len(params) and self.index.history_key(arg.value) == turn.history:
@@ -209,7 +209,7 @@ class _Checker:
         """For a turn whose history is its function's parameter (`def respond(prompt, memory)`): the
         callers' bodies, with the history as they name it (`respond(text, self.memory)` followed by
         `self.memory = self.memory[-10:]`)."""
-        function = turn.scope if isinstance(turn.scope, cst.FunctionDef) else None
+        function = turn.scope if type(turn.scope) is cst.FunctionDef else None
         if function is None or turn.history not in self.index.scope(turn.request.call).params:
             return []
         roots: list[tuple[cst.CSTNode, str]] = []
@@ -231,7 +231,7 @@ class _Checker:
             window = _front_cut(self.index, node, history)
             if window is not None:
                 statement, (kept, dropped) = node, window
-            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and self.index.history_key(node.func.value) == history:
+            elif type(node) is cst.Call and type(node.func) is cst.Attribute and self.index.history_key(node.func.value) == history:
                 method = node.func.attr.value
                 first = int_value(node.args[0].value) if node.args else None
                 if method == "popleft" or (method == "pop" and first in (0, 1)):
@@ -252,28 +252,28 @@ class _Checker:
     def _rebinds_unsent(self, statement: cst.CSTNode, turn: Turn, history: str) -> bool:
         """`hist = hist[-6:]` after the request, where `hist` holds the dict entry `history`: the
         local is bound anew, the entry keeps every message, and the next turn takes the entry again."""
-        if not isinstance(statement, cst.Assign) or not all(isinstance(t.target, cst.Name) and t.target.value != history for t in statement.targets):
+        if type(statement) is not cst.Assign or not all(type(t.target) is cst.Name and t.target.value != history for t in statement.targets):
             return False
         if self.index.line(turn.request.call) > self.index.line(statement):
             return False
         local = statement.targets[0].target.value  # type: ignore[attr-defined]
         # In a loop that does not take the entry again, the next turn sends the cut local.
         refetched = any(
-            isinstance(n, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == local for t in n.targets) and local not in names_in(n.value)
+            type(n) is cst.Assign and any(type(t.target) is cst.Name and t.target.value == local for t in n.targets) and local not in names_in(n.value)
             for n in walk_scope(turn.body)
         )
-        return refetched or isinstance(turn.scope, cst.FunctionDef)
+        return refetched or type(turn.scope) is cst.FunctionDef
 
     def _slides(self, statement: cst.CSTNode, root: cst.CSTNode, history: str, kept: cst.BaseExpression | None, dropped: int | None) -> bool:
         """True unless the trim is guarded so it runs rarely and cuts a large chunk (hysteresis)."""
-        guards = [a for a in self.index.ancestors(statement) if isinstance(a, (cst.If, cst.While)) and self.index.inside(a, root)]
+        guards = [a for a in self.index.ancestors(statement) if type(a) in (cst.If, cst.While) and self.index.inside(a, root)]
         if dropped is not None and dropped <= 2 and self._after_rare_trim(statement, guards, root, history):
             return False
-        if any(isinstance(g, cst.While) for g in guards) and self._chunked_loop(guards, history):
+        if any(type(g) is cst.While for g in guards) and self._chunked_loop(guards, history):
             return False
         if not guards and kept is not None and (self._helper_called_past(root, history, kept) or self._returns_below(statement, root, history, kept)):
             return False
-        if not guards or any(isinstance(g, cst.While) for g in guards):
+        if not guards or any(type(g) is cst.While for g in guards):
             return True
         if dropped is not None:
             return dropped <= 2
@@ -291,19 +291,19 @@ class _Checker:
         """`if len(self.messages) <= 90: return` ahead of the cut in the same body: it runs only past a
         bound well above what it keeps."""
         low = self.index.evaluate(kept)
-        if not isinstance(root, cst.IndentedBlock) or not isinstance(low, int) or isinstance(low, bool):
+        if type(root) is not cst.IndentedBlock or not isinstance(low, int) or isinstance(low, bool):
             return False
         for stmt in root.body:
             if stmt is statement or self.index.inside(statement, stmt):
                 return False
-            if not isinstance(stmt, cst.If) or stmt.orelse is not None:
+            if type(stmt) is not cst.If or stmt.orelse is not None:
                 continue
             test = stmt.test
             body = list(block(stmt.body))
-            returns = bool(body) and isinstance(body[-1], cst.SimpleStatementLine) and isinstance(body[-1].body[-1], cst.Return)
-            if returns and isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, (cst.LessThan, cst.LessThanEqual)):
+            returns = bool(body) and type(body[-1]) is cst.SimpleStatementLine and type(body[-1].body[-1]) is cst.Return
+            if returns and type(test) is cst.Comparison and len(test.comparisons) == 1 and type(test.comparisons[0].operator) in (cst.LessThan, cst.LessThanEqual):
                 left = test.left
-                if isinstance(left, cst.Call) and left.args and self.index.history_key(left.args[0].value) == history:
+                if type(left) is cst.Call and left.args and self.index.history_key(left.args[0].value) == history:
                     high = self.index.evaluate(test.comparisons[0].comparator)
                     if isinstance(high, int) and high - low >= max(4, high // 4):
                         return True
@@ -315,13 +315,13 @@ class _Checker:
         self._compact()`): the same hysteresis as a guard written around the cut itself."""
         function = self.index.parent(root)
         low = self.index.evaluate(kept)
-        if not isinstance(function, cst.FunctionDef) or not isinstance(low, int) or isinstance(low, bool):
+        if type(function) is not cst.FunctionDef or not isinstance(low, int) or isinstance(low, bool):
             return False
         calls = [call for call, _ in calls_of(self.index, function)]
-        flags = {target_key(t.target) for n in walk_scope(function.body) if isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == "True" for t in n.targets}
+        flags = {target_key(t.target) for n in walk_scope(function.body) if type(n) is cst.Assign and type(n.value) is cst.Name and n.value.value == "True" for t in n.targets}
         for call in calls:
-            tests = [part for a in self.index.ancestors(call) if isinstance(a, cst.If) for part in _conjuncts(a.test)]
-            if any(isinstance(t, cst.UnaryOperation) and isinstance(t.operator, cst.Not) and name_key(t.expression) in flags for t in tests):
+            tests = [part for a in self.index.ancestors(call) if type(a) is cst.If for part in _conjuncts(a.test)]
+            if any(type(t) is cst.UnaryOperation and type(t.operator) is cst.Not and name_key(t.expression) in flags for t in tests):
                 continue  # `if not self.summarised: self._summarise()`, which sets the flag: once
             bounds = [_length_bound(self.index, t, history) for t in tests]
             highs = [self.index.evaluate(b) for b in bounds if b is not None]
@@ -333,8 +333,8 @@ class _Checker:
         """`if len(h) > 80: while len(h) > 30: h.pop(0)` (or the same with a token count of the
         history): a loop that cuts down to a bound well below the one that starts it (hysteresis),
         written as single pops."""
-        lows = [_size_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.While)]
-        highs = [_size_bound(self.index, g.test, history) for g in guards if isinstance(g, cst.If)]
+        lows = [_size_bound(self.index, g.test, history) for g in guards if type(g) is cst.While]
+        highs = [_size_bound(self.index, g.test, history) for g in guards if type(g) is cst.If]
         for low in lows:
             for high in highs:
                 if low is None or high is None or low[0] != high[0]:
@@ -348,7 +348,7 @@ class _Checker:
         """A fix-up beside a chunked trim under the same length test (dropping a leading assistant
         message after `messages = messages[-40:]`): it runs only when that trim does."""
         for guard in guards:
-            if not isinstance(guard, cst.If) or _length_bound(self.index, guard.test, history) is None:
+            if type(guard) is not cst.If or _length_bound(self.index, guard.test, history) is None:
                 continue
             for node in walk_scope(guard.body):
                 if node is statement or self.index.inside(node, statement):
@@ -367,14 +367,14 @@ class _Checker:
         if expr is not None:
             candidates.append((expr, expr))
         for node in walk_scope(turn.body):
-            if isinstance(node, cst.Assign) and any(target_key(t.target) in turn.sent - {source} for t in node.targets):
+            if type(node) is cst.Assign and any(target_key(t.target) in turn.sent - {source} for t in node.targets):
                 candidates.append((node, node.value))
-            elif isinstance(node, cst.For) and any(grows(self.index, node.body, name) for name in turn.sent - {source}):
+            elif type(node) is cst.For and any(grows(self.index, node.body, name) for name in turn.sent - {source}):
                 # A loop over the last records that fills the sent list; one that only marks them
                 # (`for m in messages[-2:]: ...["cache_control"] = ...`) sends the whole history.
                 candidates.append((node, node.iter))
         for where, value in candidates:
-            for call in [value] if isinstance(value, cst.Call) else [n for n in walk_scope(value) if isinstance(n, cst.Call)]:
+            for call in [value] if type(value) is cst.Call else [n for n in walk_scope(value) if type(n) is cst.Call]:
                 helped = through_helper(self.index, call)
                 if helped is not None and self.index.history_key(helped[0]) == source:
                     # `recent(history)` returning `h[-16:]`: the helper's slice, of this history.
@@ -401,7 +401,7 @@ class _Checker:
         (`defaultdict(lambda: deque(maxlen=N))`)."""
         if not self.sent_histories:
             return
-        assigns = [(n, [self.index.history_key(t) for t in targets_of(n)]) for n in walk(self.index.module) if isinstance(n, (cst.Assign, cst.AnnAssign))]
+        assigns = [(n, [self.index.history_key(t) for t in targets_of(n)]) for n in walk(self.index.module) if type(n) in (cst.Assign, cst.AnnAssign)]
         for key, turn in self.sent_histories.items():
             # The dicts whose entries this history is (`histories[user_id]`, or `conv` after `conv = histories[channel]`).
             entries = [key] + [self.index.history_key(n.value) or "" for n, targets in assigns if key in targets]
@@ -411,17 +411,17 @@ class _Checker:
                 factory = key not in targets and bool(owners.intersection(targets))
                 found.append((node, _default_factory(node.value) if factory else node.value if key in targets else None, factory))
             for node in walk(self.index.module):  # `calls.setdefault(sid, deque(maxlen=6))`
-                if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "setdefault" and len(node.args) >= 2:
+                if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "setdefault" and len(node.args) >= 2:
                     if name_key(node.func.value) in owners:
                         found.append((node, node.args[1].value, True))
             for node, value, factory in found:
-                if not isinstance(value, cst.Call) or not (self.index.qualname(value.func) or "").endswith("deque"):
+                if type(value) is not cst.Call or not (self.index.qualname(value.func) or "").endswith("deque"):
                     continue
                 sizes = [a.value for a in value.args if a.keyword is not None and a.keyword.value == "maxlen"] + [a.value for a in value.args[1:2] if a.keyword is None]
                 if not sizes or self._never_fills(sizes[0], turn, key):
                     continue
                 if factory:
-                    owner = self.index.short(node.func.value if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) else targets_of(node)[0])
+                    owner = self.index.short(node.func.value if type(node) is cst.Call and type(node.func) is cst.Attribute else targets_of(node)[0])
                     what = f"Every entry of `{owner}` is a `deque` with `maxlen`, sent as the conversation history `{key}`"
                 else:
                     what = f"`{key}` is a `deque` with `maxlen`, sent as the conversation history"
@@ -438,14 +438,14 @@ class _Checker:
         session ends before the window is full."""
         limit = self.index.evaluate(size)
         loop = turn.scope
-        if not isinstance(limit, int) or not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):
+        if not isinstance(limit, int) or type(loop) is not cst.For or type(loop.iter) is not cst.Call:
             return False
-        if not isinstance(loop.iter.func, cst.Name) or loop.iter.func.value != "range" or len(loop.iter.args) != 1:
+        if type(loop.iter.func) is not cst.Name or loop.iter.func.value != "range" or len(loop.iter.args) != 1:
             return False
         turns = self.index.evaluate(loop.iter.args[0].value)
         appends = sum(
             1 for n in walk_scope(loop.body)
-            if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("append", "appendleft") and self.index.history_key(n.func.value) == key
+            if type(n) is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value in ("append", "appendleft") and self.index.history_key(n.func.value) == key
         )
         return isinstance(turns, int) and turns * appends <= limit
 
@@ -458,7 +458,7 @@ class _Checker:
         for cls, key in self._class_histories(expr):
             self.sent_histories.setdefault(key, Turn(request, key, cls, {key}))
             for method in block(cls.body):
-                if isinstance(method, cst.FunctionDef) and method.name.value not in INITIALIZERS:
+                if type(method) is cst.FunctionDef and method.name.value not in INITIALIZERS:
                     self.check_truncation(Turn(request, key, method, {key}), method.body, key)
 
     def _class_histories(self, expr: cst.BaseExpression) -> list[tuple[cst.ClassDef, str]]:
@@ -466,9 +466,9 @@ class _Checker:
         sends: `obj.attr`, or `obj.method()` that returns it."""
         found: list[tuple[cst.ClassDef, str]] = []
         for node in walk_scope(expr):
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not node.args:
+            if type(node) is cst.Call and type(node.func) is cst.Attribute and not node.args:
                 owner, name, called = node.func.value, node.func.attr.value, True
-            elif isinstance(node, cst.Attribute) and not is_self_attr(node):
+            elif type(node) is cst.Attribute and not is_self_attr(node):
                 owner, name, called = node.value, node.attr.value, False
             else:
                 continue
@@ -476,7 +476,7 @@ class _Checker:
             if cls is None:
                 continue
             if called:
-                method = next((m for m in block(cls.body) if isinstance(m, cst.FunctionDef) and m.name.value == name), None)
+                method = next((m for m in block(cls.body) if type(m) is cst.FunctionDef and m.name.value == name), None)
                 returned_keys = {container_key(self.index, v) for v in return_values(method)} if method is not None else set()
                 key = next((k for k in returned_keys if k is not None and k.startswith("self.")), None)
             else:
@@ -492,7 +492,7 @@ class _Checker:
         if turn.history in self.index.scope(turn.request.call).params or self._fresh(turn, turn.history) or self._moves_markers():
             return  # a caller's list (the caller may take the markers off), or one made anew each turn
         for node in walk_scope(turn.body):
-            if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" and node.args):
+            if not (type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "append" and node.args):
                 continue
             if self.index.history_key(node.func.value) != turn.history or not self._marked_turn(node.args[0].value):
                 continue
@@ -510,15 +510,15 @@ class _Checker:
     def _marked_turn(self, expr: cst.BaseExpression) -> bool:
         """A message dict with `cache_control` on it or on one of its content blocks, or a `cachePoint` block."""
         message = self.index.resolve(expr)
-        if not isinstance(message, cst.Dict):
+        if type(message) is not cst.Dict:
             return False
         if dict_element(message, "cache_control") is not None:
             return True
         content = self.index.resolve(dict_value(message, "content"))
-        if not isinstance(content, (cst.List, cst.Tuple)):
+        if type(content) not in (cst.List, cst.Tuple):
             return False
-        blocks = [self.index.resolve(e.value) for e in content.elements if isinstance(e, cst.Element)]
-        return any(isinstance(b, cst.Dict) and (dict_element(b, "cache_control") is not None or dict_element(b, "cachePoint") is not None) for b in blocks)
+        blocks = [self.index.resolve(e.value) for e in content.elements if type(e) is cst.Element]
+        return any(type(b) is cst.Dict and (dict_element(b, "cache_control") is not None or dict_element(b, "cachePoint") is not None) for b in blocks)
 
     def _moves_markers(self) -> bool:
         """Whether the module takes breakpoint markers off anywhere (`pop("cache_control")`, `del
@@ -529,14 +529,14 @@ class _Checker:
 
     def _find_marker_moves(self) -> bool:
         for node in walk(self.index.module):
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and node.args:
+            if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "pop" and node.args:
                 key = node.args[0].value
-                if isinstance(key, cst.SimpleString) and string_value(key) in CACHE_MARKERS:
+                if type(key) is cst.SimpleString and string_value(key) in CACHE_MARKERS:
                     return True
-            elif isinstance(node, cst.Del):
-                if any(_key_name(t) in CACHE_MARKERS for t in walk(node.target) if isinstance(t, cst.Subscript)):
+            elif type(node) is cst.Del:
+                if any(_key_name(t) in CACHE_MARKERS for t in walk(node.target) if type(t) is cst.Subscript):
                     return True
-            elif isinstance(node, cst.Assign):
+            elif type(node) is cst.Assign:
                 if any(_key_name(t.target) in CACHE_MARKERS for t in node.targets) or _strips_markers(node.value):
                     return True
         return False
@@ -545,22 +545,22 @@ class _Checker:
     def check_rewrite(self, turn: Turn, root: cst.CSTNode, history: str) -> None:
         views = self._views(root, history)
         for node in walk_scope(root):
-            if isinstance(node, cst.Assign):
+            if type(node) is cst.Assign:
                 for target in node.targets:
                     if self._earlier_message(target.target, history) and not self.index.is_constant(node.value) and not _strips_markers(node.value):
                         self._rewritten(turn, root, node, f"an earlier message of `{history}` is assigned in place")
                     elif self.index.history_key(target.target) == history and _maps_over(self.index, node.value, history):
                         self._rewritten(turn, root, node, f"`{history}` is rebuilt from itself with each message transformed")
-            elif isinstance(node, cst.For) and _root_name(node.iter, self.index) == history:
+            elif type(node) is cst.For and _root_name(node.iter, self.index) == history:
                 changed = self._changed_in_loop(node, history)
                 if changed is not None:
                     self._rewritten(turn, root, changed, f"old messages of `{history}` are edited in place while walking it")
-            elif isinstance(node, cst.For) and _root_name(node.iter, self.index) in views and not _tail_only(node.iter):
+            elif type(node) is cst.For and _root_name(node.iter, self.index) in views and not _tail_only(node.iter):
                 view = _root_name(node.iter, self.index) or ""
                 changed = self._changed_in_loop(node, view)
                 if changed is not None:
                     self._rewritten(turn, root, changed, f"parts of old messages of `{history}`, collected in `{view}`, are edited in place")
-            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "insert" and self.index.history_key(node.func.value) == history:
+            elif type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "insert" and self.index.history_key(node.func.value) == history:
                 position = int_value(node.args[0].value) if node.args else None
                 if position is not None and position >= 0 and root is turn.body and not self._fresh(turn, history):
                     self._rewritten(turn, root, node, f"a message is inserted at position {position} of `{history}` every turn")
@@ -570,9 +570,9 @@ class _Checker:
         sent = turn.sent - {history}
         for node in walk_scope(turn.body):
             fresh = None
-            if isinstance(node, cst.Assign) and any(target_key(t.target) in sent for t in node.targets):
+            if type(node) is cst.Assign and any(target_key(t.target) in sent for t in node.targets):
                 fresh = self._fresh_render(node.value, history, changing)
-            elif isinstance(node, cst.For) and _root_name(iterated(node.iter), self.index) == history and not isinstance(iterated(node.iter), cst.Subscript):
+            elif type(node) is cst.For and _root_name(iterated(node.iter), self.index) == history and type(iterated(node.iter)) is not cst.Subscript:
                 fresh = self._fresh_render_loop(node, sent, changing)
             if fresh is not None:
                 self._rewritten(turn, root, node, f"the whole history is re-rendered from `{history}` every turn with `{fresh}`, which changes per turn")
@@ -595,26 +595,26 @@ class _Checker:
         for guard in self.index.ancestors(node):
             if not self.index.inside(guard, root):
                 break
-            if isinstance(guard, cst.If) and self._threshold(guard.test, above=True):
+            if type(guard) is cst.If and self._threshold(guard.test, above=True):
                 return True
         return False
 
     def _past_threshold_return(self, node: cst.CSTNode, root: cst.CSTNode) -> bool:
         """After `if used < CLEAR_AT: return` at the top of a helper: the rest runs only past the bound."""
-        if not isinstance(root, cst.IndentedBlock):
+        if type(root) is not cst.IndentedBlock:
             return False
         for stmt in root.body:
             if self.index.inside(node, stmt):
                 return False
-            if isinstance(stmt, cst.If) and stmt.orelse is None and self._threshold(stmt.test, above=False):
+            if type(stmt) is cst.If and stmt.orelse is None and self._threshold(stmt.test, above=False):
                 body = list(block(stmt.body))
-                if body and isinstance(body[-1], cst.SimpleStatementLine) and isinstance(body[-1].body[-1], cst.Return):
+                if body and type(body[-1]) is cst.SimpleStatementLine and type(body[-1].body[-1]) is cst.Return:
                     return True
         return False
 
     def _threshold(self, test: cst.BaseExpression, *, above: bool) -> bool:
         """`used > BOUND` (above) or `used < BOUND` (below), with a large constant bound."""
-        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        if type(test) is not cst.Comparison or len(test.comparisons) != 1:
             return False
         comparison = test.comparisons[0]
         right_bound = (cst.GreaterThan, cst.GreaterThanEqual) if above else (cst.LessThan, cst.LessThanEqual)
@@ -630,26 +630,26 @@ class _Checker:
         views: set[str] = set()
         nodes = list(walk_scope(root))
         for node in nodes:
-            if isinstance(node, cst.Assign) and isinstance(node.value, (cst.ListComp, cst.GeneratorExp)):
+            if type(node) is cst.Assign and type(node.value) in (cst.ListComp, cst.GeneratorExp):
                 comp = node.value
                 bound = {name for clause in comp_clauses(comp.for_in) for name in names_in(clause.target)}
-                whole = not isinstance(comp.for_in.iter, cst.Subscript)  # a slice may hold only the newest turn
-                if whole and _root_name(comp.for_in.iter, self.index) == history and isinstance(comp.elt, cst.Name) and comp.elt.value in bound:
+                whole = type(comp.for_in.iter) is not cst.Subscript  # a slice may hold only the newest turn
+                if whole and _root_name(comp.for_in.iter, self.index) == history and type(comp.elt) is cst.Name and comp.elt.value in bound:
                     views |= {key for t in node.targets if (key := target_key(t.target)) is not None}
-            elif isinstance(node, cst.For) and not isinstance(node.iter, cst.Subscript) and _root_name(iterated(node.iter), self.index) == history:
+            elif type(node) is cst.For and type(node.iter) is not cst.Subscript and _root_name(iterated(node.iter), self.index) == history:
                 bound = set(names_in(node.target))
                 for inner in walk_scope(node.body):
-                    if isinstance(inner, cst.For) and _root_name(iterated(inner.iter), self.index) in bound:
+                    if type(inner) is cst.For and _root_name(iterated(inner.iter), self.index) in bound:
                         bound |= names_in(inner.target)
                 for inner in walk_scope(node.body):
-                    if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "append" and inner.args:
+                    if type(inner) is cst.Call and type(inner.func) is cst.Attribute and inner.func.attr.value == "append" and inner.args:
                         item = inner.args[0].value
-                        parts = [e.value for e in item.elements] if isinstance(item, cst.Tuple) else [item]
+                        parts = [e.value for e in item.elements] if type(item) is cst.Tuple else [item]
                         key = name_key(inner.func.value)
-                        if key is not None and any(isinstance(p, cst.Name) and p.value in bound for p in parts):
+                        if key is not None and any(type(p) is cst.Name and p.value in bound for p in parts):
                             views.add(key)
         for node in nodes:  # `to_clear = results[:-KEEP]`
-            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Subscript) and name_key(node.value.value) in views:
+            if type(node) is cst.Assign and type(node.value) is cst.Subscript and name_key(node.value.value) in views:
                 views |= {key for t in node.targets if (key := target_key(t.target)) is not None}
         return views
 
@@ -657,15 +657,15 @@ class _Checker:
         """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
         chain: list[cst.Subscript] = []
         node = target
-        while isinstance(node, (cst.Subscript, cst.Attribute)) and self.index.history_key(node) is None:
-            if isinstance(node, cst.Subscript):
+        while type(node) in (cst.Subscript, cst.Attribute) and self.index.history_key(node) is None:
+            if type(node) is cst.Subscript:
                 chain.append(node)
             node = node.value
         if self.index.history_key(node) != history or not chain:
             return False
         first = chain[-1]
         slice_ = first.slice[0].slice if len(first.slice) == 1 else None
-        if not isinstance(slice_, cst.Index):
+        if type(slice_) is not cst.Index:
             return False
         value = slice_.value
         if int_value(value) == -1 or "len(" in self.index.code(value):
@@ -675,42 +675,42 @@ class _Checker:
         return True
 
     def _changed_in_loop(self, loop: cst.For, history: str) -> cst.CSTNode | None:
-        if isinstance(loop.iter, cst.Call) and isinstance(loop.iter.func, cst.Name) and loop.iter.func.value == "reversed":
-            if any(isinstance(n, cst.Break) for n in walk_scope(loop.body)):
+        if type(loop.iter) is cst.Call and type(loop.iter.func) is cst.Name and loop.iter.func.value == "reversed":
+            if any(type(n) is cst.Break for n in walk_scope(loop.body)):
                 return None  # finds and edits the newest matching message only
         derived = names_in(loop.target)
         for node in walk_scope(loop.body):
-            if isinstance(node, cst.For) and _root_name(node.iter, self.index) in derived:
+            if type(node) is cst.For and _root_name(node.iter, self.index) in derived:
                 derived |= names_in(node.target)
         for node in walk_scope(loop.body):
-            if not isinstance(node, cst.Assign):
+            if type(node) is not cst.Assign:
                 continue
             for target in node.targets:
                 t = target.target
-                if not isinstance(t, (cst.Subscript, cst.Attribute)) or _key_name(t) == "cache_control" or _strips_markers(node.value):
+                if type(t) not in (cst.Subscript, cst.Attribute) or _key_name(t) == "cache_control" or _strips_markers(node.value):
                     continue
                 root = _root_name(t, self.index)
-                if root in derived or (root == history and isinstance(t, cst.Subscript) and names_in(t.slice[0]) & derived):
+                if root in derived or (root == history and type(t) is cst.Subscript and names_in(t.slice[0]) & derived):
                     return node
         return None
 
     def _fresh(self, turn: Turn, history: str) -> bool:
         """The history list is re-created inside the turn (so inserting into it does not accumulate)."""
         for node in walk_scope(turn.body):
-            if isinstance(node, cst.Assign) and any(self.index.history_key(t.target) == history for t in node.targets):
-                if isinstance(node.value, (cst.List, cst.ListComp)) and not mentions(self.index, node.value, history):
+            if type(node) is cst.Assign and any(self.index.history_key(t.target) == history for t in node.targets):
+                if type(node.value) in (cst.List, cst.ListComp) and not mentions(self.index, node.value, history):
                     return True
         return False
 
     def _fresh_render(self, value: cst.BaseExpression, history: str, changing: set[str]) -> str | None:
         for node in walk_scope(value):
-            if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+            if type(node) in (cst.ListComp, cst.GeneratorExp):
                 comp = node.for_in
-                if _root_name(comp.iter, self.index) != history or isinstance(comp.iter, cst.Subscript):
+                if _root_name(comp.iter, self.index) != history or type(comp.iter) is cst.Subscript:
                     continue
                 bound = names_in(comp.target)
                 for inner in walk_scope(node.elt):
-                    if isinstance(inner, cst.Call) and self.index.is_volatile_call(inner):
+                    if type(inner) is cst.Call and self.index.is_volatile_call(inner):
                         return self.index.short(inner)
                 moving = (names_in(node.elt) - bound) & changing
                 if moving:
@@ -723,12 +723,12 @@ class _Checker:
         bound = names_in(loop.target)
         for node in walk_scope(loop.body):
             # Names made from the record alone (`role = "assistant" if kind == "thought" else "user"`).
-            if isinstance(node, cst.Assign) and not (names_in(node.value) - bound) & changing:
+            if type(node) is cst.Assign and not (names_in(node.value) - bound) & changing:
                 bound |= {name for t in node.targets for name in names_in(t.target)}
         for node in walk_scope(loop.body):
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("append", "extend") and name_key(node.func.value) in sent:
+            if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in ("append", "extend") and name_key(node.func.value) in sent:
                 for inner in walk_scope(node):
-                    if isinstance(inner, cst.Call) and self.index.is_volatile_call(inner):
+                    if type(inner) is cst.Call and self.index.is_volatile_call(inner):
                         return self.index.short(inner)
                 moving = (names_in(node) - bound - {name_key(node.func.value)}) & changing
                 if moving:
@@ -742,7 +742,7 @@ class _Checker:
         expr = request.arg("tools") if expr is None else expr
         if expr is None:
             return
-        if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
+        if type(expr) is cst.IfExp and names_in(expr.test) & changing:
             self._tools_change(turn, expr, f"`{self.index.short(expr)}` picks the tool list per turn")
             return
         key = name_key(expr)
@@ -754,17 +754,17 @@ class _Checker:
             return
         fresh = False
         for node in walk_scope(turn.body):
-            if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+            if type(node) is cst.Assign and any(target_key(t.target) == key for t in node.targets):
                 why = self._tool_choice_reason(node, turn, changing)
                 if why is not None:
                     self._tools_change(turn, node, why)
                     return
                 fresh = True
-            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in TOOL_MUTATORS and name_key(node.func.value) == key:
+            elif type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in TOOL_MUTATORS and name_key(node.func.value) == key:
                 if not fresh or self._conditional(node, turn, changing):
                     self._tools_change(turn, node, f"`{self.index.short(node)}` changes the tool list inside the conversation loop")
                     return
-            elif isinstance(node, cst.AugAssign) and target_key(node.target) == key:
+            elif type(node) is cst.AugAssign and target_key(node.target) == key:
                 if not fresh or self._conditional(node, turn, changing):
                     self._tools_change(turn, node, f"`{self.index.short(node)}` adds tools inside the conversation loop")
                     return
@@ -775,16 +775,16 @@ class _Checker:
         return self._tools_value_reason(node.value, changing)
 
     def _tools_value_reason(self, value: cst.BaseExpression, changing: set[str]) -> str | None:
-        if isinstance(value, cst.IfExp) and names_in(value.test) & changing:
+        if type(value) is cst.IfExp and names_in(value.test) & changing:
             return f"`{self.index.short(value)}` picks the tool list per turn"
         for inner in walk_scope(value):
-            if isinstance(inner, (cst.ListComp, cst.GeneratorExp)):
+            if type(inner) in (cst.ListComp, cst.GeneratorExp):
                 bound = set()
                 comp = inner.for_in
                 bound |= names_in(comp.target)
                 if any(names_in(cond.test) - bound & changing for cond in comp.ifs):
                     return "the tool list is filtered by per-turn state"
-            if isinstance(inner, cst.Call) and SELECTORS.search(self.index.code(inner.func)) and any(names_in(a.value) & changing for a in inner.args):
+            if type(inner) is cst.Call and SELECTORS.search(self.index.code(inner.func)) and any(names_in(a.value) & changing for a in inner.args):
                 return f"`{self.index.short(inner)}` selects tools from per-turn input"
         return None
 
@@ -825,22 +825,22 @@ class _Checker:
         """The statement that makes a parameter's value differ between turns, if any."""
         if not self.index.inside(expr, turn.scope):
             return None  # evaluated once, before the turns (a bound `functools.partial`)
-        if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
+        if type(expr) is cst.IfExp and names_in(expr.test) & changing:
             return expr
         for name in sorted(names_in(expr)):
-            bindings = [n for n in walk_scope(turn.body) if isinstance(n, (cst.Assign, cst.AugAssign)) and any(target_key(t) == name for t in targets_of(n))]
+            bindings = [n for n in walk_scope(turn.body) if type(n) in (cst.Assign, cst.AugAssign) and any(target_key(t) == name for t in targets_of(n))]
             outside = self.index.scope(turn.request.call).assigns.get(name, [])
             for binding in bindings:
-                value = binding.value if isinstance(binding, cst.Assign) else None
+                value = binding.value if type(binding) is cst.Assign else None
                 if (value is not None and per_conversation(self.index, value, turn.body)) or self._first_turn_only(binding, name, turn):
                     continue
                 if self._conditional(binding, turn, changing):
                     return binding
-                if value is not None and (names_in(value) & changing - {name} or isinstance(value, cst.IfExp) and names_in(value.test) & changing):
+                if value is not None and (names_in(value) & changing - {name} or type(value) is cst.IfExp and names_in(value.test) & changing):
                     return binding
                 if value is not None and any(v is not None and v is not value and self.index.code(v) != self.index.code(value) and not self.index.inside(n, turn.scope) for n, v in outside):
                     return binding
-            if isinstance(turn.scope, cst.For) and name in names_in(turn.scope.target):
+            if type(turn.scope) is cst.For and name in names_in(turn.scope.target):
                 return expr
         return None
 
@@ -866,29 +866,29 @@ class _Checker:
     def _model_switch(self, expr: cst.BaseExpression, turn: Turn, changing: set[str]) -> tuple[cst.CSTNode | None, str]:
         if not self.index.inside(expr, turn.scope):
             return None, ""  # evaluated once, before the turns (`send = partial(create, model=random.choice(ARMS))`)
-        if isinstance(expr, cst.IfExp) and names_in(expr.test) & changing:
+        if type(expr) is cst.IfExp and names_in(expr.test) & changing:
             return expr, f"`{self.index.short(expr)}`"
         if self._random(expr):
             return expr, "a random choice per call"
         key = name_key(expr)
         if key is None:
             # `model=pick_model(user)`, `model=MODELS[step % 2]`, written in the call itself.
-            if isinstance(expr, (cst.Call, cst.Subscript)) and names_in(expr) & changing and not self.index.is_constant(expr) and not per_conversation(self.index, expr, turn.body):
+            if type(expr) in (cst.Call, cst.Subscript) and names_in(expr) & changing and not self.index.is_constant(expr) and not per_conversation(self.index, expr, turn.body):
                 return expr, f"`{self.index.short(expr)}` is chosen from per-turn state"
             return None, ""
         for loop in self.index.loops_around(turn.request.call):
             if loop is turn.scope:
                 break
-            if isinstance(loop, cst.For) and key in names_in(loop.target):
+            if type(loop) is cst.For and key in names_in(loop.target):
                 return loop, f"a fallback loop over `{self.index.short(loop.iter)}` that starts again from the first model every turn"
         for node in walk_scope(turn.body):
-            if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+            if type(node) is cst.Assign and any(target_key(t.target) == key for t in node.targets):
                 value = node.value
                 if per_conversation(self.index, value, turn.body) or self._first_turn_only(node, key, turn):
                     continue
                 if self._random(value):
                     return node, "a random choice per call"
-                if isinstance(value, cst.IfExp) and names_in(value.test) & changing:
+                if type(value) is cst.IfExp and names_in(value.test) & changing:
                     return node, f"`{self.index.short(value)}`"
                 if self._conditional(node, turn, changing) and not key.startswith("self."):
                     return node, "assigned under a condition on per-turn state"
@@ -901,17 +901,17 @@ class _Checker:
         once, unless the turn unsets it again (`model = None` at its top)."""
         tests = self.index.conditions_between(node, turn.scope)
         # `if self.model is None: self.model = pick(); thinking = {...}`: a block that sets a name it tests runs once.
-        lazy = {target_key(t.target) for g in self.index.ancestors(node) if isinstance(g, cst.If) and self.index.inside(g, turn.scope) for n in walk_scope(g.body) if isinstance(n, cst.Assign) for t in n.targets}
+        lazy = {target_key(t.target) for g in self.index.ancestors(node) if type(g) is cst.If and self.index.inside(g, turn.scope) for n in walk_scope(g.body) if type(n) is cst.Assign for t in n.targets}
         if not tests or not all(_tests_unset(test, key) or any(_tests_unset(test, name) for name in lazy if name) for test in tests):
             return False
         return not any(
-            isinstance(n, cst.Assign) and isinstance(n.value, cst.Name) and n.value.value == "None" and any(target_key(t.target) == key for t in n.targets)
+            type(n) is cst.Assign and type(n.value) is cst.Name and n.value.value == "None" and any(target_key(t.target) == key for t in n.targets)
             for n in walk_scope(turn.body)
         )
 
     def _random(self, expr: cst.BaseExpression) -> bool:
         for node in walk_scope(expr):
-            if isinstance(node, cst.Call) and (self.index.qualname(node.func) or "").startswith(("random.", "secrets.")):
+            if type(node) is cst.Call and (self.index.qualname(node.func) or "").startswith(("random.", "secrets.")):
                 return True
         return False
 
@@ -936,19 +936,19 @@ class _Checker:
 
     def _unstable_key(self, expr: cst.BaseExpression, request: Request, depth: int = 0) -> cst.CSTNode | None:
         for node in walk_scope(expr):
-            if isinstance(node, cst.Call) and self.index.is_volatile_call(node):
+            if type(node) is cst.Call and self.index.is_volatile_call(node):
                 return node
-            if isinstance(node, cst.Call) and depth < 3:
+            if type(node) is cst.Call and depth < 3:
                 # `new_id()` returning `str(uuid.uuid4())`: what the module's own helper returns.
                 if any(self._unstable_key(value, request, depth + 1) is not None for value in returned(self.index.module, node)):
                     return node
-            if isinstance(node, cst.Name) and REQUEST_ID.match(node.value):
+            if type(node) is cst.Name and REQUEST_ID.match(node.value):
                 return node
-            if isinstance(node, cst.Attribute) and REQUEST_ID.match(node.attr.value):
+            if type(node) is cst.Attribute and REQUEST_ID.match(node.attr.value):
                 return node
-            if isinstance(node, cst.Subscript) and REQUEST_HEADER.match(str(_key_name(node))):
+            if type(node) is cst.Subscript and REQUEST_HEADER.match(str(_key_name(node))):
                 return node  # `request.headers["x-request-id"]`
-            if isinstance(node, cst.Name) and depth < 3:
+            if type(node) is cst.Name and depth < 3:
                 value = self.index.definition(node.value, node)
                 if value is None or not self._same_turn(value, request.call):
                     continue
@@ -967,21 +967,21 @@ class _Checker:
     # CL507 ------------------------------------------------------------
     def check_images(self, turn: Turn, changing: set[str]) -> None:
         for node in walk_scope(turn.body):
-            if isinstance(node, cst.Dict):
+            if type(node) is cst.Dict:
                 element = dict_element(node, "detail")
-                if element is not None and (isinstance(element.value, cst.IfExp) and names_in(element.value.test) & changing):
+                if element is not None and (type(element.value) is cst.IfExp and names_in(element.value.test) & changing):
                     self._images(turn, element, "the image `detail` level is chosen per turn")
-            if isinstance(node, (cst.For, cst.ListComp, cst.GeneratorExp)):
-                iterable = node.iter if isinstance(node, cst.For) else node.for_in.iter
+            if type(node) in (cst.For, cst.ListComp, cst.GeneratorExp):
+                iterable = node.iter if type(node) is cst.For else node.for_in.iter
                 source = _root_name(iterable, self.index)
-                if source is None or isinstance(iterable, cst.Subscript) or not (grows(self.index, turn.body, source) or source == turn.history):
+                if source is None or type(iterable) is cst.Subscript or not (grows(self.index, turn.body, source) or source == turn.history):
                     continue
-                body = node.body if isinstance(node, cst.For) else node.elt
+                body = node.body if type(node) is cst.For else node.elt
                 for inner in walk_scope(body):
-                    if isinstance(inner, cst.Call) and isinstance(inner.func, (cst.Attribute, cst.Name)):
-                        name = inner.func.attr.value if isinstance(inner.func, cst.Attribute) else inner.func.value
+                    if type(inner) is cst.Call and type(inner.func) in (cst.Attribute, cst.Name):
+                        name = inner.func.attr.value if type(inner.func) is cst.Attribute else inner.func.value
                         if name in IMAGE_ENCODERS or name in self.encoders():
-                            self._images(turn, self.index.statement_of(node) if isinstance(node, (cst.ListComp, cst.GeneratorExp)) else node, f"every image of `{source}` is re-encoded (`{name}`) on every turn")
+                            self._images(turn, self.index.statement_of(node) if type(node) in (cst.ListComp, cst.GeneratorExp) else node, f"every image of `{source}` is re-encoded (`{name}`) on every turn")
                             break
 
     def encoders(self) -> set[str]:
@@ -989,8 +989,8 @@ class _Checker:
         if self._encoders is None:
             self._encoders = set()
             for function in walk(self.index.module):
-                if isinstance(function, cst.FunctionDef) and any(
-                    isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in ("b64encode", "save") for n in walk_scope(function.body)
+                if type(function) is cst.FunctionDef and any(
+                    type(n) is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value in ("b64encode", "save") for n in walk_scope(function.body)
                 ):
                     self._encoders.add(function.name.value)
         return self._encoders
@@ -1014,11 +1014,11 @@ def _root_name(node: cst.BaseExpression, index: ModuleIndex) -> str | None:
         key = index.history_key(node)
         if key is not None:
             return key
-        if isinstance(node, (cst.Subscript, cst.Attribute)):
+        if type(node) in (cst.Subscript, cst.Attribute):
             node = node.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("enumerate", "reversed", "list", "zip") and node.args:
+        elif type(node) is cst.Call and type(node.func) is cst.Name and node.func.value in ("enumerate", "reversed", "list", "zip") and node.args:
             node = node.args[0].value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute:
             node = node.func.value
         else:
             return None
@@ -1027,12 +1027,12 @@ def _root_name(node: cst.BaseExpression, index: ModuleIndex) -> str | None:
 def _default_factory(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
     """`deque(maxlen=N)` in `defaultdict(lambda: deque(maxlen=N))` (or `partial(deque, maxlen=N)`,
     as a call of `deque` with the partial's arguments)."""
-    if not isinstance(value, cst.Call) or not value.args or last_name(value.func) != "defaultdict":
+    if type(value) is not cst.Call or not value.args or last_name(value.func) != "defaultdict":
         return None
     factory = value.args[0].value
-    if isinstance(factory, cst.Lambda):
+    if type(factory) is cst.Lambda:
         return factory.body
-    if isinstance(factory, cst.Call) and last_name(factory.func) == "partial" and factory.args:
+    if type(factory) is cst.Call and last_name(factory.func) == "partial" and factory.args:
         return factory.with_changes(func=factory.args[0].value, args=factory.args[1:])
     return None
 
@@ -1049,21 +1049,21 @@ def _fixed_or_newest(index: ModuleIndex, window: tuple[cst.BaseExpression | None
 
 def _tests_unset(test: cst.BaseExpression, key: str) -> bool:
     """`key is None`, `key == None` or `not key`."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+    if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
         return name_key(test.expression) == key
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and name_key(test.left) == key:
+    if type(test) is cst.Comparison and len(test.comparisons) == 1 and name_key(test.left) == key:
         comparison = test.comparisons[0]
-        return isinstance(comparison.operator, (cst.Is, cst.Equal)) and isinstance(comparison.comparator, cst.Name) and comparison.comparator.value == "None"
+        return type(comparison.operator) in (cst.Is, cst.Equal) and type(comparison.comparator) is cst.Name and comparison.comparator.value == "None"
     return False
 
 
 def _set_up(cls: cst.ClassDef, key: str) -> bool:
     """`key` (`self.messages`) is assigned in the class's `__init__`: an attribute of every object."""
     for method in block(cls.body):
-        if isinstance(method, cst.FunctionDef) and method.name.value in INITIALIZERS:
+        if type(method) is cst.FunctionDef and method.name.value in INITIALIZERS:
             for node in walk_scope(method.body):
-                if isinstance(node, (cst.Assign, cst.AnnAssign)):
-                    targets = [e.value for t in targets_of(node) for e in (t.elements if isinstance(t, cst.Tuple) else [cst.Element(t)])]
+                if type(node) in (cst.Assign, cst.AnnAssign):
+                    targets = [e.value for t in targets_of(node) for e in (t.elements if type(t) is cst.Tuple else [cst.Element(t)])]
                     if key in [target_key(t) for t in targets]:
                         return True
     return False
@@ -1071,7 +1071,7 @@ def _set_up(cls: cst.ClassDef, key: str) -> bool:
 
 def _tail_only(iterable: cst.BaseExpression) -> bool:
     """`items[-2:]`: only the newest entries, which no earlier request has cached yet."""
-    if not isinstance(iterable, cst.Subscript) or len(iterable.slice) != 1 or not isinstance(iterable.slice[0].slice, cst.Slice):
+    if type(iterable) is not cst.Subscript or len(iterable.slice) != 1 or type(iterable.slice[0].slice) is not cst.Slice:
         return False
     bounds = iterable.slice[0].slice
     lower = int_value(bounds.lower) if bounds.lower is not None else None
@@ -1083,20 +1083,20 @@ def _strips_markers(value: cst.BaseExpression) -> bool:
     "cache_control"}`: the old messages lose only their breakpoint markers, which are not part of
     the cached bytes (moving the breakpoint to the newest message is the recommended pattern)."""
     for node in walk(value):
-        if isinstance(node, (cst.ListComp, cst.DictComp, cst.GeneratorExp)):
+        if type(node) in (cst.ListComp, cst.DictComp, cst.GeneratorExp):
             for clause in comp_clauses(node.for_in):
-                if any(string_value(test) in CACHE_MARKERS for cond in clause.ifs for test in walk(cond.test) if isinstance(test, cst.SimpleString)):
+                if any(string_value(test) in CACHE_MARKERS for cond in clause.ifs for test in walk(cond.test) if type(test) is cst.SimpleString):
                     return True
     return False
 
 
 def _key_name(target: cst.BaseExpression) -> str | None:
-    if isinstance(target, cst.Subscript):
+    if type(target) is cst.Subscript:
         slice_ = target.slice[0].slice if len(target.slice) == 1 else None
-        if isinstance(slice_, cst.Index) and isinstance(slice_.value, cst.SimpleString):
+        if type(slice_) is cst.Index and type(slice_.value) is cst.SimpleString:
             value = string_value(slice_.value)
             return value if isinstance(value, str) else None
-    if isinstance(target, cst.Attribute):
+    if type(target) is cst.Attribute:
         return target.attr.value
     return None
 
@@ -1104,10 +1104,10 @@ def _key_name(target: cst.BaseExpression) -> str | None:
 def _front_slice(index: ModuleIndex, expr: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """(kept count, dropped count) of a slice of `history` that drops its oldest messages, found anywhere in `expr`."""
     for node in walk_scope(expr):
-        if not isinstance(node, cst.Subscript) or len(node.slice) != 1 or index.history_key(node.value) != history:
+        if type(node) is not cst.Subscript or len(node.slice) != 1 or index.history_key(node.value) != history:
             continue
         s = node.slice[0].slice
-        if not isinstance(s, cst.Slice) or s.lower is None or s.upper is not None or s.step is not None:
+        if type(s) is not cst.Slice or s.lower is None or s.upper is not None or s.step is not None:
             continue
         lower = int_value(s.lower)
         if lower is not None:
@@ -1116,9 +1116,9 @@ def _front_slice(index: ModuleIndex, expr: cst.CSTNode, history: str) -> tuple[c
             if lower > 0:
                 return None, lower
             continue
-        if isinstance(s.lower, cst.UnaryOperation) and isinstance(s.lower.operator, cst.Minus):
+        if type(s.lower) is cst.UnaryOperation and type(s.lower.operator) is cst.Minus:
             return s.lower.expression, None
-        if isinstance(s.lower, cst.BinaryOperation) and isinstance(s.lower.operator, cst.Subtract) and "len(" in _code(s.lower.left):
+        if type(s.lower) is cst.BinaryOperation and type(s.lower.operator) is cst.Subtract and "len(" in _code(s.lower.left):
             return s.lower.right, None
         return None, None
     return None
@@ -1126,22 +1126,22 @@ def _front_slice(index: ModuleIndex, expr: cst.CSTNode, history: str) -> tuple[c
 
 def _whole(target: cst.BaseExpression) -> cst.BaseExpression:
     """`history` for `history[:]` (the list itself, assigned in place)."""
-    if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+    if type(target) is cst.Subscript and len(target.slice) == 1:
         bounds = target.slice[0].slice
-        if isinstance(bounds, cst.Slice) and bounds.lower is None and bounds.upper is None and bounds.step is None:
+        if type(bounds) is cst.Slice and bounds.lower is None and bounds.upper is None and bounds.step is None:
             return target.value
     return target
 
 
 def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """`del history[0]`, `del history[:k]`, `del history[1:k]`: (kept, dropped) like `_front_slice`."""
-    if not isinstance(target, cst.Subscript) or len(target.slice) != 1 or index.history_key(target.value) != history:
+    if type(target) is not cst.Subscript or len(target.slice) != 1 or index.history_key(target.value) != history:
         return None
     s = target.slice[0].slice
-    if isinstance(s, cst.Index):
+    if type(s) is cst.Index:
         index = int_value(s.value)
         return (None, 1) if index in (0, 1) else None
-    if isinstance(s, cst.Slice) and s.upper is not None:
+    if type(s) is cst.Slice and s.upper is not None:
         lower = int_value(s.lower) if s.lower is not None else 0
         upper = int_value(s.upper)
         if lower not in (0, 1):
@@ -1150,9 +1150,9 @@ def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str)
             return cst.Integer(str(-upper)), None  # `del history[:-40]` keeps the newest 40
         if upper is not None:
             return None, max(upper - lower, 0)
-        if isinstance(s.upper, cst.BinaryOperation) and isinstance(s.upper.operator, cst.Subtract) and "len(" in _code(s.upper.left):
+        if type(s.upper) is cst.BinaryOperation and type(s.upper.operator) is cst.Subtract and "len(" in _code(s.upper.left):
             return s.upper.right, None
-        if isinstance(s.upper, cst.UnaryOperation) and isinstance(s.upper.operator, cst.Minus):
+        if type(s.upper) is cst.UnaryOperation and type(s.upper.operator) is cst.Minus:
             return s.upper.expression, None
         return None, None
     return None
@@ -1160,63 +1160,63 @@ def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str)
 
 def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None."""
-    if isinstance(node, cst.Assign) and any(index.history_key(_whole(t.target)) == history for t in node.targets):
-        helped = through_helper(index, node.value) if isinstance(node.value, cst.Call) else None
+    if type(node) is cst.Assign and any(index.history_key(_whole(t.target)) == history for t in node.targets):
+        helped = through_helper(index, node.value) if type(node.value) is cst.Call else None
         if helped is not None and index.history_key(helped[0]) == history:
             helper = index.function_of(helped[1])
-            if helper is not None and any(isinstance(n, cst.If) and _compares_length(n.test) for n in walk_scope(helper.body)):
+            if helper is not None and any(type(n) is cst.If and _compares_length(n.test) for n in walk_scope(helper.body)):
                 return None  # `compact(h)` that cuts only past its own bound: judged where it is written
             return _front_slice(index, helped[1].with_changes(value=helped[0]), history)  # `history = trim(history)`
         return _front_slice(index, node.value, history)
-    if isinstance(node, cst.Del):
+    if type(node) is cst.Del:
         return _deleted_front(index, node.target, history)
     return None
 
 
 def _compares_length(test: cst.BaseExpression) -> bool:
     """A comparison of a `len(...)` (or a token count) with a bound."""
-    return isinstance(test, cst.Comparison) and any(isinstance(n, cst.Call) for n in (test.left, *(c.comparator for c in test.comparisons)))
+    return type(test) is cst.Comparison and any(type(n) is cst.Call for n in (test.left, *(c.comparator for c in test.comparisons)))
 
 
 def _conjuncts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
     """The parts of `a and b and c`."""
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
         return _conjuncts(test.left) + _conjuncts(test.right)
     return [test]
 
 
 def _size_bound(index: ModuleIndex, test: cst.BaseExpression, history: str) -> tuple[str, cst.BaseExpression] | None:
     """(the measure, `B`) for `measure(history) > B`: its length or a token count of it."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, (cst.GreaterThan, cst.GreaterThanEqual)):
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1 or type(test.comparisons[0].operator) not in (cst.GreaterThan, cst.GreaterThanEqual):
         return None
     left = test.left
-    if isinstance(left, cst.Call) and left.args and index.history_key(left.args[0].value) == history:
+    if type(left) is cst.Call and left.args and index.history_key(left.args[0].value) == history:
         return index.code(left.func), test.comparisons[0].comparator
     return None
 
 
 def _length_bound(index: ModuleIndex, test: cst.BaseExpression, history: str) -> cst.BaseExpression | None:
     """`B` in `len(history) > B` (or `B < len(history)`)."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
         return None
     target = test.comparisons[0]
     left, right = test.left, target.comparator
 
     def is_len(node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len" and bool(node.args) and index.history_key(node.args[0].value) == history
+        return type(node) is cst.Call and type(node.func) is cst.Name and node.func.value == "len" and bool(node.args) and index.history_key(node.args[0].value) == history
 
-    if isinstance(target.operator, (cst.GreaterThan, cst.GreaterThanEqual)) and is_len(left):
+    if type(target.operator) in (cst.GreaterThan, cst.GreaterThanEqual) and is_len(left):
         return right
-    if isinstance(target.operator, (cst.LessThan, cst.LessThanEqual)) and is_len(right):
+    if type(target.operator) in (cst.LessThan, cst.LessThanEqual) and is_len(right):
         return left
     return None
 
 
 def _maps_over(index: ModuleIndex, value: cst.BaseExpression, history: str) -> bool:
     """`[f(m) for m in history]`: every message transformed (a filter `[m for m in h if ...]` is not)."""
-    if not isinstance(value, cst.ListComp) or _root_name(value.for_in.iter, index) != history:
+    if type(value) is not cst.ListComp or _root_name(value.for_in.iter, index) != history:
         return False
-    return not (isinstance(value.elt, cst.Name) and value.elt.value in names_in(value.for_in.target))
+    return not (type(value.elt) is cst.Name and value.elt.value in names_in(value.for_in.target))
 
 
 def _code(node: cst.CSTNode) -> str:

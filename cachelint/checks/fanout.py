@@ -66,7 +66,7 @@ def fanout_diagnostics(index: ModuleIndex, rule: Rule, filename: str, providers:
     functions: dict[str, list[cst.FunctionDef]] = {}
     if tasks:
         for node in walk(index.module):
-            if isinstance(node, cst.FunctionDef):
+            if type(node) is cst.FunctionDef:
                 functions.setdefault(node.name.value, []).append(node)
     for task in tasks:
         line = index.line(task.node)
@@ -98,7 +98,7 @@ def _fan_outs(index: ModuleIndex) -> list[Task]:
             task = _gathered(index, call, GATHERS[qualname])
         elif name in TASK_STARTERS:
             task = _started(index, call, name)
-        elif name in POOL_MAPS and isinstance(call.func, cst.Attribute) and len(positional) >= 2 and not _single_worker(index, call.func.value):
+        elif name in POOL_MAPS and type(call.func) is cst.Attribute and len(positional) >= 2 and not _single_worker(index, call.func.value):
             task = _mapped(index, call, positional, star=name.startswith("starmap"))
         if task is not None:
             found.append(task)
@@ -115,15 +115,15 @@ def _gathered(index: ModuleIndex, call: cst.Call, spread: str) -> Task | None:
     args = [a for a in call.args if a.keyword is None]  # not `return_exceptions=`, `timeout=`
     if args and args[0].star == spread and (spread == "" or len(args) == 1):
         source = index.resolve(args[0].value)
-        if isinstance(source, (cst.ListComp, cst.GeneratorExp)) and isinstance(source.elt, cst.Call) and not _starts_task(index, source.elt):
+        if type(source) in (cst.ListComp, cst.GeneratorExp) and type(source.elt) is cst.Call and not _starts_task(index, source.elt):
             inner = source.elt
             return Task(call, statement, inner, inner.func, list(inner.args), _comp_names(source), _length(index, source.for_in.iter))
-        if isinstance(source, cst.Call) and isinstance(source.func, cst.Name) and source.func.value == "map" and len(source.args) >= 2:
+        if type(source) is cst.Call and type(source.func) is cst.Name and source.func.value == "map" and len(source.args) >= 2:
             return _mapped(index, call, [a.value for a in source.args], star=False)
         return _appended(index, call, args[0].value)
     if spread == "":
         return None
-    branches = [a.value for a in args if a.star == "" and isinstance(a.value, cst.Call)]
+    branches = [a.value for a in args if a.star == "" and type(a.value) is cst.Call]
     if len(branches) < 2 or len(branches) != len(args) or len({index.code(b.func) for b in branches}) != 1:
         return None
     first = branches[0]
@@ -143,17 +143,17 @@ def _mapped(index: ModuleIndex, node: cst.Call, positional: list[cst.BaseExpress
 
 def _appended(index: ModuleIndex, gather: cst.Call, source: cst.BaseExpression) -> Task | None:
     """`for x in xs: coros.append(f(x))` before `gather(*coros)`."""
-    key = target_key(source) if isinstance(source, (cst.Name, cst.Attribute)) else None
+    key = target_key(source) if type(source) in (cst.Name, cst.Attribute) else None
     function = index.function_of(gather)
     if key is None or function is None:
         return None
     for node in walk_scope(function.body):
-        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append"):
+        if not (type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "append"):
             continue
-        if target_key(node.func.value) != key or not node.args or not isinstance(node.args[0].value, cst.Call):
+        if target_key(node.func.value) != key or not node.args or type(node.args[0].value) is not cst.Call:
             continue
         inner = node.args[0].value
-        loop = next((a for a in index.ancestors(node) if isinstance(a, cst.For)), None)
+        loop = next((a for a in index.ancestors(node) if type(a) is cst.For), None)
         if loop is None or _starts_task(index, inner) or index.line(loop) > index.line(gather):
             return None
         varying = _spread(loop.body, names_in(loop.target))
@@ -164,22 +164,22 @@ def _appended(index: ModuleIndex, gather: cst.Call, source: cst.BaseExpression) 
 def _started(index: ModuleIndex, call: cst.Call, method: str) -> Task | None:
     """`create_task(f(x))`, `pool.submit(f, x)`, `tg.start_soon(f, x)`, `run_in_executor(None, f, x)` repeated by a loop."""
     args = list(call.args[1:] if method == "run_in_executor" else call.args)
-    if not args or (method == "submit" and isinstance(call.func, cst.Attribute) and _single_worker(index, call.func.value)):
+    if not args or (method == "submit" and type(call.func) is cst.Attribute and _single_worker(index, call.func.value)):
         return None
     inner: cst.Call | None = None
     if method in ("create_task", "ensure_future"):
-        if not isinstance(args[0].value, cst.Call):
+        if type(args[0].value) is not cst.Call:
             return None
         inner = args[0].value
         callee, passed = inner.func, list(inner.args)
     else:
         callee, passed = args[0].value, args[1:]
     for a in index.ancestors(call):
-        if isinstance(a, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if type(a) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
             return None
-        if isinstance(a, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+        if type(a) in (cst.ListComp, cst.GeneratorExp, cst.SetComp):
             return Task(call, index.statement_of(call), inner, callee, passed, _comp_names(a), _length(index, a.for_in.iter))
-        if isinstance(a, cst.For):
+        if type(a) is cst.For:
             return Task(call, a, inner, callee, passed, _spread(a.body, names_in(a.target)), _length(index, a.iter))
     return None
 
@@ -199,7 +199,7 @@ def _comp_names(comp: cst.ListComp | cst.GeneratorExp | cst.SetComp) -> set[str]
 
 def _length(index: ModuleIndex, iterable: cst.BaseExpression) -> int | None:
     """The number of items of a literal list or of `range(n)`, else None."""
-    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range" and len(iterable.args) == 1:
+    if type(iterable) is cst.Call and type(iterable.func) is cst.Name and iterable.func.value == "range" and len(iterable.args) == 1:
         return int_value(iterable.args[0].value)
     listed = index.elements(iterable)
     return len(listed[0]) if listed is not None and listed[1] else None
@@ -207,16 +207,16 @@ def _length(index: ModuleIndex, iterable: cst.BaseExpression) -> int | None:
 
 def _single_worker(index: ModuleIndex, receiver: cst.BaseExpression) -> bool:
     """The executor or pool has one worker (`max_workers=1`, `Pool(1)`), so its tasks run one after another."""
-    key = target_key(receiver) if isinstance(receiver, (cst.Name, cst.Attribute)) else None
+    key = target_key(receiver) if type(receiver) in (cst.Name, cst.Attribute) else None
     if key is None:
         return False
     for node in walk(index.scope(receiver).node):
         value = None
-        if isinstance(node, cst.WithItem) and node.asname is not None and target_key(node.asname.name) == key:
+        if type(node) is cst.WithItem and node.asname is not None and target_key(node.asname.name) == key:
             value = node.item
-        elif isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+        elif type(node) is cst.Assign and any(target_key(t.target) == key for t in node.targets):
             value = node.value
-        if isinstance(value, cst.Call) and (index.qualname(value.func) or "").rsplit(".", 1)[-1] in EXECUTORS:
+        if type(value) is cst.Call and (index.qualname(value.func) or "").rsplit(".", 1)[-1] in EXECUTORS:
             width = next((a.value for a in value.args if a.keyword is None or a.keyword.value in ("max_workers", "processes")), None)
             return int_value(width) == 1
     return False
@@ -232,7 +232,7 @@ def _task_request(index: ModuleIndex, functions: dict[str, list[cst.FunctionDef]
                 return None  # explicit branches that differ in a literal: which segment it feeds is not followed
             return request, task.varying
     callee = task.callee
-    if isinstance(callee, cst.Lambda) and isinstance(callee.body, cst.Call):
+    if type(callee) is cst.Lambda and type(callee.body) is cst.Call:
         # `pool.map(lambda d: summarize(d, STYLE), docs)`: the lambda's parameters take the per-task arguments.
         params = [p.name.value for p in callee.params.params]
         lambda_varying = {p for i, p in enumerate(params) if f"#{i}" in task.varying}
@@ -247,7 +247,7 @@ def _task_request(index: ModuleIndex, functions: dict[str, list[cst.FunctionDef]
         return own, varying
     # A wrapper: follow the first call to a function of this module that sends a request.
     for node in walk_scope(function.body):
-        if isinstance(node, cst.Call) and _function(index, functions, node.func, node) is not None:
+        if type(node) is cst.Call and _function(index, functions, node.func, node) is not None:
             inner = Task(task.node, task.start, node, node.func, list(node.args), varying, task.count)
             found = _task_request(index, functions, inner, depth + 1)
             if found is not None:
@@ -257,11 +257,11 @@ def _task_request(index: ModuleIndex, functions: dict[str, list[cst.FunctionDef]
 
 def _function(index: ModuleIndex, functions: dict[str, list[cst.FunctionDef]], callee: cst.BaseExpression, at: cst.CSTNode) -> cst.FunctionDef | None:
     """The function of this module a callee names: `f` (nested in the caller, or at module level) or `self.f` (a method)."""
-    if isinstance(callee, cst.Attribute) and isinstance(callee.value, cst.Name) and callee.value.value == "self":
+    if type(callee) is cst.Attribute and type(callee.value) is cst.Name and callee.value.value == "self":
         cls = index.class_of(at)
         methods = [f for f in functions.get(callee.attr.value, []) if cls is not None and index.class_of(f) is cls and index.function_of(f) is None]
         return methods[0] if methods else None
-    if not isinstance(callee, cst.Name):
+    if type(callee) is not cst.Name:
         return None
     outer = index.function_of(at)
     candidates = [f for f in functions.get(callee.value, []) if f is not outer]
@@ -297,14 +297,14 @@ def _spread(body: cst.CSTNode, seeds: set[str]) -> set[str]:
     for _ in range(5):
         before = len(varying)
         for node in walk_scope(body):
-            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)) and node.value is not None and names_in(node.value) & varying:
-                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if type(node) in (cst.Assign, cst.AnnAssign, cst.AugAssign) and node.value is not None and names_in(node.value) & varying:
+                targets = [t.target for t in node.targets] if type(node) is cst.Assign else [node.target]
                 varying |= {n for t in targets for n in names_in(t)}
-            elif isinstance(node, cst.For) and names_in(node.iter) & varying:
+            elif type(node) is cst.For and names_in(node.iter) & varying:
                 varying |= names_in(node.target)
-            elif isinstance(node, cst.WithItem) and node.asname is not None and names_in(node.item) & varying:
+            elif type(node) is cst.WithItem and node.asname is not None and names_in(node.item) & varying:
                 varying |= names_in(node.asname.name)
-            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
+            elif type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in GROWERS:
                 if any(names_in(a.value) & varying for a in node.args):
                     varying |= names_in(node.func.value)
         if len(varying) == before:
@@ -377,7 +377,7 @@ def _parts_up_to(index: ModuleIndex, expr: cst.BaseExpression | None, bp: Breakp
     for item in listed[0]:
         resolved = index.resolve(item)
         if bp.segment == "messages":
-            content = dict_value(resolved, "content") if isinstance(resolved, cst.Dict) else None
+            content = dict_value(resolved, "content") if type(resolved) is cst.Dict else None
             if content is not None and _marks(index, index.elements(content), bp):
                 return parts + _parts_up_to(index, content, replace(bp, segment="blocks"))
         elif resolved is bp.block or resolved is bp.marker or index.inside(bp.marker, item):
@@ -434,7 +434,7 @@ def _openai_segment(index: ModuleIndex, argument: str, part: cst.BaseExpression)
     if argument in ("tools", "instructions"):
         return "tools" if argument == "tools" else "system"
     message = index.resolve(part)
-    role = index.evaluate(dict_value(message, "role")) if isinstance(message, cst.Dict) else None
+    role = index.evaluate(dict_value(message, "role")) if type(message) is cst.Dict else None
     return "system" if role in ("system", "developer") else "messages"
 
 
@@ -451,7 +451,7 @@ def _warmed(index: ModuleIndex, task: Task, request: Request) -> bool:
     system = request.arg("system")
     requests = {id(r.call): r for r in index.requests}
     for node in walk_scope(scope.body if scope is not None else index.module):
-        if not isinstance(node, cst.Call) or index.line(node) >= start:
+        if type(node) is not cst.Call or index.line(node) >= start:
             continue
         if index.code(node.func) == callee or "warm" in index.code(node.func).lower():
             return True

@@ -46,7 +46,7 @@ class Turn:
 
     @property
     def body(self) -> cst.CSTNode:
-        return self.scope.body if isinstance(self.scope, (cst.For, cst.While, cst.FunctionDef)) else self.scope
+        return self.scope.body if type(self.scope) in (cst.For, cst.While, cst.FunctionDef) else self.scope
 
 
 def sent_history(index: ModuleIndex, request: Request) -> tuple[str | None, set[str]]:
@@ -56,17 +56,17 @@ def sent_history(index: ModuleIndex, request: Request) -> tuple[str | None, set[
     """
     expr = request.arg("messages") or request.arg("input")
     sent: set[str] = set()
-    helped = through_helper(index, expr) if isinstance(expr, cst.Call) else None
+    helped = through_helper(index, expr) if type(expr) is cst.Call else None
     if helped is not None:
         expr = helped[0]  # `input=recent(history)`: the history itself, windowed by the helper
     key = container_key(index, expr) if expr is not None else None
     for _ in range(3):
-        if key is None or not (isinstance(expr, cst.Name) or is_self_attr(expr)):
+        if key is None or not (type(expr) is cst.Name or is_self_attr(expr)):
             return key, sent
         sent.add(key)
         value = index.resolve(expr)
         inner = container_key(index, value) if value is not None and value is not expr else None
-        if inner is None or inner == key or (isinstance(value, cst.Call) and not _is_copy(value)):
+        if inner is None or inner == key or (type(value) is cst.Call and not _is_copy(value)):
             return key, sent
         expr, key = value, inner
     return key, sent
@@ -83,11 +83,11 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
     function, params, nested = found
     given = arguments_of(call, params)
     for node in walk_scope(function.body):
-        if not isinstance(node, cst.Return) or node.value is None:
+        if type(node) is not cst.Return or node.value is None:
             continue
         # `return h[-16:]`, or the slice among other parts (`return [SYSTEM, *h[-16:]]`).
         for part in walk_scope(node.value):
-            if isinstance(part, cst.Subscript) and any(isinstance(e.slice, cst.Slice) for e in part.slice):
+            if type(part) is cst.Subscript and any(type(e.slice) is cst.Slice for e in part.slice):
                 sliced = _as_called(part.value, given, nested)
                 if sliced is not None:
                     return sliced, part
@@ -98,7 +98,7 @@ def helper_entries(index: ModuleIndex, call: cst.Call) -> list[tuple[cst.Functio
     """For a call of a helper given a conversation's key (`update_history(chat_id, ...)` whose body
     uses `chat_histories[chat_id]`): (the helper, the entry as the helper spells it, the entry as the
     caller spells it), for each kept-dict entry the helper reaches through a parameter."""
-    if not isinstance(call.func, (cst.Name, cst.Attribute)) or not index.dict_owners:
+    if type(call.func) not in (cst.Name, cst.Attribute) or not index.dict_owners:
         return []
     found = _helper_of(index, call)
     if found is None:
@@ -107,7 +107,7 @@ def helper_entries(index: ModuleIndex, call: cst.Call) -> list[tuple[cst.Functio
     given = arguments_of(call, params)
     out: dict[str, tuple[cst.FunctionDef, str, str]] = {}
     for node in walk_scope(function.body):
-        if not isinstance(node, (cst.Subscript, cst.Call)):
+        if type(node) not in (cst.Subscript, cst.Call):
             continue
         inner = index.history_key(node)
         if inner is None or "[" not in inner or inner in out:
@@ -123,18 +123,18 @@ def _as_called(container: cst.BaseExpression, given: dict[str, cst.Arg], nested:
     """What a helper's `container` is at the call: the argument given for a parameter (`h`), an
     entry with the caller's key (`chats[cid]`, `chats.get(cid, [])`), or, in a helper nested in the
     caller, the caller's own names."""
-    if isinstance(container, cst.Name):
+    if type(container) is cst.Name:
         return given[container.value].value if container.value in given else container if nested else None
     if is_self_attr(container):
         return container  # `self.history` in a method called on the same object
-    if isinstance(container, cst.Subscript) and len(container.slice) == 1 and isinstance(container.slice[0].slice, cst.Index):
+    if type(container) is cst.Subscript and len(container.slice) == 1 and type(container.slice[0].slice) is cst.Index:
         key = container.slice[0].slice.value
-        if isinstance(key, cst.Name) and key.value in given:
+        if type(key) is cst.Name and key.value in given:
             return container.with_changes(slice=[cst.SubscriptElement(cst.Index(given[key.value].value))])
         return container if nested else None
-    if isinstance(container, cst.Call) and isinstance(container.func, cst.Attribute) and container.func.attr.value in ("get", "setdefault") and container.args:
+    if type(container) is cst.Call and type(container.func) is cst.Attribute and container.func.attr.value in ("get", "setdefault") and container.args:
         key = container.args[0].value
-        if isinstance(key, cst.Name) and key.value in given:
+        if type(key) is cst.Name and key.value in given:
             return container.with_changes(args=[container.args[0].with_changes(value=given[key.value].value), *container.args[1:]])
         return container if nested else None
     return None
@@ -145,17 +145,17 @@ def _helper_of(index: ModuleIndex, call: cst.Call) -> tuple[cst.FunctionDef, lis
     method called on `self`), its parameters as the call fills them, and whether it is nested in
     the caller (then it sees the caller's names)."""
     func = call.func
-    if isinstance(func, cst.Name):
+    if type(func) is cst.Name:
         caller = index.function_of(call)
         scopes = [(block(index.module), False), *([(block(caller.body), True)] if caller is not None else [])]
         for statements, nested in reversed(scopes):
-            function = next((f for f in statements if isinstance(f, cst.FunctionDef) and f.name.value == func.value), None)
+            function = next((f for f in statements if type(f) is cst.FunctionDef and f.name.value == func.value), None)
             if function is not None:
                 return function, [p.name.value for p in function.params.params], nested
         return None
-    if isinstance(func, cst.Attribute) and is_self_attr(func):
+    if type(func) is cst.Attribute and is_self_attr(func):
         cls = index.class_of(call)
-        method = next((m for m in block(cls.body) if isinstance(m, cst.FunctionDef) and m.name.value == func.attr.value), None) if cls is not None else None
+        method = next((m for m in block(cls.body) if type(m) is cst.FunctionDef and m.name.value == func.attr.value), None) if cls is not None else None
         if method is not None:
             return method, [p.name.value for p in method.params.params][1:], False
     return None
@@ -163,7 +163,7 @@ def _helper_of(index: ModuleIndex, call: cst.Call) -> tuple[cst.FunctionDef, lis
 
 def iterated(iterable: cst.BaseExpression) -> cst.BaseExpression:
     """`events` for `enumerate(events)`."""
-    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "enumerate" and iterable.args:
+    if type(iterable) is cst.Call and type(iterable.func) is cst.Name and iterable.func.value == "enumerate" and iterable.args:
         return iterable.args[0].value
     return iterable
 
@@ -174,44 +174,44 @@ def container_key(index: ModuleIndex, expr: cst.BaseExpression) -> str | None:
     key = index.history_key(expr)
     if key is not None:
         return key
-    if isinstance(expr, cst.Subscript):
+    if type(expr) is cst.Subscript:
         return container_key(index, expr.value)
-    if isinstance(expr, (cst.List, cst.Tuple)):
+    if type(expr) in (cst.List, cst.Tuple):
         for element in expr.elements:
-            if isinstance(element, cst.StarredElement):
+            if type(element) is cst.StarredElement:
                 return container_key(index, element.value)
         return None
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+    if type(expr) is cst.BinaryOperation and type(expr.operator) is cst.Add:
         return container_key(index, expr.right) or container_key(index, expr.left)
-    if isinstance(expr, cst.Call) and _is_copy(expr):
-        inner = expr.func.value if isinstance(expr.func, cst.Attribute) else expr.args[0].value
+    if type(expr) is cst.Call and _is_copy(expr):
+        inner = expr.func.value if type(expr.func) is cst.Attribute else expr.args[0].value
         return container_key(index, inner)
-    if isinstance(expr, cst.Call):
+    if type(expr) is cst.Call:
         helped = through_helper(index, expr)  # `[SYSTEM] + recent(history) + [turn]`
         return container_key(index, helped[0]) if helped is not None else None
     return None
 
 
 def _is_copy(call: cst.Call) -> bool:
-    if isinstance(call.func, cst.Name) and call.func.value in ("list", "tuple") and len(call.args) == 1:
+    if type(call.func) is cst.Name and call.func.value in ("list", "tuple") and len(call.args) == 1:
         return True
-    return isinstance(call.func, cst.Attribute) and call.func.attr.value == "copy" and not call.args
+    return type(call.func) is cst.Attribute and call.func.attr.value == "copy" and not call.args
 
 
 def grows(index: ModuleIndex, root: cst.CSTNode, key: str, helpers: bool = True) -> bool:
     """Whether code under `root` adds to the list `key` (append, extend, +=, `x = x + [...]`), also
     through a helper given the conversation's key (`update_history(chat_id, "user", text)`)."""
     for node in walk_scope(root):
-        if helpers and isinstance(node, cst.Call):
+        if helpers and type(node) is cst.Call:
             if any(outer == key and grows(index, function.body, inner, helpers=False) for function, inner, outer in helper_entries(index, node)):
                 return True
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
+        if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in GROWERS:
             if index.history_key(node.func.value) == key:
                 return True
-        elif isinstance(node, cst.AugAssign) and index.history_key(node.target) == key and isinstance(node.operator, cst.AddAssign):
+        elif type(node) is cst.AugAssign and index.history_key(node.target) == key and type(node.operator) is cst.AddAssign:
             return True
-        elif isinstance(node, cst.Assign) and any(index.history_key(t.target) == key for t in node.targets):
-            if mentions(index, node.value, key) and isinstance(node.value, (cst.BinaryOperation, cst.List)):
+        elif type(node) is cst.Assign and any(index.history_key(t.target) == key for t in node.targets):
+            if mentions(index, node.value, key) and type(node.value) in (cst.BinaryOperation, cst.List):
                 return True
     return False
 
@@ -220,14 +220,14 @@ def mentions(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
     """Whether `node` reads the history `key` (a name, `self.attr` or a dict entry)."""
     if "[" not in key:
         return key in names_in(node)
-    return any(isinstance(n, (cst.Name, cst.Subscript, cst.Call)) and index.history_key(n) == key for n in walk_scope(node))
+    return any(type(n) in (cst.Name, cst.Subscript, cst.Call) and index.history_key(n) == key for n in walk_scope(node))
 
 
 def class_grows(index: ModuleIndex, cls: cst.ClassDef | None, key: str) -> bool:
     """Whether a method of `cls` other than `__init__` grows `self.x`."""
     if cls is None or not key.startswith("self."):
         return False
-    return any(isinstance(m, cst.FunctionDef) and m.name.value not in INITIALIZERS and grows(index, m.body, key) for m in block(cls.body))
+    return any(type(m) is cst.FunctionDef and m.name.value not in INITIALIZERS and grows(index, m.body, key) for m in block(cls.body))
 
 
 def find_turn(index: ModuleIndex, request: Request) -> Turn | None:
@@ -280,7 +280,7 @@ def calls_of(index: ModuleIndex, function: cst.FunctionDef) -> list[tuple[cst.Ca
     out: list[tuple[cst.Call, dict[str, cst.Arg]]] = []
     for call in index.calls:
         func = call.func
-        named = isinstance(func, cst.Attribute) and is_self_attr(func) and func.attr.value == name if method else isinstance(func, cst.Name) and func.value == name
+        named = type(func) is cst.Attribute and is_self_attr(func) and func.attr.value == name if method else type(func) is cst.Name and func.value == name
         if named and not index.inside(call, function):
             out.append((call, arguments_of(call, params[1:] if method else params)))
     return out
@@ -290,7 +290,7 @@ def outer_turn(index: ModuleIndex, turn: Turn) -> Turn | None:
     """The function call around a tool-use loop (`def chat(self, text): ... while True: create(...)`)
     when the history outlives the call: then each call is a user turn of the same conversation,
     and what the function picks per call (a model, a tool subset) changes between turns."""
-    if not isinstance(turn.scope, (cst.For, cst.While)):
+    if type(turn.scope) not in (cst.For, cst.While):
         return None
     call = turn.request.call
     function = index.function_of(call)
@@ -325,7 +325,7 @@ STORE_CALL = re.compile(r"save|store|persist|write|dump$|put|upsert|insert|updat
 def _stored(index: ModuleIndex, node: cst.CSTNode, key: str) -> bool:
     """`save_history(chat_id, history)`, `json.dump(history, f)`, `redis.set(k, json.dumps(history))`:
     a call that stores the history, so that the next call loads it again."""
-    if not isinstance(node, cst.Call):
+    if type(node) is not cst.Call:
         return False
     return bool(STORE_CALL.search(last_name(node.func) or "")) and any(mentions(index, arg.value, key) for arg in node.args)
 
@@ -335,20 +335,20 @@ def _rerendered_from(index: ModuleIndex, loop: cst.For | cst.While, key: str) ->
     Also `messages = []` followed by `for r in runs: messages.append(render(r))`."""
     emptied = False
     for node in walk_scope(loop.body):
-        if isinstance(node, cst.Assign) and any(target_key(t.target) == key for t in node.targets):
+        if type(node) is cst.Assign and any(target_key(t.target) == key for t in node.targets):
             # What a comprehension walks first (`r in records`, not the `step` counter beside it);
             # sorted, so that the answer does not depend on the order of a set.
-            walked = [clause.iter for comp in walk_scope(node.value) if isinstance(comp, (cst.ListComp, cst.GeneratorExp)) for clause in comp_clauses(comp.for_in)]
+            walked = [clause.iter for comp in walk_scope(node.value) if type(comp) in (cst.ListComp, cst.GeneratorExp) for clause in comp_clauses(comp.for_in)]
             preferred = sorted({k for it in walked if (k := container_key(index, iterated(it))) is not None})
             for other in preferred + sorted(names_in(node.value)):
                 if other != key and grows(index, loop.body, other):
                     return other
-            emptied = emptied or (isinstance(node.value, cst.List) and not node.value.elements)
+            emptied = emptied or (type(node.value) is cst.List and not node.value.elements)
     if emptied:
         for node in walk_scope(loop.body):
-            if isinstance(node, cst.For) and grows(index, node.body, key):
+            if type(node) is cst.For and grows(index, node.body, key):
                 iterable = iterated(node.iter)
-                other = name_key(iterable.value if isinstance(iterable, cst.Subscript) else iterable)
+                other = name_key(iterable.value if type(iterable) is cst.Subscript else iterable)
                 if other is not None and other != key and grows(index, loop.body, other):
                     return other
     return None
@@ -372,33 +372,33 @@ def turn_names(index: ModuleIndex, turn: Turn) -> set[str]:
     """
     body = turn.body
     changing: set[str] = set()
-    if isinstance(turn.scope, cst.For):
+    if type(turn.scope) is cst.For:
         changing |= names_in(turn.scope.target)
-    if isinstance(turn.scope, cst.While):
+    if type(turn.scope) is cst.While:
         # `while (user := get_input()) is not None:` reads a new input every turn.
-        changing |= {name for node in walk_scope(turn.scope.test) if isinstance(node, cst.NamedExpr) for name in names_in(node.target)}
-    if isinstance(turn.scope, cst.FunctionDef):
+        changing |= {name for node in walk_scope(turn.scope.test) if type(node) is cst.NamedExpr for name in names_in(node.target)}
+    if type(turn.scope) is cst.FunctionDef:
         # The key a per-user history is kept under (`histories[uid]`) names the conversation: the same every turn.
         changing |= index.scope(turn.scope.body).params - {"self", "cls", entry_index(turn.history)}
     bindings: list[tuple[str, cst.BaseExpression | None]] = []
     for node in walk_scope(body):
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in GROWERS:
+        if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in GROWERS:
             key = index.history_key(node.func.value)
             if key is not None:
                 changing.add(key)  # a list grown every turn differs every turn
-        if isinstance(node, cst.For):
+        if type(node) is cst.For:
             changing |= names_in(node.target)
-        elif isinstance(node, cst.AugAssign):
+        elif type(node) is cst.AugAssign:
             key = target_key(node.target)
             if key is not None:
                 changing.add(key)
-        elif isinstance(node, (cst.Assign, cst.AnnAssign)):
+        elif type(node) in (cst.Assign, cst.AnnAssign):
             for t in targets_of(node):
                 # `user_model[chat_id] = route(text)`: the dict is written per turn too.
-                key = target_key(t) or (name_key(t.value) if isinstance(t, cst.Subscript) else None)
+                key = target_key(t) or (name_key(t.value) if type(t) is cst.Subscript else None)
                 if key is not None:
                     bindings.append((key, node.value))
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
+        elif type(node) is cst.WithItem and node.asname is not None:
             changing |= names_in(node.asname.name)
     for _ in range(4):
         before = len(changing)
@@ -417,24 +417,24 @@ def per_conversation(index: ModuleIndex, value: cst.BaseExpression, body: cst.CS
     (`user_model[chat_id]`, `settings.setdefault(chat_id, DEFAULT)["thinking"]`), which the turn
     `body` does not assign (a `setdefault` keeps the first value it is given), or what a module
     function returns that only reads such entries (`model_for(uid)`)."""
-    if isinstance(value, cst.BooleanOperation):  # `models.get(team) or DEFAULT`
+    if type(value) is cst.BooleanOperation:  # `models.get(team) or DEFAULT`
         return all(per_conversation(index, part, body) or index.is_constant(part) for part in (value.left, value.right))
-    if isinstance(value, cst.Call) and (isinstance(value.func, cst.Name) or is_self_attr(value.func)):
+    if type(value) is cst.Call and (type(value.func) is cst.Name or is_self_attr(value.func)):
         found = _helper_of(index, value)
         returns = return_values(found[0]) if found is not None else []
         return bool(returns) and all(per_conversation(index, r, body) for r in returns)
     node = value
-    while isinstance(node, cst.Subscript) and not _kept_entry(index, node) and isinstance(node.slice[0].slice, cst.Index):
+    while type(node) is cst.Subscript and not _kept_entry(index, node) and type(node.slice[0].slice) is cst.Index:
         node = node.value  # `...["model"]`
     if not _kept_entry(index, node):
         return False
     owner = entry_owner(index.history_key(node) or "")
-    handlers = [h for h in walk_scope(body) if isinstance(h, cst.ExceptHandler)]
+    handlers = [h for h in walk_scope(body) if type(h) is cst.ExceptHandler]
     for statement in walk_scope(body):
         if any(index.inside(statement, h) for h in handlers):
             continue  # `except RateLimitError: model_of[uid] = BACKUP`: a sticky fallback, kept from then on
-        if isinstance(statement, (cst.Assign, cst.AugAssign)):
-            if any(isinstance(t, cst.Subscript) and name_key(t.value) == owner for t in targets_of(statement)):
+        if type(statement) in (cst.Assign, cst.AugAssign):
+            if any(type(t) is cst.Subscript and name_key(t.value) == owner for t in targets_of(statement)):
                 return False
     return True
 
@@ -445,4 +445,4 @@ def _kept_entry(index: ModuleIndex, node: cst.BaseExpression) -> bool:
 
 
 def _has_call(node: cst.CSTNode) -> bool:
-    return any(isinstance(n, cst.Call) for n in walk_scope(node))
+    return any(type(n) is cst.Call for n in walk_scope(node))

@@ -171,11 +171,11 @@ def sets_breakpoints(module: cst.Module | None, keys: tuple[str, ...], requests:
     a request (a call whose last name is one of `requests`: `create` for `client.messages.create`;
     `SKILLS[name](**parameters)` dispatching a tool brings none)."""
     for node in walk(module) if module is not None else ():
-        if isinstance(node, cst.SimpleString) and string_value(node) in keys:
+        if type(node) is cst.SimpleString and string_value(node) in keys:
             return True
-        if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in keys:
+        if type(node) is cst.Arg and node.keyword is not None and node.keyword.value in keys:
             return True
-        if isinstance(node, cst.Call) and any(arg.star == "**" for arg in node.args):
+        if type(node) is cst.Call and any(arg.star == "**" for arg in node.args):
             # The request itself, or a forwarder handed it (`asyncio.to_thread(client.messages.create, **opts)`).
             callees = [node.func, *(arg.value for arg in node.args if arg.keyword is None and not arg.star)]
             if any(last_name(callee) in requests for callee in callees):

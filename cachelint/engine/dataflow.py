@@ -231,29 +231,29 @@ class ModuleAnalysis:
         wanted = {sink.run_state for sink in self.k.sinks if sink.run_state is not None and decorators & set(sink.decorators)}
         if not wanted:
             return
-        functions = [n for n in walk(self.module) if isinstance(n, cst.FunctionDef)]
+        functions = [n for n in walk(self.module) if type(n) is cst.FunctionDef]
         for state in wanted:
             self.run_states[state.annotation] = (state.attribute, frozenset(changed_attributes(functions, state.annotation, state.attribute)))
 
     def _collect(self, body: list[cst.CSTNode], cls: str | None, prefix: str) -> None:
         for stmt in body:
-            if isinstance(stmt, cst.FunctionDef):
+            if type(stmt) is cst.FunctionDef:
                 info = self._function_info(stmt, cls, prefix)
                 if cls is not None:
                     self.classes[cls].methods[stmt.name.value] = info
                 self.functions[info.key] = info
-            elif isinstance(stmt, cst.ClassDef) and cls is None and not prefix:
+            elif type(stmt) is cst.ClassDef and cls is None and not prefix:
                 name = stmt.name.value
                 self.classes[name] = ClassInfo(name)
                 self._collect(list(block_statements(stmt.body)), name, "")
                 self.classes[name].fields = [
                     small.target.value
                     for line in block_statements(stmt.body)
-                    if isinstance(line, cst.SimpleStatementLine)
+                    if type(line) is cst.SimpleStatementLine
                     for small in line.body
-                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+                    if type(small) is cst.AnnAssign and type(small.target) is cst.Name
                 ]
-            elif isinstance(stmt, (cst.If, cst.Try)) and cls is None:
+            elif type(stmt) in (cst.If, cst.Try) and cls is None:
                 self._collect(list(nested_statements(stmt)), cls, prefix)
 
     def _setup_methods(self) -> set[str]:
@@ -266,9 +266,9 @@ class ModuleAnalysis:
             return keys
         calls: dict[str, set[int]] = {}
         for node in walk(self.module):
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            if type(node) is cst.Call and type(node.func) is cst.Attribute:
                 calls.setdefault(node.func.attr.value, set()).add(id(node))
-        allowed = {id(n) for info in methods if info.key in keys for n in walk(info.node) if isinstance(n, cst.Call)} | self._setup_sites()
+        allowed = {id(n) for info in methods if info.key in keys for n in walk(info.node) if type(n) is cst.Call} | self._setup_sites()
         grown = True
         while grown:
             grown = False
@@ -276,7 +276,7 @@ class ModuleAnalysis:
                 called = calls.get(info.node.name.value)
                 if info.key not in keys and called and called <= allowed:
                     keys.add(info.key)
-                    allowed |= {id(n) for n in walk(info.node) if isinstance(n, cst.Call)}
+                    allowed |= {id(n) for n in walk(info.node) if type(n) is cst.Call}
                     grown = True
         return keys
 
@@ -288,18 +288,18 @@ class ModuleAnalysis:
 
         def simple_calls(statements: Sequence[cst.CSTNode]) -> None:
             for statement in statements:
-                if isinstance(statement, cst.SimpleStatementLine):
-                    sites.update(id(n) for n in walk(statement) if isinstance(n, cst.Call))
+                if type(statement) is cst.SimpleStatementLine:
+                    sites.update(id(n) for n in walk(statement) if type(n) is cst.Call)
 
         top = list(self.module.body)
         for statement in self.module.body:
-            if isinstance(statement, cst.If) and "__main__" in self.module.code_for_node(statement.test):
+            if type(statement) is cst.If and "__main__" in self.module.code_for_node(statement.test):
                 top += block_statements(statement.body)
         simple_calls(top)
         for statement in top:
-            if isinstance(statement, cst.FunctionDef):
+            if type(statement) is cst.FunctionDef:
                 body = list(block_statements(statement.body))
-                loop = next((i for i, s in enumerate(body) if isinstance(s, (cst.For, cst.While))), None)
+                loop = next((i for i, s in enumerate(body) if type(s) in (cst.For, cst.While)), None)
                 if loop is not None:
                     simple_calls(body[:loop])
         return sites
@@ -320,7 +320,7 @@ class ModuleAnalysis:
         )
 
     def _decorator_name(self, dec: cst.Decorator) -> str:
-        expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+        expr = dec.decorator.func if type(dec.decorator) is cst.Call else dec.decorator
         name = dotted_name(expr) or ""
         return qualify(name, self.aliases) if name else ""
 
@@ -339,7 +339,7 @@ class ModuleAnalysis:
         typed = {
             param.name.value: param.annotation.annotation.value
             for param in (*info.node.params.posonly_params, *info.node.params.params, *info.node.params.kwonly_params)
-            if param.annotation is not None and isinstance(param.annotation.annotation, cst.Name) and param.annotation.annotation.value in self.classes
+            if param.annotation is not None and type(param.annotation.annotation) is cst.Name and param.annotation.annotation.value in self.classes
         }
         for param in (*info.node.params.posonly_params, *info.node.params.params, *info.node.params.kwonly_params):
             foreign = self.annotated_class(param.annotation)
@@ -359,7 +359,7 @@ class ModuleAnalysis:
                 for p in annotated_params(info.node, cls):
                     env[p] = replace(env[p], type=f"class:{cls}")
         for star in (info.node.params.star_arg, info.node.params.star_kwarg):
-            if isinstance(star, cst.Param):
+            if type(star) is cst.Param:
                 env[star.name.value] = EMPTY
         frame = Frame(key=info.key, env=env, cls=info.cls, in_init=info.key in self.setup_keys)
         self.exec_block(list(block_statements(info.node.body)), frame)
@@ -434,8 +434,8 @@ class ModuleAnalysis:
             return True
         for decorator in info.node.decorators:
             call = decorator.decorator
-            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in sink.decorators:
-                if any(a.keyword is not None and a.keyword.value == state.when and isinstance(a.value, cst.Name) and a.value.value == "True" for a in call.args):
+            if type(call) is cst.Call and type(call.func) is cst.Attribute and call.func.attr.value in sink.decorators:
+                if any(a.keyword is not None and a.keyword.value == state.when and type(a.value) is cst.Name and a.value.value == "True" for a in call.args):
                     return True
         return False
 
@@ -572,10 +572,10 @@ class ModuleAnalysis:
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
         frame.statement = stmt
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        if type(stmt) in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
             for small in stmt.body:
                 self.exec_small(small, frame)
-        elif isinstance(stmt, cst.If):
+        elif type(stmt) is cst.If:
             self.eval(stmt.test, frame)
             before = dict(frame.env)
             narrowed = equal_to_constant(stmt.test)
@@ -595,20 +595,20 @@ class ModuleAnalysis:
             after_body = frame.env
             frame.env = dict(before)
             if stmt.orelse is not None:
-                if isinstance(stmt.orelse, cst.If):
+                if type(stmt.orelse) is cst.If:
                     self.exec_stmt(stmt.orelse, frame)
                 else:
                     self.exec_block(list(block_statements(stmt.orelse.body)), frame)
             frame.env = join_env(after_body, frame.env)
-        elif isinstance(stmt, (cst.For, cst.While)):
+        elif type(stmt) in (cst.For, cst.While):
             self.exec_loop(stmt, frame)
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.With:
             for item in stmt.items:
                 value = self.eval(item.item, frame)
                 if item.asname is not None:
                     self.assign(item.asname.name, value, frame)
             self.exec_block(list(block_statements(stmt.body)), frame)
-        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        elif type(stmt) in (cst.Try, cst.TryStar):
             self.exec_block(list(block_statements(stmt.body)), frame)
             body_env = dict(frame.env)
             for handler in stmt.handlers:
@@ -619,7 +619,7 @@ class ModuleAnalysis:
                 self.exec_block(list(block_statements(stmt.orelse.body)), frame)
             if stmt.finalbody is not None:
                 self.exec_block(list(block_statements(stmt.finalbody.body)), frame)
-        elif isinstance(stmt, cst.Match):
+        elif type(stmt) is cst.Match:
             self.eval(stmt.subject, frame)
             before = dict(frame.env)
             merged = dict(before)
@@ -628,14 +628,14 @@ class ModuleAnalysis:
                 self.exec_block(list(block_statements(case.body)), frame)
                 merged = join_env(merged, frame.env)
             frame.env = merged
-        elif isinstance(stmt, cst.FunctionDef):
+        elif type(stmt) is cst.FunctionDef:
             if frame.is_module or frame.cls is not None and frame.key.endswith(stmt.name.value):
                 return
             info = self._function_info(stmt, None, f"{frame.key}.<locals>.")
             info.closure = dict(frame.env)
             self.functions[info.key] = info
             frame.env[stmt.name.value] = Value(type=f"func:{info.key}")
-        elif isinstance(stmt, cst.ClassDef):
+        elif type(stmt) is cst.ClassDef:
             if frame.is_module and stmt.name.value in self.classes:
                 self.exec_class_body(stmt, frame)
 
@@ -644,12 +644,12 @@ class ModuleAnalysis:
         attrs = self.classes[stmt.name.value].attrs
         body = Frame(key=f"<class {stmt.name.value}>", env=dict(frame.env), is_module=True)
         for line in block_statements(stmt.body):
-            if not isinstance(line, cst.SimpleStatementLine):
+            if type(line) is not cst.SimpleStatementLine:
                 continue
             for small in line.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
                     target, expression = small.targets[0].target.value, small.value
-                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                elif type(small) is cst.AnnAssign and type(small.target) is cst.Name and small.value is not None:
                     target, expression = small.target.value, small.value
                 else:
                     continue
@@ -687,7 +687,7 @@ class ModuleAnalysis:
     def factory_value(self, factory: cst.BaseExpression, frame: Frame) -> Value:
         """What calling a field's default factory gives: a lambda's body, a module function's
         return value, or a source called without arguments (`default_factory=uuid.uuid4`)."""
-        if isinstance(factory, cst.Lambda):
+        if type(factory) is cst.Lambda:
             return self.eval_lambda_body(factory, frame)[0]
         dotted = dotted_name(factory)
         qualname = qualify(dotted, self.aliases) if dotted else None
@@ -703,11 +703,11 @@ class ModuleAnalysis:
 
     def exec_loop(self, stmt: cst.For | cst.While, frame: Frame) -> None:
         frame.loops.append(id(stmt))
-        frame.counters.append(counter_names(stmt.body) | (target_names(stmt.target) if isinstance(stmt, cst.For) else set()))
+        frame.counters.append(counter_names(stmt.body) | (target_names(stmt.target) if type(stmt) is cst.For else set()))
         stored = set(frame.stored)
         try:
             for _ in range(2):
-                if isinstance(stmt, cst.For):
+                if type(stmt) is cst.For:
                     iterable = self.eval(stmt.iter, frame)
                     if self.fixed_order(stmt.iter, iterable):
                         frame.fixed_loops.add(id(stmt))
@@ -729,11 +729,11 @@ class ModuleAnalysis:
 
     def fixed_order(self, node: cst.BaseExpression, iterable: Value) -> bool:
         """Whether a loop walks `node` (valued `iterable`) in the same order on every run."""
-        if isinstance(node, cst.Call) and dotted_name(node.func) == "enumerate" and node.args and not self.is_local("enumerate"):
+        if type(node) is cst.Call and dotted_name(node.func) == "enumerate" and node.args and not self.is_local("enumerate"):
             node = node.args[0].value
-        if isinstance(node, (cst.List, cst.Tuple)):
+        if type(node) in (cst.List, cst.Tuple):
             return True
-        if isinstance(node, cst.Call) and dotted_name(node.func) in ("sorted", "range") and not self.is_local(dotted_name(node.func) or ""):
+        if type(node) is cst.Call and dotted_name(node.func) in ("sorted", "range") and not self.is_local(dotted_name(node.func) or ""):
             return True
         return iterable.elems is not None and iterable.rest is None and not any(f.rule.startswith("CL2") for f in all_facts(iterable))
 
@@ -743,41 +743,41 @@ class ModuleAnalysis:
         return any(loop not in frame.fixed_loops for loop in frame.loops)
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
-        if isinstance(small, cst.Assign):
+        if type(small) is cst.Assign:
             value = self.eval(small.value, frame)
             for target in small.targets:
                 self.assign(target.target, value, frame)
-        elif isinstance(small, cst.AnnAssign):
+        elif type(small) is cst.AnnAssign:
             if small.value is not None:
                 self.assign(small.target, self.eval(small.value, frame), frame)
-        elif isinstance(small, cst.AugAssign):
+        elif type(small) is cst.AugAssign:
             # Stepping a counter is not a read of it: read the stored value, not a loop-state fact.
             target = small.target
-            current = frame.env.get(target.value, EMPTY) if isinstance(target, cst.Name) else self.stored(target, frame)
+            current = frame.env.get(target.value, EMPTY) if type(target) is cst.Name else self.stored(target, frame)
             added = collected(self.eval(small.value, frame), frame.loops)
-            if isinstance(small.operator, cst.AddAssign):
+            if type(small.operator) is cst.AddAssign:
                 self.assign(small.target, concat(current, added), frame)
             else:
                 self.assign(small.target, join(current, flat(added)), frame)
-        elif isinstance(small, cst.Expr):
+        elif type(small) is cst.Expr:
             self.eval(small.value, frame)
-        elif isinstance(small, cst.Del):
-            for target in small.target.elements if isinstance(small.target, (cst.Tuple, cst.List)) else [small.target]:
-                self.note_attribute_change(target.value if isinstance(target, cst.Element) else target, frame)
-        elif isinstance(small, cst.Return):
+        elif type(small) is cst.Del:
+            for target in small.target.elements if type(small.target) in (cst.Tuple, cst.List) else [small.target]:
+                self.note_attribute_change(target.value if type(target) is cst.Element else target, frame)
+        elif type(small) is cst.Return:
             if small.value is not None:
                 returned = self.eval(small.value, frame)
                 # The element a loop stops at depends on the order it walks in.
                 frame.returns = join(frame.returns, collected(returned, frame.loops))
 
     def assign(self, target: cst.BaseExpression, value: Value, frame: Frame) -> None:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             frame.env[target.value] = value
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif type(target) in (cst.Tuple, cst.List):
             for i, element in enumerate(target.elements):
                 part = value.at(i) if value.elems is not None and i < len(value.elems) and value.rest is None else value.element()
                 self.assign(element.value, part, frame)
-        elif isinstance(target, cst.Attribute):
+        elif type(target) is cst.Attribute:
             owner = self.eval(target.value, frame)
             cls = class_of(owner)
             if cls is not None and cls in self.classes:
@@ -794,11 +794,11 @@ class ModuleAnalysis:
                     value = map_facts(value, lambda f: None if f.rule == "CL302" else f if f.is_param or f.scope == PER_PROCESS else replace(f, scope=PER_SESSION))
                 attrs = self.classes[cls].attrs
                 attrs[name] = join(attrs[name], value) if name in attrs else value
-        elif isinstance(target, cst.Subscript):
+        elif type(target) is cst.Subscript:
             base = target.value
             key = subscript_key(target)
             self.note_attribute_change(target, frame)
-            if isinstance(base, cst.Name) and base.value in frame.env:
+            if type(base) is cst.Name and base.value in frame.env:
                 current = frame.env[base.value]
                 if is_whole_slice(target):
                     # `dirnames[:] = sorted(dirnames)`: sorted in place, like `dirnames.sort()`.
@@ -813,7 +813,7 @@ class ModuleAnalysis:
                     # sorted key, say) does not carry it, while iterating the container does.
                     order = {replace(f, element=0) for f in all_facts(value) if f.element in frame.loops} if frame.loops else set()
                     frame.env[base.value] = replace(current.with_rest(value), facts=current.facts | order)
-        elif isinstance(target, cst.StarredElement):
+        elif type(target) is cst.StarredElement:
             self.assign(target.value, Value(rest=value.element()), frame)
 
     def order_fixed(self, facts: set[Fact], frame: Frame) -> None:
@@ -886,9 +886,9 @@ class ModuleAnalysis:
         facts: set[Fact] = set()
         parts: list[layout.Part] = []
         for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
+            if type(part) is cst.FormattedStringText:
                 parts.append(layout.Part(EMPTY, part, part.value))
-            if isinstance(part, cst.FormattedStringExpression):
+            if type(part) is cst.FormattedStringExpression:
                 value = self.eval(part.expression, frame)
                 latent = [f for f in all_facts(value) if f.latent and not f.part]
                 value = without(value, lambda f: f.latent)
@@ -1005,7 +1005,7 @@ class ModuleAnalysis:
             return base.at(key)
         chosen: set[Fact] = set()
         for element in node.slice:
-            if isinstance(element.slice, cst.Index):
+            if type(element.slice) is cst.Index:
                 # What a volatile or order-carrying key selects varies with it (`TOOLS[name] for name in a_set`).
                 chosen |= all_facts(self.eval(element.slice.value, frame))
         if base.type and base.type.startswith("param:") and base.elems is None and base.rest is None and base.fields is None:
@@ -1017,7 +1017,7 @@ class ModuleAnalysis:
         if chosen:
             selected = base.element() if keyed else base
             return replace(selected, facts=selected.facts | frozenset(chosen))
-        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+        if len(node.slice) == 1 and type(node.slice[0].slice) is cst.Slice:
             return Value(base.facts, elems=(), rest=base.element(), type=base.type) if base.elems is not None or base.rest is not None else base
         return base.element() if (base.elems is not None or base.rest is not None or base.fields is not None) else base
 
@@ -1029,7 +1029,7 @@ class ModuleAnalysis:
             value = self.eval(element.value, frame)
             if is_turn(value) and not is_system_turn(value):
                 frame.after_turn = True  # later system messages of this list follow a conversation turn
-            if isinstance(element, cst.StarredElement):
+            if type(element) is cst.StarredElement:
                 if value.elems is not None and value.rest is None and rest is None:
                     elems.extend(value.elems)
                 elif rest is None:
@@ -1051,7 +1051,7 @@ class ModuleAnalysis:
                 elems[first] = replace(elems[first], facts=elems[first].facts | frozenset(facts))
         frame.after_turn = outer_after_turn
         value = Value(frozenset(facts), elems=tuple(elems), rest=rest, type="list")
-        if isinstance(node, cst.Tuple) and len(elems) == 2:
+        if type(node) is cst.Tuple and len(elems) == 2:
             self.check_shapes(node, value, frame)
         return value
 
@@ -1062,14 +1062,14 @@ class ModuleAnalysis:
         if len(node.elements) < 2:
             return Value(rest=join_all(parts), elems=(), type="set")
         # Small ints hash to themselves: their order is the same in every process (low severity).
-        ints = all(isinstance(e.value, cst.Integer) for e in node.elements)
+        ints = all(type(e.value) is cst.Integer for e in node.elements)
         fact = self.new_fact(node, "CL201", "set", "{...}", frame, severity="low" if ints else None)
         return Value(frozenset({fact}), rest=join_all(parts), elems=(), type="set")
 
     def eval_Dict(self, node: cst.Dict, frame: Frame) -> Value:
         out = Value(fields=(), type="dict")
         for element in node.elements:
-            if isinstance(element, cst.StarredDictElement):
+            if type(element) is cst.StarredDictElement:
                 spread = self.eval(element.value, frame)
                 # A dict of unknown shape, or one that may be parsed data (`json.loads(...) if row else {}`):
                 # its keys come in whatever order that dict has.
@@ -1097,7 +1097,7 @@ class ModuleAnalysis:
     def check_shapes(self, node: cst.Dict | cst.Tuple, value: Value, frame: Frame) -> None:
         """A dict literal shaped like a system message or a tool definition (or a `("system", text)`
         pair) is a sink where it is built."""
-        form = "tuple" if isinstance(node, cst.Tuple) else "dict"
+        form = "tuple" if type(node) is cst.Tuple else "dict"
         if form == "tuple":
             parts = {str(i): e for i, e in enumerate(value.elems or ())} if value.rest is None else {}
             has, get = parts.__contains__, parts.__getitem__
@@ -1162,7 +1162,7 @@ class ModuleAnalysis:
         return Value(fields=(), rest=rest, type="dict")
 
     def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
-        if isinstance(node.operator, cst.Add):
+        if type(node.operator) is cst.Add:
             leaves = add_chain(node)
             outer_after_turn = frame.after_turn
             values = []
@@ -1178,16 +1178,16 @@ class ModuleAnalysis:
             return replace(result, facts=result.facts | facts) if facts else result
         left = self.eval(node.left, frame)
         right = self.eval(node.right, frame)
-        if isinstance(node.operator, cst.BitOr):
+        if type(node.operator) is cst.BitOr:
             # `prompt | model | parser`: the chain fills the prompt template's placeholders.
             template = next((v for v in (left, right) if v.type and v.type.startswith(TEMPLATE)), None)
             if template is not None:
                 return replace(template, facts=template.facts | all_facts(left) | all_facts(right))
-        if isinstance(node.operator, cst.FloorDivide) and isinstance(node.right, cst.Integer):
+        if type(node.operator) is cst.FloorDivide and type(node.right) is cst.Integer:
             return refine_clock(flat(left), {"60": "minute", "3600": "hour", "86400": "day"}.get(node.right.value))
-        if isinstance(node.operator, cst.Modulo) and left.const is not None:
+        if type(node.operator) is cst.Modulo and left.const is not None:
             return Value(all_facts(right), type="str")
-        if isinstance(node.operator, cst.Multiply):
+        if type(node.operator) is cst.Multiply:
             repeated = _repeated_text(left, node.right) or _repeated_text(right, node.left)
             if repeated is not None:
                 return Value(all_facts(left) | all_facts(right), type="str", const=repeated)
@@ -1199,7 +1199,7 @@ class ModuleAnalysis:
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         value = self.eval(node.expression, frame)
-        return EMPTY if isinstance(node.operator, cst.Not) else flat(value)
+        return EMPTY if type(node.operator) is cst.Not else flat(value)
 
     def eval_BooleanOperation(self, node: cst.BooleanOperation, frame: Frame) -> Value:
         return join(self.eval(node.left, frame), self.eval(node.right, frame))
@@ -1235,16 +1235,16 @@ class ModuleAnalysis:
         return self._forwarded[key]
 
     def _forward(self, node: cst.Call) -> cst.Call | None:
-        inner = node.func if isinstance(node.func, cst.Call) else self._bound_call(node.func)
+        inner = node.func if type(node.func) is cst.Call else self._bound_call(node.func)
         made = self._forwarder_args(inner) if inner is not None else self._forwarder_args(node)
         if made is None:
             return None
         target, before = made
         after = list(node.args) if inner is not None else []
-        if isinstance(target, cst.Lambda):
+        if type(target) is cst.Lambda:
             lambda_body = target.body
-            no_params = not lambda_params(target) and not isinstance(target.params.star_arg, cst.Param) and target.params.star_kwarg is None
-            return lambda_body if no_params and not before and not after and isinstance(lambda_body, cst.Call) else None
+            no_params = not lambda_params(target) and type(target.params.star_arg) is not cst.Param and target.params.star_kwarg is None
+            return lambda_body if no_params and not before and not after and type(lambda_body) is cst.Call else None
         passed = [*before, *after]
         # Python's order: positional, `*args`, keywords, `**kwargs` (a partial's keywords come before
         # the positional arguments of its call).
@@ -1259,24 +1259,24 @@ class ModuleAnalysis:
     def _bound_call(self, func: cst.BaseExpression) -> cst.Call | None:
         """For `send(...)` after `send = functools.partial(client.messages.create, ...)`: that
         partial, when it is the only value the module ever gives the name."""
-        if not isinstance(func, cst.Name) or "partial" not in self.source:
+        if type(func) is not cst.Name or "partial" not in self.source:
             return None
         if self._bound is None:
             values: dict[str, list[cst.BaseExpression]] = {}
             for statement in walk(self.module):
-                if isinstance(statement, cst.Assign):
+                if type(statement) is cst.Assign:
                     for target in statement.targets:
-                        if isinstance(target.target, cst.Name):
+                        if type(target.target) is cst.Name:
                             values.setdefault(target.target.value, []).append(statement.value)
-            self._bound = {name: found[0] for name, found in values.items() if len(found) == 1 and isinstance(found[0], cst.Call)}
+            self._bound = {name: found[0] for name, found in values.items() if len(found) == 1 and type(found[0]) is cst.Call}
         return self._bound.get(func.value)
 
     def _forwarder_args(self, node: cst.Call) -> tuple[cst.BaseExpression, list[cst.Arg]] | None:
         """(the callable, the arguments passed on) of a forwarder call, else None."""
         if not self.k.forwarders:
             return None
-        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-        if (method or (node.func.value if isinstance(node.func, cst.Name) else None)) not in self._forwarder_words:
+        method = node.func.attr.value if type(node.func) is cst.Attribute else None
+        if (method or (node.func.value if type(node.func) is cst.Name else None)) not in self._forwarder_words:
             return None  # most calls: no qualified name needed
         dotted = dotted_name(node.func)
         qualname = qualify(dotted, self.aliases) if dotted else None
@@ -1306,7 +1306,7 @@ class ModuleAnalysis:
             return self.eval(forwarded, frame)
         func = node.func
         # `Agent[Customer](...)`: a generic class called with its type parameters.
-        dotted = dotted_name(func.value if isinstance(func, cst.Subscript) else func)
+        dotted = dotted_name(func.value if type(func) is cst.Subscript else func)
         qualname = qualify(dotted, self.aliases) if dotted else None
         if qualname is not None and not self.is_local(qualname):
             source = self.k.source_for(qualname)
@@ -1319,10 +1319,10 @@ class ModuleAnalysis:
                     self.assign(node.args[0].value, replace(changed, facts=changed.facts | made.facts), frame)
                     return EMPTY
                 return made
-        if isinstance(func, cst.Attribute):
+        if type(func) is cst.Attribute:
             first = node.args[0].value if node.args else None
             first_text = first_string(node)
-            if isinstance(first, cst.Name) and first.value in frame.env:
+            if type(first) is cst.Name and first.value in frame.env:
                 first_text = frame.env[first.value].const
             source = self.k.method_source_for(func.attr.value, first_text if isinstance(first_text, str) else None, self.in_loop(frame))
             if source is not None:
@@ -1338,13 +1338,13 @@ class ModuleAnalysis:
             return EMPTY
         if qualname == "dict" and not self.is_local("dict"):
             return self.eval_dict_call(node, frame)
-        unordered = self.k.unordered_dict_for(qualname, func.attr.value if isinstance(func, cst.Attribute) else None)
+        unordered = self.k.unordered_dict_for(qualname, func.attr.value if type(func) is cst.Attribute else None)
         if unordered is not None and not (qualname and self.is_local(qualname)):
-            inputs = [flat(self.eval(func.value, frame))] if isinstance(func, cst.Attribute) else []
+            inputs = [flat(self.eval(func.value, frame))] if type(func) is cst.Attribute else []
             if unordered.one:
                 inputs = [without(v, lambda f: f.rule == "CL203") for v in inputs]
             inputs += self.eval_args(node, frame)
-            latent = self.new_fact(node, "CL204", unordered.kind, (dotted or func.attr.value if isinstance(func, cst.Attribute) else "") + "()", frame, latent=True)
+            latent = self.new_fact(node, "CL204", unordered.kind, (dotted or func.attr.value if type(func) is cst.Attribute else "") + "()", frame, latent=True)
             # The parsed data still varies with what was read (a listing's order, a volatile URL).
             return Value(frozenset({latent}) | frozenset().union(*(all_facts(v) for v in inputs)))
         if qualname is not None and not self.is_local(qualname):
@@ -1355,8 +1355,8 @@ class ModuleAnalysis:
             if sanitized is not None:
                 return sanitized
         # Calls into this module's own functions, methods and classes.
-        callee = self.eval(func, frame) if not isinstance(func, cst.Attribute) else None
-        if isinstance(func, cst.Attribute):
+        callee = self.eval(func, frame) if type(func) is not cst.Attribute else None
+        if type(func) is cst.Attribute:
             receiver = self.eval(func.value, frame)
             if receiver.type and receiver.type.startswith("extmod:"):
                 callee = self.imported(f"{receiver.type[len('extmod:'):]}.{func.attr.value}")
@@ -1444,7 +1444,7 @@ class ModuleAnalysis:
         granularity = source.granularity
         if granularity == "from-format":
             first = node.args[0].value if node.args else None
-            text = string_value(first) if isinstance(first, cst.SimpleString) else None
+            text = string_value(first) if type(first) is cst.SimpleString else None
             granularity = strftime_granularity(text) if isinstance(text, str) else "second"
         fact = self.new_fact(node, source.rule, source.kind, f"{shown}()", frame, granularity=granularity, severity=source.severity)
         if source.rule.startswith("CL2"):
@@ -1475,7 +1475,7 @@ class ModuleAnalysis:
         for arg in node.args[1:]:
             if arg.keyword is not None and serializer.unless is not None and arg.keyword.value == serializer.unless[0]:
                 value = arg.value
-                safe = isinstance(value, cst.Name) and value.value == str(serializer.unless[1])
+                safe = type(value) is cst.Name and value.value == str(serializer.unless[1])
             else:
                 self.eval(arg.value, frame)
         if not latent and not key_order:
@@ -1554,7 +1554,7 @@ class ModuleAnalysis:
             named = {a.keyword.value: layout.Part(v, a.value) for v, a in zip(args, node.args) if a.keyword is not None}
             extra = self.layout_facts(node, layout.template_parts(receiver.const, positional, named), frame)
             return Value(frozenset().union(*(all_facts(a) for a in args)) | extra, type="str")
-        if name == "join" and receiver.const is not None and node.args and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
+        if name == "join" and receiver.const is not None and node.args and type(node.args[0].value) in (cst.List, cst.Tuple):
             elements = node.args[0].value.elements
             pieces = args[0].elems or ()
             parts = [layout.Part(v, e.value) for v, e in zip(pieces, elements)]
@@ -1575,7 +1575,7 @@ class ModuleAnalysis:
         """What `self.todo` holds, for changing it (`.append`, `-= 1`): changing state is not a read
         of it for a prompt, so no changing-state fact of its own is made here."""
         value = self.eval(target, frame)
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+        if type(target) is cst.Attribute and type(target.value) is cst.Name:
             shown = f"{target.value.value}.{target.attr.value}"
             value = without(value, lambda f: f.rule == "CL302" and f.source == shown and f.line == self.span(target)[0])
         return value
@@ -1583,9 +1583,9 @@ class ModuleAnalysis:
     def note_attribute_change(self, target: cst.BaseExpression, frame: Frame) -> None:
         """`self.todos[i]["done"] = True`, `self.memory.append(x)`: the root attribute is changing state."""
         node = target
-        while isinstance(node, cst.Subscript) or (isinstance(node, cst.Attribute) and not isinstance(node.value, cst.Name)):
+        while type(node) is cst.Subscript or (type(node) is cst.Attribute and type(node.value) is not cst.Name):
             node = node.value
-        if isinstance(node, cst.Attribute) and not frame.in_init:
+        if type(node) is cst.Attribute and not frame.in_init:
             cls = class_of(self.eval(node.value, frame))
             if cls is not None and cls in self.classes:
                 self.classes[cls].mutable.add(node.attr.value)
@@ -1667,7 +1667,7 @@ class ModuleAnalysis:
         """The first sink (in rule order) that names this call or one of whose methods ends its receiver chain."""
         lookup = self.k.sink_lookup
         first = lookup.by_call.get(qualname, len(self.k.sinks)) if qualname is not None else len(self.k.sinks)
-        if isinstance(node.func, cst.Attribute):
+        if type(node.func) is cst.Attribute:
             chain = receiver_chain(node.func)
             for position, parts in lookup.by_method.get(chain[-1], ()):
                 if position >= first:
@@ -1747,7 +1747,7 @@ class ModuleAnalysis:
         """A sink's argument and the frame it is sent from. A lambda or a module function given for
         the text (`Agent(instructions=build)`) is called by the library for every request: what it
         returns is sent, from where it runs, whenever the agent was built."""
-        if isinstance(expression, cst.Lambda):
+        if type(expression) is cst.Lambda:
             return self.eval_lambda_body(expression, frame)
         value = self.eval(expression, frame)
         if value.type and value.type.startswith("ext:") and self.project is not None:
@@ -1776,7 +1776,7 @@ class ModuleAnalysis:
         given: list[tuple[str, Value, Frame]] = []
         for arg in node.args:
             where = frame
-            if isinstance(arg.value, cst.Lambda):
+            if type(arg.value) is cst.Lambda:
                 # `partial(now=lambda: datetime.now())`: the function runs at every format, even
                 # when the template is built at import.
                 value, where = self.eval_lambda_body(arg.value, frame)
@@ -1787,9 +1787,9 @@ class ModuleAnalysis:
             elif not arg.star or arg.star == "**":
                 given.extend((key, field_value, where) for key, field_value in value.fields or ())
         segments = dict((name, segment.const) for name, segment in template.fields or ())
-        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        receiver = node.func.value if type(node.func) is cst.Attribute else None
         # `ChatPromptTemplate.from_messages(...).partial`, not `?.partial`.
-        chain = f"{self.call_text(receiver)}(...).{method}" if isinstance(receiver, cst.Call) else self.call_text(node)
+        chain = f"{self.call_text(receiver)}(...).{method}" if type(receiver) is cst.Call else self.call_text(node)
         for name, value, where in given:
             segment = segments.get(name)
             if isinstance(segment, str):
@@ -1800,7 +1800,7 @@ class ModuleAnalysis:
     def check_template(self, text: cst.BaseExpression, argument: SinkArgument, site: SinkSite, frame: Frame) -> list[str]:
         """CL301: a template placeholder (filled per request) ahead of long static text. Returns
         the names of the text's placeholders (filled later, by `fill_template`)."""
-        leaves = add_chain(text) if isinstance(text, cst.BinaryOperation) else [text]
+        leaves = add_chain(text) if type(text) is cst.BinaryOperation else [text]
         parts: list[layout.Part] = []
         names: list[str] = []
         for leaf in leaves:
@@ -1841,9 +1841,9 @@ class ModuleAnalysis:
 
     @staticmethod
     def call_text(node: cst.Call) -> str:
-        if isinstance(node.func, cst.Attribute):
+        if type(node.func) is cst.Attribute:
             return ".".join(receiver_chain(node.func))
-        return dotted_name(node.func.value if isinstance(node.func, cst.Subscript) else node.func) or "call"
+        return dotted_name(node.func.value if type(node.func) is cst.Subscript else node.func) or "call"
 
     def check_sink_value(self, value: Value, argument: SinkArgument, site: SinkSite, frame: Frame) -> None:
         def batch(fact: Fact) -> bool:
@@ -1877,7 +1877,7 @@ MAX_REPEATED_TEXT = 1_000_000
 
 def _repeated_text(text: Value, count: cst.BaseExpression) -> str | None:
     """The text of a string constant repeated a literal number of times, when it is not huge."""
-    if text.const is None or not isinstance(count, cst.Integer):
+    if text.const is None or type(count) is not cst.Integer:
         return None
     times = count.evaluated_value
     if not isinstance(times, int) or len(text.const) * max(times, 0) > MAX_REPEATED_TEXT:
@@ -1949,7 +1949,7 @@ def prefix_facts(
 def default_factory(expression: cst.BaseExpression) -> cst.BaseExpression | None:
     """The factory of a dataclass, pydantic or attrs field (`field(default_factory=f)`, `Field(default_factory=f)`,
     `attrs.field(factory=f)`), if `expression` declares one."""
-    if not isinstance(expression, cst.Call):
+    if type(expression) is not cst.Call:
         return None
     callee = dotted_name(expression.func) or ""
     for arg in expression.args:
@@ -1966,24 +1966,24 @@ def origin(fact: Fact) -> tuple:
 
 def selects_system_turns(test: cst.BaseExpression) -> bool:
     """`m.role == "system"`, `m["role"] in ("system", "developer")`: a filter that keeps system messages."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
         return False
     target = test.comparisons[0]
-    if not isinstance(target.operator, (cst.Equal, cst.In)):
+    if type(target.operator) not in (cst.Equal, cst.In):
         return False
     sides = (test.left, target.comparator)
     strings: list[cst.BaseExpression] = []
     for side in sides:
-        if isinstance(side, (cst.Tuple, cst.List, cst.Set)):
+        if type(side) in (cst.Tuple, cst.List, cst.Set):
             strings += [e.value for e in side.elements]
-        elif not isinstance(side, (cst.Attribute, cst.Subscript)):
+        elif type(side) not in (cst.Attribute, cst.Subscript):
             strings.append(side)
     # Every role compared with is a string constant (`m.role in (ROLE, "system")` is not known).
-    if not strings or not all(isinstance(s, cst.SimpleString) for s in strings):
+    if not strings or not all(type(s) is cst.SimpleString for s in strings):
         return False
     roles = {string_value(s) for s in strings}
     reads_role = any(
-        (isinstance(side, cst.Attribute) and side.attr.value == "role") or (isinstance(side, cst.Subscript) and subscript_key(side) == "role")
+        (type(side) is cst.Attribute and side.attr.value == "role") or (type(side) is cst.Subscript and subscript_key(side) == "role")
         for side in sides
     )
     return reads_role and roles <= {"system", "developer"}
@@ -2004,7 +2004,7 @@ def is_turn(value: Value) -> bool:
 def is_front(call: cst.Call) -> bool:
     """`x.insert(0, ...)`."""
     index = call.args[0].value if call.args else None
-    return isinstance(index, cst.Integer) and index.value == "0"
+    return type(index) is cst.Integer and index.value == "0"
 
 
 def is_system_turn(turn: Value) -> bool:
@@ -2090,7 +2090,7 @@ def strftime_granularity(fmt: str) -> str:
 def format_spec_text(part: cst.FormattedStringExpression) -> str | None:
     if part.format_spec is None:
         return None
-    text = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
+    text = "".join(p.value for p in part.format_spec if type(p) is cst.FormattedStringText)
     return text if "%" in text else None
 
 
@@ -2125,28 +2125,28 @@ def deeper(placeholder: Value, key: str) -> Value:
 def first_string(call: cst.Call) -> str | None:
     """The text of a call's first argument when it is a string literal."""
     first = call.args[0].value if call.args else None
-    text = string_value(first) if isinstance(first, cst.SimpleString) else None
+    text = string_value(first) if type(first) is cst.SimpleString else None
     return text if isinstance(text, str) else None
 
 
 def is_whole_slice(node: cst.Subscript) -> bool:
     """`x[:]`."""
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Slice):
+    if len(node.slice) != 1 or type(node.slice[0].slice) is not cst.Slice:
         return False
     whole = node.slice[0].slice
     return whole.lower is None and whole.upper is None and whole.step is None
 
 
 def subscript_key(node: cst.Subscript) -> str | int | None:
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+    if len(node.slice) != 1 or type(node.slice[0].slice) is not cst.Index:
         return None
     value = node.slice[0].slice.value
-    if isinstance(value, cst.SimpleString):
+    if type(value) is cst.SimpleString:
         evaluated = string_value(value)
         return evaluated if isinstance(evaluated, str) else None
-    if isinstance(value, cst.Integer):
+    if type(value) is cst.Integer:
         return int(value.value, 0)
-    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus) and isinstance(value.expression, cst.Integer):
+    if type(value) is cst.UnaryOperation and type(value.operator) is cst.Minus and type(value.expression) is cst.Integer:
         return -int(value.expression.value, 0)
     return None
 
@@ -2155,25 +2155,25 @@ def expression_children(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
     for child in children(node):
         if isinstance(child, cst.BaseExpression):
             yield child
-        elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.Index, cst.SubscriptElement, cst.FormattedStringExpression)):
+        elif type(child) in (cst.Arg, cst.Element, cst.DictElement, cst.Index, cst.SubscriptElement, cst.FormattedStringExpression):
             yield from expression_children(child)
 
 
 def block_statements(body: cst.BaseSuite) -> Iterator[cst.CSTNode]:
-    if isinstance(body, cst.IndentedBlock):
+    if type(body) is cst.IndentedBlock:
         yield from body.body
-    elif isinstance(body, cst.SimpleStatementSuite):
+    elif type(body) is cst.SimpleStatementSuite:
         # `if x: y = 1`: the suite itself is the statement (it has a position; a new node would not).
         yield body
 
 
 def nested_statements(stmt: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Top-level definitions guarded by `if`/`try` (TYPE_CHECKING blocks, optional imports)."""
-    if isinstance(stmt, cst.If):
+    if type(stmt) is cst.If:
         yield from block_statements(stmt.body)
-        if isinstance(stmt.orelse, cst.Else):
+        if type(stmt.orelse) is cst.Else:
             yield from block_statements(stmt.orelse.body)
-    elif isinstance(stmt, cst.Try):
+    elif type(stmt) is cst.Try:
         yield from block_statements(stmt.body)
 
 
@@ -2192,12 +2192,12 @@ def template_texts(expression: cst.BaseExpression, layout_name: str) -> list[cst
     """The template text expressions that are system text: the whole argument, or `("system", text)` pairs."""
     if layout_name != "chat":
         return [expression]
-    if not isinstance(expression, (cst.List, cst.Tuple)):
+    if type(expression) not in (cst.List, cst.Tuple):
         return []
     texts = []
     for element in expression.elements:
         pair = element.value
-        if isinstance(pair, cst.Tuple) and len(pair.elements) == 2 and string_value(pair.elements[0].value) in ("system", "developer"):
+        if type(pair) is cst.Tuple and len(pair.elements) == 2 and string_value(pair.elements[0].value) in ("system", "developer"):
             texts.append(pair.elements[1].value)
     return texts
 
@@ -2208,7 +2208,7 @@ def add_chain(node: cst.BinaryOperation) -> list[cst.BaseExpression]:
     stack: list[cst.BaseExpression] = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Add):
+        if type(current) is cst.BinaryOperation and type(current.operator) is cst.Add:
             stack.append(current.right)
             stack.append(current.left)
         else:
@@ -2227,9 +2227,9 @@ def block_text(value: Value) -> Value:
 
 def block_text_node(node: cst.BaseExpression) -> cst.BaseExpression:
     """The `text`/`content` value expression of a content-block dict literal, for display."""
-    if isinstance(node, cst.Dict):
+    if type(node) is cst.Dict:
         for element in node.elements:
-            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) and string_value(element.key) in ("text", "content"):
+            if type(element) is cst.DictElement and type(element.key) is cst.SimpleString and string_value(element.key) in ("text", "content"):
                 return element.value
     return node
 
@@ -2237,7 +2237,7 @@ def block_text_node(node: cst.BaseExpression) -> cst.BaseExpression:
 def self_attributes(node: cst.BaseExpression) -> set[str]:
     """Names of `self.x` attributes mentioned in an expression (an `if` test)."""
     return {
-        n.attr.value for n in walk(node) if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
+        n.attr.value for n in walk(node) if type(n) is cst.Attribute and type(n.value) is cst.Name and n.value.value == "self"
     }
 
 
@@ -2246,7 +2246,7 @@ def counter_names(body: cst.BaseSuite) -> set[str]:
     return {
         n.target.value
         for n in walk_scope(body)
-        if isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and isinstance(n.value, (cst.Integer, cst.Float))
+        if type(n) is cst.AugAssign and type(n.target) is cst.Name and type(n.value) in (cst.Integer, cst.Float)
     }
 
 
@@ -2277,12 +2277,12 @@ def is_loop_state(fact: Fact) -> bool:
 
 def equal_to_constant(test: cst.BaseExpression) -> tuple[str, str] | None:
     """`name == "text"` (either way round): the name and the text."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1 or type(test.comparisons[0].operator) is not cst.Equal:
         return None
     left, right = test.left, test.comparisons[0].comparator
-    if isinstance(right, cst.Name) and isinstance(left, cst.SimpleString):
+    if type(right) is cst.Name and type(left) is cst.SimpleString:
         left, right = right, left
-    if not isinstance(left, cst.Name) or not isinstance(right, cst.SimpleString):
+    if type(left) is not cst.Name or type(right) is not cst.SimpleString:
         return None
     text = string_value(right)
     return (left.value, text) if isinstance(text, str) else None
@@ -2293,11 +2293,11 @@ SCALAR_TYPES = frozenset({"int", "float", "str", "bool", "bytes"})
 
 def scalar_instance(test: cst.BaseExpression) -> str | None:
     """`isinstance(name, int)` or `isinstance(name, (int, float))` with only scalar types: the name."""
-    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance" and len(test.args) == 2):
+    if not (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" and len(test.args) == 2):
         return None
     subject, kinds = test.args[0].value, test.args[1].value
-    names = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
-    if not isinstance(subject, cst.Name) or not names or not all(isinstance(n, cst.Name) and n.value in SCALAR_TYPES for n in names):
+    names = [e.value for e in kinds.elements] if type(kinds) is cst.Tuple else [kinds]
+    if type(subject) is not cst.Name or not names or not all(type(n) is cst.Name and n.value in SCALAR_TYPES for n in names):
         return None
     return subject.value
 
@@ -2309,8 +2309,8 @@ def lambda_params(node: cst.Lambda) -> list[str]:
 
 def target_names(target: cst.BaseExpression) -> set[str]:
     """Names bound by a `for` target (`for i, (a, b) in ...`)."""
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         return {target.value}
-    if isinstance(target, (cst.Tuple, cst.List)):
+    if type(target) in (cst.Tuple, cst.List):
         return set().union(*(target_names(e.value) for e in target.elements))
     return set()

@@ -64,9 +64,9 @@ def static_size(part: Part) -> int:
     if part.value.const is not None:
         return len(part.value.const)
     node = part.node
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         node = node.attr
-    if isinstance(node, cst.Name) and CONSTANT_NAME.match(node.value):
+    if type(node) is cst.Name and CONSTANT_NAME.match(node.value):
         return UNKNOWN_SIZE
     return 0
 

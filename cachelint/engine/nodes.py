@@ -5,6 +5,12 @@ tree walk here. Nodes are dataclasses, so their children are the CSTNode values 
 which fields can hold a node that matters is worked out once per node type from its annotations.
 Whitespace, comments and punctuation are two thirds of a tree's nodes and no check looks at them
 through a walk, so walks skip them.
+
+libcst's node classes are ABCs, so `isinstance(node, cst.Call)` runs a Python-level
+`ABCMeta.__instancecheck__` whenever the node is of another type: half a million calls, a tenth
+of the analysis, on 300 agent files. No concrete node class has a subclass, so the engine and the
+checks test them with `type(node) is cst.Call` (and `type(node) in (...)`), and keep
+`isinstance` for the abstract bases (`cst.BaseExpression`, `cst.BaseCompoundStatement`, ...).
 """
 
 from __future__ import annotations

@@ -22,24 +22,24 @@ def import_aliases(module: cst.Module) -> dict[str, str]:
     stack: list[cst.CSTNode] = list(module.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.SimpleStatementLine):
+        if type(node) is cst.SimpleStatementLine:
             for small in node.body:
-                if isinstance(small, cst.Import):
+                if type(small) is cst.Import:
                     _add_import(small, aliases)
-                elif isinstance(small, cst.ImportFrom):
+                elif type(small) is cst.ImportFrom:
                     _add_import_from(small, aliases)
         elif isinstance(node, cst.BaseCompoundStatement):
             # Only statement bodies can hold imports; expressions are never walked.
             for child in children(node):
-                if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+                if type(child) in (cst.IndentedBlock, cst.SimpleStatementSuite):
                     stack.extend(child.body)
-                elif isinstance(child, (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler, cst.If)):
+                elif type(child) in (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler, cst.If):
                     stack.append(child)
-                elif isinstance(child, cst.MatchCase):
-                    stack.extend(child.body.body if isinstance(child.body, cst.IndentedBlock) else [])
-        elif isinstance(node, (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler)):
+                elif type(child) is cst.MatchCase:
+                    stack.extend(child.body.body if type(child.body) is cst.IndentedBlock else [])
+        elif type(node) in (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler):
             body = node.body
-            if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            if type(body) in (cst.IndentedBlock, cst.SimpleStatementSuite):
                 stack.extend(body.body)
     return aliases
 
@@ -49,7 +49,7 @@ def _add_import(node: cst.Import, aliases: dict[str, str]) -> None:
         full = dotted_name(alias.name)
         if full is None:
             continue
-        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        if alias.asname is not None and type(alias.asname.name) is cst.Name:
             aliases[alias.asname.name.value] = full
         else:
             head = full.split(".", 1)[0]
@@ -57,7 +57,7 @@ def _add_import(node: cst.Import, aliases: dict[str, str]) -> None:
 
 
 def _add_import_from(node: cst.ImportFrom, aliases: dict[str, str]) -> None:
-    if isinstance(node.names, cst.ImportStar):
+    if type(node.names) is cst.ImportStar:
         return
     module = dotted_name(node.module) if node.module is not None else ""
     base = "." * len(node.relative) + (module or "")
@@ -66,17 +66,17 @@ def _add_import_from(node: cst.ImportFrom, aliases: dict[str, str]) -> None:
         if name is None:
             continue
         asname = alias.asname.name if alias.asname is not None else None
-        local = asname.value if isinstance(asname, cst.Name) else name
+        local = asname.value if type(asname) is cst.Name else name
         aliases[local] = f"{base}{name}" if not base or base.endswith(".") else f"{base}.{name}"
 
 
 def dotted_name(node: cst.BaseExpression | None) -> str | None:
     """`a.b.c` for a Name/Attribute chain, else None."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None
@@ -100,13 +100,13 @@ def receiver_chain(func: cst.BaseExpression) -> list[str]:
     parts: list[str] = []
     node: cst.BaseExpression = func
     while True:
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             if node.attr.value not in TRANSPARENT_ATTRIBUTES:
                 parts.append(node.attr.value)
             node = node.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in TRANSPARENT_CALLS:
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in TRANSPARENT_CALLS:
             node = node.func.value
-        elif isinstance(node, cst.Name):
+        elif type(node) is cst.Name:
             parts.append(node.value)
             break
         else:

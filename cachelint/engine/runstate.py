@@ -48,9 +48,9 @@ def changed_attributes(functions: list[cst.FunctionDef], annotation: str, attrib
 
 
 def _names_type(node: cst.BaseExpression, annotation: str) -> bool:
-    if isinstance(node, cst.Subscript):
+    if type(node) is cst.Subscript:
         node = node.value
-    if isinstance(node, cst.SimpleString):
+    if type(node) is cst.SimpleString:
         text = node.value.strip("\"'")
         return text.split("[", 1)[0].rsplit(".", 1)[-1] == annotation
     name = dotted_name(node)
@@ -58,13 +58,13 @@ def _names_type(node: cst.BaseExpression, annotation: str) -> bool:
 
 
 def _changed_targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
-    if isinstance(node, cst.Assign):
+    if type(node) is cst.Assign:
         return [t.target for t in node.targets]
-    if isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+    if type(node) in (cst.AugAssign, cst.AnnAssign):
         return [node.target]
-    if isinstance(node, cst.Del):
+    if type(node) is cst.Del:
         return [node.target]
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATORS:
+    if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in MUTATORS:
         return [node.func.value]
     return []
 
@@ -72,9 +72,9 @@ def _changed_targets(node: cst.CSTNode) -> list[cst.BaseExpression]:
 def _state_attribute(target: cst.BaseExpression, params: set[str], attribute: str | None) -> str | None:
     """`x` when `target` is `p.<attribute>.x` (`p.x` without one), or an element or attribute inside it."""
     node: cst.BaseExpression = target
-    while isinstance(node, (cst.Attribute, cst.Subscript)):
+    while type(node) in (cst.Attribute, cst.Subscript):
         owner = node.value
-        if isinstance(node, cst.Attribute) and _is_state(owner, params, attribute):
+        if type(node) is cst.Attribute and _is_state(owner, params, attribute):
             return node.attr.value
         node = owner
     return None
@@ -82,5 +82,5 @@ def _state_attribute(target: cst.BaseExpression, params: set[str], attribute: st
 
 def _is_state(node: cst.BaseExpression, params: set[str], attribute: str | None) -> bool:
     if attribute is None:
-        return isinstance(node, cst.Name) and node.value in params
-    return isinstance(node, cst.Attribute) and node.attr.value == attribute and isinstance(node.value, cst.Name) and node.value.value in params
+        return type(node) is cst.Name and node.value in params
+    return type(node) is cst.Attribute and node.attr.value == attribute and type(node.value) is cst.Name and node.value.value in params
