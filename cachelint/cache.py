@@ -1,18 +1,22 @@
-"""The result cache: one small JSON file per checked file, keyed by content hash and everything
-that can change a result.
+"""The result cache: per-file results keyed by content hash and everything that can change a
+result, kept in a few pack files.
 
 Layout of the cache directory (default `.cachelint_cache/` in the project root):
 
     CACHEDIR.TAG              marks it as a cache for backup tools
     .gitignore                `*`, so it is never committed
-    v1/<ab>/<cdef...>.json    one entry per key digest (format version 1)
+    v2/<time>-<pid>.pack      the entries one run wrote (format version 2)
 
-One file per entry, written atomically (temp file + `os.replace`), makes concurrent runs safe
-without locks: two processes that compute the same key write the same bytes, and a reader sees
-either a whole old entry, a whole new one, or none. Every read problem (missing, truncated,
-corrupt, other format, unreadable) is a miss; every write problem disables writing for the rest
-of the run with one warning. Entries are JSON, never pickle, so a cache directory planted in a
-cloned repository cannot run code.
+A run reads every pack once, at its first lookup, and writes the entries it computed as one new
+pack at its end (temp file + `os.replace`). One file per run rather than per entry: on a 2-core
+virtual machine creating a file cost 0.3-0.7 ms, which made a first run of 2,145 files (two
+entries each) 2.5 s slower than the same run without the cache, and every CI run is a first run.
+Concurrent runs stay safe without locks: each writes its own pack, and a reader sees a whole pack
+or none. When more than MAX_PACKS packs exist, the run that writes merges the ones it read into
+its own and removes them; a pack another process wrote meanwhile is neither read nor removed.
+Every read problem (missing, truncated, corrupt, other format, unreadable) is a miss; every write
+problem disables writing for the rest of the run with one warning. Entries are JSON, never
+pickle, so a cache directory planted in a cloned repository cannot run code.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +35,11 @@ from cachelint import __version__
 from cachelint.diagnostics import Diagnostic, Edit, Fix, Location, Related
 
 CACHE_DIR_NAME = ".cachelint_cache"
-FORMAT = "v1"
+FORMAT = "v2"
+PACK_SUFFIX = ".pack"
+PACK_HEADER = "cachelint result pack 2\n"
+# Packs a run may find before it merges them (each run that computes something adds one).
+MAX_PACKS = 16
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 CACHEDIR_TAG = f"{TAG_SIGNATURE}\n# This file is a cache directory tag created by cachelint.\n# For information about cache directory tags see https://bford.info/cachedir/\n"
 
@@ -102,7 +111,7 @@ def context_key(tool: str, settings_fingerprint: str) -> str:
 
 
 class ResultCache:
-    """Read and write per-file results under one cache directory."""
+    """Read and write per-file results under one cache directory; `flush` writes what `put` gave."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -110,7 +119,9 @@ class ResultCache:
         self._entries_text = str(self.entries)
         self.writable = True
         self._prepared = False
-        self._counter = 0
+        self._index: dict[str, str] | None = None  # key digest -> entry JSON, from the packs read
+        self._read_packs: list[str] = []
+        self._new: dict[str, str] = {}  # entries put since the last flush
 
     def get(self, key: CacheKey) -> list[Diagnostic] | None:
         """The stored diagnostics for `key`, or None on a miss (including any unreadable entry)."""
@@ -121,7 +132,7 @@ class ResultCache:
             return None
 
     def put(self, key: CacheKey, diagnostics: list[Diagnostic]) -> None:
-        """Store a result; a write failure only turns writing off (with one warning)."""
+        """Store a result (written by the next `flush`)."""
         self._write(key, {"diagnostics": [asdict(d) for d in diagnostics]})
 
     def get_scan(self, key: CacheKey) -> dict[str, Any] | None:
@@ -133,42 +144,86 @@ class ResultCache:
     def put_scan(self, key: CacheKey, facts: dict[str, Any]) -> None:
         self._write(key, {"scan": facts})
 
+    def flush(self) -> None:
+        """Write the entries put since the last flush as one pack; a write failure only turns
+        writing off (with one warning)."""
+        if not self._new or not self.writable:
+            self._new = {}
+            return
+        entries, self._new = self._new, {}
+        try:
+            self._prepare()
+            merge = len(self._pack_names()) >= MAX_PACKS
+            if merge:
+                entries = {**self._loaded(), **entries}
+            written = self._write_pack(entries)
+        except OSError as exc:
+            self._disable(exc)
+            return
+        if merge:
+            for name in self._read_packs:
+                _remove_quietly(os.path.join(self._entries_text, name))
+            self._read_packs = []
+        # A later run in this process (`--fix` checks the fixed files again) finds them as read.
+        self._loaded().update(entries)
+        self._read_packs.append(written)
+
     def _read(self, key: CacheKey) -> dict[str, Any] | None:
         hexdigest = key.hexdigest()
+        text = self._new.get(hexdigest) or self._loaded().get(hexdigest)
+        if text is None:
+            return None
         try:
-            with open(self._path(hexdigest), "rb") as handle:
-                entry = json.loads(handle.read())
-        except (OSError, ValueError):
+            entry = json.loads(text)
+        except ValueError:
             return None
         return entry if isinstance(entry, dict) and entry.get("key") == hexdigest else None
 
     def _write(self, key: CacheKey, payload: dict[str, Any]) -> None:
-        if not self.writable:
-            return
-        hexdigest = key.hexdigest()
-        text = json.dumps({"key": hexdigest, **payload}, separators=(",", ":"))
-        path = self._path(hexdigest)
-        folder, name = os.path.split(path)
-        self._counter += 1
-        # Unique per process and write; O_EXCL makes a collision fail instead of sharing a file.
-        temp = os.path.join(folder, f".{name}.{os.getpid()}.{self._counter}.tmp")
-        try:
-            self._prepare()
-            os.makedirs(folder, exist_ok=True)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                os.replace(temp, path)
-            except BaseException:
-                _remove_quietly(temp)
-                raise
-        except OSError as exc:
-            self._disable(exc)
+        if self.writable:
+            hexdigest = key.hexdigest()
+            self._new[hexdigest] = json.dumps({"key": hexdigest, **payload}, separators=(",", ":"))
 
-    def _path(self, hexdigest: str) -> str:
-        # Plain strings: pathlib's joins cost more than the read on a warm run of a large tree.
-        return os.path.join(self._entries_text, hexdigest[:2], f"{hexdigest[2:]}.json")
+    def _loaded(self) -> dict[str, str]:
+        """Every entry of the packs on disk, read once (a later pack's entry wins)."""
+        if self._index is None:
+            self._index = {}
+            for name in self._pack_names():
+                self._read_packs.append(name)
+                try:
+                    with open(os.path.join(self._entries_text, name), encoding="utf-8") as handle:
+                        text = handle.read()
+                except (OSError, ValueError):  # unreadable, or not UTF-8
+                    continue
+                if not text.startswith(PACK_HEADER):
+                    continue
+                for line in text[len(PACK_HEADER) :].split("\n"):
+                    hexdigest, tab, entry = line.partition("\t")
+                    if tab:
+                        self._index[hexdigest] = entry
+        return self._index
+
+    def _pack_names(self) -> list[str]:
+        try:
+            return sorted(name for name in os.listdir(self._entries_text) if name.endswith(PACK_SUFFIX))
+        except OSError:
+            return []
+
+    def _write_pack(self, entries: dict[str, str]) -> str:
+        # JSON escapes tabs and newlines inside strings, so one entry is one line.
+        text = PACK_HEADER + "".join(f"{hexdigest}\t{entry}\n" for hexdigest, entry in entries.items())
+        name = f"{time.time_ns()}-{os.getpid()}{PACK_SUFFIX}"
+        temp = os.path.join(self._entries_text, f".{name}.tmp")
+        # O_EXCL makes a collision fail instead of sharing a file.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temp, os.path.join(self._entries_text, name))
+        except BaseException:
+            _remove_quietly(temp)
+            raise
+        return name
 
     def _prepare(self) -> None:
         """Create the directory with its tag and .gitignore, once per run, before the first write."""

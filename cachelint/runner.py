@@ -89,8 +89,13 @@ def check_candidates(
     source text of files with findings, which only the code-frame format needs; `keep_contents`
     for `RunResult.contents`.
     """
-    with fewer_collections():
-        return _check_candidates(candidates, catalogue, cache, jobs, keep_sources, keep_contents)
+    try:
+        with fewer_collections():
+            return _check_candidates(candidates, catalogue, cache, jobs, keep_sources, keep_contents)
+    finally:
+        # One pack with every result computed, also those of a run stopped by Ctrl-C.
+        if cache is not None:
+            cache.flush()
 
 
 # Collector thresholds while checking: young collections every 50,000 net allocations (Python's

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cachelint.cache
-from cachelint.cache import CACHE_DIR_NAME, FORMAT, ResultCache, tool_fingerprint
+from cachelint.cache import CACHE_DIR_NAME, FORMAT, MAX_PACKS, PACK_HEADER, PACK_SUFFIX, ResultCache, tool_fingerprint
 from cachelint.catalogue import load_catalogue
 from cachelint.cli import main
 from cachelint.config import CliOverrides, SettingsResolver
@@ -65,13 +65,20 @@ def summary(result: RunResult) -> tuple:
     return ([canonical(d) for d in result.diagnostics], [f.filename for f in result.files], result.internal_errors)
 
 
-def entries(cache_dir: Path) -> list[Path]:
-    return sorted((cache_dir / FORMAT).rglob("*.json"))
+def packs(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / FORMAT).glob("*" + PACK_SUFFIX))
 
 
-def result_entries(cache_dir: Path) -> list[Path]:
-    """Entries holding a file's diagnostics (the others hold what the project scan read)."""
-    return [e for e in entries(cache_dir) if b'"diagnostics"' in e.read_bytes()]
+def pack_entries(pack: Path) -> list[str]:
+    """The entry lines of one pack (key digest, a tab, the entry's JSON)."""
+    text = pack.read_text(encoding="utf-8")
+    assert text.startswith(PACK_HEADER)
+    return [line for line in text[len(PACK_HEADER) :].split("\n") if line]
+
+
+def result_entries(cache_dir: Path) -> list[str]:
+    """Entries holding a file's diagnostics (the others hold what the project scan read), over every pack."""
+    return [line for pack in packs(cache_dir) for line in pack_entries(pack) if '"diagnostics"' in line]
 
 
 def test_unchanged_rerun_hits_every_file(tmp_path: Path) -> None:
@@ -158,19 +165,23 @@ def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda raw: b"", id="empty"),
+        pytest.param(lambda raw: "", id="empty"),
         pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
-        pytest.param(lambda raw: b"\x00\xff garbage \x80", id="binary"),
-        pytest.param(lambda raw: b'{"key": "another", "diagnostics": []}', id="foreign-key"),
-        pytest.param(lambda raw: raw.replace(b'"code"', b'"kode"'), id="foreign-format"),
-        pytest.param(lambda raw: b"[1, 2, 3]", id="wrong-shape"),
+        pytest.param(lambda raw: "\x00\x7f garbage \x01", id="garbage"),
+        pytest.param(lambda raw: '{"key": "another", "diagnostics": []}', id="foreign-key"),
+        pytest.param(lambda raw: raw.replace('"code"', '"kode"'), id="foreign-format"),
+        pytest.param(lambda raw: "[1, 2, 3]", id="wrong-shape"),
     ],
 )
 def test_damaged_entries_are_ignored_and_rebuilt(tmp_path: Path, damage) -> None:
     tree = make_tree(tmp_path / "tree")
     clean = summary(run(tree, tmp_path / "cache"))
-    for entry in entries(tmp_path / "cache"):
-        entry.write_bytes(damage(entry.read_bytes()))
+    (pack,) = packs(tmp_path / "cache")
+    lines = []
+    for line in pack_entries(pack):
+        key, _, entry = line.partition("\t")
+        lines.append(f"{key}\t{damage(entry)}")
+    pack.write_text(PACK_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     damaged_run = run(tree, tmp_path / "cache")
     # Clean files have no diagnostics, so renaming a key inside them leaves them valid.
     assert damaged_run.cache_hits <= sum(1 for p in SAMPLES if p.name.startswith("clean_"))
@@ -180,14 +191,71 @@ def test_damaged_entries_are_ignored_and_rebuilt(tmp_path: Path, damage) -> None
     assert summary(rebuilt) == clean
 
 
-def test_unreadable_entries_and_junk_in_the_cache_are_ignored(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda raw: b"", id="empty"),
+        pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+        pytest.param(lambda raw: b"\x00\xff not UTF-8 \x80" + raw, id="binary"),
+        pytest.param(lambda raw: raw.replace(PACK_HEADER.encode(), b"cachelint result pack 999\n"), id="other-version"),
+    ],
+)
+def test_damaged_packs_are_ignored_and_rebuilt(tmp_path: Path, damage) -> None:
     tree = make_tree(tmp_path / "tree")
     clean = summary(run(tree, tmp_path / "cache"))
-    for entry in entries(tmp_path / "cache"):
-        entry.unlink()
-        entry.mkdir()  # reading a directory fails with an OSError
-    (tmp_path / "cache" / FORMAT / "junk.json").write_text("{}")
+    for pack in packs(tmp_path / "cache"):
+        pack.write_bytes(damage(pack.read_bytes()))
     assert summary(run(tree, tmp_path / "cache")) == clean
+    rebuilt = run(tree, tmp_path / "cache")
+    assert rebuilt.cache_hits == len(SAMPLES)
+    assert summary(rebuilt) == clean
+
+
+def test_unreadable_packs_and_junk_in_the_cache_are_ignored(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "tree")
+    clean = summary(run(tree, tmp_path / "cache"))
+    for pack in packs(tmp_path / "cache"):
+        pack.unlink()
+        pack.mkdir()  # reading a directory fails with an OSError
+    (tmp_path / "cache" / FORMAT / "junk.json").write_text("{}")
+    (tmp_path / "cache" / FORMAT / ("junk" + PACK_SUFFIX)).write_text("{}")
+    assert summary(run(tree, tmp_path / "cache")) == clean
+
+
+def test_a_cache_used_for_a_second_run_in_the_same_process_hits(tmp_path: Path) -> None:
+    # `check --fix` checks the fixed files again with the same cache object.
+    tree = make_tree(tmp_path / "tree")
+    catalogue = load_catalogue()
+    candidates = discover([str(tree)], SettingsResolver(catalogue, CliOverrides()))
+    cache = ResultCache(tmp_path / "cache")
+    assert check_candidates(candidates, catalogue, cache).cache_hits == 0
+    assert check_candidates(candidates, catalogue, cache).cache_hits == len(SAMPLES)
+    assert len(packs(tmp_path / "cache")) == 1
+
+
+def test_one_pack_per_run_merged_when_there_are_many(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "tree")
+    cache_dir = tmp_path / "cache"
+    originals = {p.name: p.read_bytes() for p in SAMPLES}
+    first = summary(run(tree, cache_dir))
+    assert len(packs(cache_dir)) == 1
+    assert run(tree, cache_dir).cache_hits == len(SAMPLES)
+    assert len(packs(cache_dir)) == 1, "a run that computed nothing writes nothing"
+    # Each edit adds a pack; the run that finds MAX_PACKS merges the ones it read into its own.
+    counts = []
+    for n in range(MAX_PACKS + 2):
+        edited = tree / SAMPLES[n % len(SAMPLES)].name
+        edited.write_bytes(edited.read_bytes() + f"\nedit_{n} = {n}\n".encode())
+        assert run(tree, cache_dir).cache_hits == len(SAMPLES) - 1
+        counts.append(len(packs(cache_dir)))
+    assert max(counts) == MAX_PACKS
+    assert counts[-1] < MAX_PACKS
+    # Nothing was lost in the merge: the first version of every file is still a hit.
+    for name, data in originals.items():
+        (tree / name).write_bytes(data)
+    restored = run(tree, cache_dir)
+    assert restored.cache_hits == len(SAMPLES)
+    assert summary(restored) == first
 
 
 @pytest.mark.parametrize(
@@ -258,7 +326,8 @@ def test_two_processes_at_once_lose_nothing(tmp_path: Path) -> None:
         assert proc.returncode == 1, stderr
         assert stderr == ""
         assert canonical_output(stdout) == canonical_output(uncached.stdout)
-    assert len(result_entries(cache_dir)) == len(files)
+    # Each process wrote its own pack, so neither lost what the other computed.
+    assert len({line.partition("\t")[0] for line in result_entries(cache_dir)}) == len(files)
     assert not list(cache_dir.rglob("*.tmp"))
     assert run(tree, cache_dir).cache_hits == len(files)
 
