@@ -9,11 +9,11 @@ Layout of the cache directory (default `.cachelint_cache/` in the project root):
 
 A run reads every pack once, at its first lookup, and writes the entries it computed as one new
 pack at its end (temp file + `os.replace`). One file per run rather than per entry: on a 2-core
-virtual machine creating a file cost 0.3-0.7 ms, which made a first run of 2,145 files (two
-entries each) 2.5 s slower than the same run without the cache, and every CI run is a first run.
-Concurrent runs stay safe without locks: each writes its own pack, and a reader sees a whole pack
-or none. When more than MAX_PACKS packs exist, the run that writes merges the ones it read into
-its own and removes them; a pack another process wrote meanwhile is neither read nor removed.
+virtual machine creating a file cost 0.1-0.7 ms of system time, which made a first run of 2,145
+files (two entries each) 2.5 s slower than the same run without the cache, and every CI run is a
+first run. Concurrent runs stay safe without locks: each writes its own pack, and a reader sees
+a whole pack or none. When MAX_PACKS packs exist, the run that writes merges the ones it read
+into its own and removes them; a pack another process wrote meanwhile is neither read nor removed.
 Every read problem (missing, truncated, corrupt, other format, unreadable) is a miss; every write
 problem disables writing for the rest of the run with one warning. Entries are JSON, never
 pickle, so a cache directory planted in a cloned repository cannot run code.
