@@ -5,7 +5,7 @@ Layout of the cache directory (default `.cachelint_cache/` in the project root):
 
     CACHEDIR.TAG              marks it as a cache for backup tools
     .gitignore                `*`, so it is never committed
-    v2/<time>-<pid>.pack      the entries one run wrote (format version 2)
+    v2/<time>-<pid>-<n>.pack  the entries one run wrote (format version 2)
 
 A run reads every pack once, at its first lookup, and writes the entries it computed as one new
 pack at its end (temp file + `os.replace`). One file per run rather than per entry: on a 2-core
@@ -122,6 +122,7 @@ class ResultCache:
         self._index: dict[str, str] | None = None  # key digest -> entry JSON, from the packs read
         self._read_packs: list[str] = []
         self._new: dict[str, str] = {}  # entries put since the last flush
+        self._flushes = 0
 
     def get(self, key: CacheKey) -> list[Diagnostic] | None:
         """The stored diagnostics for `key`, or None on a miss (including any unreadable entry)."""
@@ -212,7 +213,8 @@ class ResultCache:
     def _write_pack(self, entries: dict[str, str]) -> str:
         # JSON escapes tabs and newlines inside strings, so one entry is one line.
         text = PACK_HEADER + "".join(f"{hexdigest}\t{entry}\n" for hexdigest, entry in entries.items())
-        name = f"{time.time_ns()}-{os.getpid()}{PACK_SUFFIX}"
+        self._flushes += 1
+        name = f"{time.time_ns()}-{os.getpid()}-{self._flushes}{PACK_SUFFIX}"
         temp = os.path.join(self._entries_text, f".{name}.tmp")
         # O_EXCL makes a collision fail instead of sharing a file.
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
