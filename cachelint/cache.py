@@ -3,16 +3,18 @@ result, kept in a few pack files.
 
 Layout of the cache directory (default `.cachelint_cache/` in the project root):
 
-    CACHEDIR.TAG              marks it as a cache for backup tools
-    .gitignore                `*`, so it is never committed
-    v2/<time>-<pid>-<n>.pack  the entries one run wrote (format version 2)
+    CACHEDIR.TAG                  marks it as a cache for backup tools
+    .gitignore                    `*`, so it is never committed
+    v2/<s>-<time>-<pid>-<n>.pack  entries a run wrote whose key digest begins with <s> (format 2)
 
-A run reads every pack once, at its first lookup, and writes the entries it computed as one new
-pack at its end (temp file + `os.replace`). One file per run rather than per entry: on a 2-core
-virtual machine creating a file cost 0.1-0.7 ms of system time, which made a first run of 2,145
-files (two entries each) 2.5 s slower than the same run without the cache, and every CI run is a
-first run. Concurrent runs stay safe without locks: each writes its own pack, and a reader sees
-a whole pack or none. When MAX_PACKS packs exist, the run that writes merges the ones it read
+A run reads a shard's packs (keys split in 16 by their first hex digit) once, at its first
+lookup there, and writes the entries it computed at its end as one new pack per shard (temp file
++ `os.replace`). A few files per run rather than one per entry: on a 2-core virtual machine
+creating a file cost 0.1-0.7 ms of system time, which made a first run of 2,145 files (two
+entries each) 2.5 s slower than the same run without the cache, and every CI run is a first run.
+Shards keep a run that looks up a few files (a commit hook) from reading the whole cache.
+Concurrent runs stay safe without locks: each writes its own packs, and a reader sees a whole
+pack or none. When a shard has MAX_PACKS packs, the run that writes there merges the ones it read
 into its own and removes them; a pack another process wrote meanwhile is neither read nor removed.
 Every read problem (missing, truncated, corrupt, other format, unreadable) is a miss; every write
 problem disables writing for the rest of the run with one warning. Entries are JSON, never
@@ -38,6 +40,7 @@ CACHE_DIR_NAME = ".cachelint_cache"
 FORMAT = "v2"
 PACK_SUFFIX = ".pack"
 PACK_HEADER = "cachelint result pack 2\n"
+_HEX = frozenset("0123456789abcdef")
 # Packs a run may find before it merges them (each run that computes something adds one).
 MAX_PACKS = 16
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
@@ -119,8 +122,9 @@ class ResultCache:
         self._entries_text = str(self.entries)
         self.writable = True
         self._prepared = False
-        self._index: dict[str, str] | None = None  # key digest -> entry JSON, from the packs read
-        self._read_packs: list[str] = []
+        self._listing: dict[str, list[str]] | None = None  # shard -> its pack names, listed once
+        self._index: dict[str, dict[str, str]] = {}  # shard -> key digest -> entry JSON, from the packs read
+        self._read_packs: dict[str, list[str]] = {}
         self._new: dict[str, str] = {}  # entries put since the last flush
         self._flushes = 0
 
@@ -146,32 +150,35 @@ class ResultCache:
         self._write(key, {"scan": facts})
 
     def flush(self) -> None:
-        """Write the entries put since the last flush as one pack; a write failure only turns
-        writing off (with one warning)."""
+        """Write the entries put since the last flush, one pack per shard they fall in; a write
+        failure only turns writing off (with one warning)."""
         if not self._new or not self.writable:
             self._new = {}
             return
-        entries, self._new = self._new, {}
+        by_shard: dict[str, dict[str, str]] = {}
+        for hexdigest, entry in self._new.items():
+            by_shard.setdefault(hexdigest[0], {})[hexdigest] = entry
+        self._new = {}
         try:
             self._prepare()
-            merge = len(self._pack_names()) >= MAX_PACKS
-            if merge:
-                entries = {**self._loaded(), **entries}
-            written = self._write_pack(entries)
+            on_disk = self._list(fresh=True)
+            for shard, entries in sorted(by_shard.items()):
+                merge = len(on_disk.get(shard, ())) >= MAX_PACKS
+                if merge:
+                    entries = {**self._loaded(shard), **entries}
+                written = self._write_pack(shard, entries)
+                if merge:
+                    for name in self._read_packs.pop(shard, []):
+                        _remove_quietly(os.path.join(self._entries_text, name))
+                # A later run in this process (`--fix` checks the fixed files again) finds them as read.
+                self._loaded(shard).update(entries)
+                self._read_packs.setdefault(shard, []).append(written)
         except OSError as exc:
             self._disable(exc)
-            return
-        if merge:
-            for name in self._read_packs:
-                _remove_quietly(os.path.join(self._entries_text, name))
-            self._read_packs = []
-        # A later run in this process (`--fix` checks the fixed files again) finds them as read.
-        self._loaded().update(entries)
-        self._read_packs.append(written)
 
     def _read(self, key: CacheKey) -> dict[str, Any] | None:
         hexdigest = key.hexdigest()
-        text = self._new.get(hexdigest) or self._loaded().get(hexdigest)
+        text = self._new.get(hexdigest) or self._loaded(hexdigest[0]).get(hexdigest)
         if text is None:
             return None
         try:
@@ -185,12 +192,17 @@ class ResultCache:
             hexdigest = key.hexdigest()
             self._new[hexdigest] = json.dumps({"key": hexdigest, **payload}, separators=(",", ":"))
 
-    def _loaded(self) -> dict[str, str]:
-        """Every entry of the packs on disk, read once (a later pack's entry wins)."""
-        if self._index is None:
-            self._index = {}
-            for name in self._pack_names():
-                self._read_packs.append(name)
+    def _loaded(self, shard: str) -> dict[str, str]:
+        """Every entry of the shard's packs on disk, read at its first lookup (a later pack's entry wins).
+
+        Keys are split in 16 shards by their first hex digit, so a run that looks up a few files
+        (a commit hook) reads a few sixteenths of the cache, not all of it."""
+        index = self._index.get(shard)
+        if index is None:
+            index = self._index[shard] = {}
+            names = self._list().get(shard, [])
+            self._read_packs[shard] = list(names)
+            for name in names:
                 try:
                     with open(os.path.join(self._entries_text, name), encoding="utf-8") as handle:
                         text = handle.read()
@@ -201,20 +213,30 @@ class ResultCache:
                 for line in text[len(PACK_HEADER) :].split("\n"):
                     hexdigest, tab, entry = line.partition("\t")
                     if tab:
-                        self._index[hexdigest] = entry
-        return self._index
+                        index[hexdigest] = entry
+        return index
 
-    def _pack_names(self) -> list[str]:
-        try:
-            return sorted(name for name in os.listdir(self._entries_text) if name.endswith(PACK_SUFFIX))
-        except OSError:
-            return []
+    def _list(self, fresh: bool = False) -> dict[str, list[str]]:
+        """The pack names by shard (`<shard>-<time>-<pid>-<n>.pack`), oldest first."""
+        if self._listing is None or fresh:
+            listing: dict[str, list[str]] = {}
+            try:
+                names = sorted(os.listdir(self._entries_text))
+            except OSError:
+                names = []
+            for name in names:
+                if name.endswith(PACK_SUFFIX) and name[1:2] == "-" and name[0] in _HEX:
+                    listing.setdefault(name[0], []).append(name)
+            if self._listing is None:
+                self._listing = listing
+            return listing
+        return self._listing
 
-    def _write_pack(self, entries: dict[str, str]) -> str:
+    def _write_pack(self, shard: str, entries: dict[str, str]) -> str:
         # JSON escapes tabs and newlines inside strings, so one entry is one line.
         text = PACK_HEADER + "".join(f"{hexdigest}\t{entry}\n" for hexdigest, entry in entries.items())
         self._flushes += 1
-        name = f"{time.time_ns()}-{os.getpid()}-{self._flushes}{PACK_SUFFIX}"
+        name = f"{shard}-{time.time_ns()}-{os.getpid()}-{self._flushes}{PACK_SUFFIX}"
         temp = os.path.join(self._entries_text, f".{name}.tmp")
         # O_EXCL makes a collision fail instead of sharing a file.
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

@@ -176,12 +176,12 @@ def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_damaged_entries_are_ignored_and_rebuilt(tmp_path: Path, damage) -> None:
     tree = make_tree(tmp_path / "tree")
     clean = summary(run(tree, tmp_path / "cache"))
-    (pack,) = packs(tmp_path / "cache")
-    lines = []
-    for line in pack_entries(pack):
-        key, _, entry = line.partition("\t")
-        lines.append(f"{key}\t{damage(entry)}")
-    pack.write_text(PACK_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    for pack in packs(tmp_path / "cache"):
+        lines = []
+        for line in pack_entries(pack):
+            key, _, entry = line.partition("\t")
+            lines.append(f"{key}\t{damage(entry)}")
+        pack.write_text(PACK_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     damaged_run = run(tree, tmp_path / "cache")
     # Clean files have no diagnostics, so renaming a key inside them leaves them valid.
     assert damaged_run.cache_hits <= sum(1 for p in SAMPLES if p.name.startswith("clean_"))
@@ -229,28 +229,41 @@ def test_a_cache_used_for_a_second_run_in_the_same_process_hits(tmp_path: Path) 
     candidates = discover([str(tree)], SettingsResolver(catalogue, CliOverrides()))
     cache = ResultCache(tmp_path / "cache")
     assert check_candidates(candidates, catalogue, cache).cache_hits == 0
+    written = packs(tmp_path / "cache")
     assert check_candidates(candidates, catalogue, cache).cache_hits == len(SAMPLES)
-    assert len(packs(tmp_path / "cache")) == 1
+    assert packs(tmp_path / "cache") == written
 
 
-def test_one_pack_per_run_merged_when_there_are_many(tmp_path: Path) -> None:
+def shards(cache_dir: Path) -> dict[str, int]:
+    """How many packs each shard has."""
+    counts: dict[str, int] = {}
+    for pack in packs(cache_dir):
+        counts[pack.name[0]] = counts.get(pack.name[0], 0) + 1
+    return counts
+
+
+def test_packs_per_shard_are_merged_when_there_are_many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cachelint.cache, "MAX_PACKS", 3)
     tree = make_tree(tmp_path / "tree")
     cache_dir = tmp_path / "cache"
     originals = {p.name: p.read_bytes() for p in SAMPLES}
     first = summary(run(tree, cache_dir))
-    assert len(packs(cache_dir)) == 1
+    # One pack for each shard the run's entries fall in, each entry in the shard of its digest.
+    assert set(shards(cache_dir).values()) == {1}
+    for pack in packs(cache_dir):
+        assert all(line[0] == pack.name[0] for line in pack_entries(pack))
+    written = packs(cache_dir)
     assert run(tree, cache_dir).cache_hits == len(SAMPLES)
-    assert len(packs(cache_dir)) == 1, "a run that computed nothing writes nothing"
-    # Each edit adds a pack; the run that finds MAX_PACKS merges the ones it read into its own.
-    counts = []
-    for n in range(MAX_PACKS + 2):
+    assert packs(cache_dir) == written, "a run that computed nothing writes nothing"
+    # Each edit adds packs; a shard that has 3 is merged by the run that writes there.
+    most = 0
+    for n in range(12):
         edited = tree / SAMPLES[n % len(SAMPLES)].name
         edited.write_bytes(edited.read_bytes() + f"\nedit_{n} = {n}\n".encode())
         assert run(tree, cache_dir).cache_hits == len(SAMPLES) - 1
-        counts.append(len(packs(cache_dir)))
-    assert max(counts) == MAX_PACKS
-    assert counts[-1] < MAX_PACKS
-    # Nothing was lost in the merge: the first version of every file is still a hit.
+        most = max(most, *shards(cache_dir).values())
+    assert most == 3
+    # Nothing was lost in the merges: the first version of every file is still a hit.
     for name, data in originals.items():
         (tree / name).write_bytes(data)
     restored = run(tree, cache_dir)
