@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cachelint.cache
-from cachelint.cache import CACHE_DIR_NAME, FORMAT, MAX_PACKS, PACK_HEADER, PACK_SUFFIX, ResultCache, tool_fingerprint
+from cachelint.cache import CACHE_DIR_NAME, FORMAT, PACK_HEADER, PACK_SUFFIX, ResultCache, tool_fingerprint
 from cachelint.catalogue import load_catalogue
 from cachelint.cli import main
 from cachelint.config import CliOverrides, SettingsResolver
