@@ -122,9 +122,8 @@ class ResultCache:
         self._entries_text = str(self.entries)
         self.writable = True
         self._prepared = False
-        self._listing: dict[str, list[str]] | None = None  # shard -> its pack names, listed once
         self._index: dict[str, dict[str, str]] = {}  # shard -> key digest -> entry JSON, from the packs read
-        self._read_packs: dict[str, list[str]] = {}
+        self._read_packs: dict[str, list[str]] = {}  # shard -> the packs its index was read from
         self._new: dict[str, str] = {}  # entries put since the last flush
         self._flushes = 0
 
@@ -161,7 +160,7 @@ class ResultCache:
         self._new = {}
         try:
             self._prepare()
-            on_disk = self._list(fresh=True)
+            on_disk = self._pack_names()
             for shard, entries in sorted(by_shard.items()):
                 merge = len(on_disk.get(shard, ())) >= MAX_PACKS
                 if merge:
@@ -200,7 +199,7 @@ class ResultCache:
         index = self._index.get(shard)
         if index is None:
             index = self._index[shard] = {}
-            names = self._list().get(shard, [])
+            names = self._pack_names().get(shard, [])
             self._read_packs[shard] = list(names)
             for name in names:
                 try:
@@ -216,37 +215,24 @@ class ResultCache:
                         index[hexdigest] = entry
         return index
 
-    def _list(self, fresh: bool = False) -> dict[str, list[str]]:
-        """The pack names by shard (`<shard>-<time>-<pid>-<n>.pack`), oldest first."""
-        if self._listing is None or fresh:
-            listing: dict[str, list[str]] = {}
-            try:
-                names = sorted(os.listdir(self._entries_text))
-            except OSError:
-                names = []
-            for name in names:
-                if name.endswith(PACK_SUFFIX) and name[1:2] == "-" and name[0] in _HEX:
-                    listing.setdefault(name[0], []).append(name)
-            if self._listing is None:
-                self._listing = listing
-            return listing
-        return self._listing
+    def _pack_names(self) -> dict[str, list[str]]:
+        """The pack names on disk by shard (`<shard>-<time>-<pid>-<n>.pack`), oldest first."""
+        listing: dict[str, list[str]] = {}
+        try:
+            names = sorted(os.listdir(self._entries_text))
+        except OSError:
+            names = []
+        for name in names:
+            if name.endswith(PACK_SUFFIX) and name[1:2] == "-" and name[0] in _HEX:
+                listing.setdefault(name[0], []).append(name)
+        return listing
 
     def _write_pack(self, shard: str, entries: dict[str, str]) -> str:
         # JSON escapes tabs and newlines inside strings, so one entry is one line.
         text = PACK_HEADER + "".join(f"{hexdigest}\t{entry}\n" for hexdigest, entry in entries.items())
         self._flushes += 1
         name = f"{shard}-{time.time_ns()}-{os.getpid()}-{self._flushes}{PACK_SUFFIX}"
-        temp = os.path.join(self._entries_text, f".{name}.tmp")
-        # O_EXCL makes a collision fail instead of sharing a file.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, os.path.join(self._entries_text, name))
-        except BaseException:
-            _remove_quietly(temp)
-            raise
+        _write_atomic(self.entries / name, text)
         return name
 
     def _prepare(self) -> None:
@@ -289,8 +275,11 @@ def clean(directory: Path) -> bool:
 
 def _write_atomic(target: Path, text: str) -> None:
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # O_EXCL makes a collision fail instead of sharing a file.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        temp.write_text(text, encoding="utf-8")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
         os.replace(temp, target)
     except BaseException:
         _remove_quietly(temp)

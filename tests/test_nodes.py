@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cachelint.engine.nodes import TRIVIA, children, memoized_children, string_value, walk
+from cachelint.engine.nodes import TRIVIA, children, memoized_children, string_value, walk, walk_scope
 
 SOURCE = (Path(__file__).parent / "eval" / "corpus").glob("*.py")
 # Standard-library modules with most of the grammar: decorators, async, comprehensions, match, walrus.
@@ -36,6 +36,19 @@ def test_memoized_walks_visit_the_same_nodes_as_plain_walks() -> None:
         first = [id(n) for n in walk(module)]
         again = [id(n) for n in walk(module)]
     assert first == again == plain
+
+
+@pytest.mark.parametrize("path", STDLIB[:2], ids=lambda p: p.name)
+def test_remembered_walks_of_modules_classes_functions_and_blocks_equal_fresh_ones(path: Path) -> None:
+    # Remembered per root and per kind: a whole walk of a function must never answer its scope walk.
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    roots = [n for n in walk(module) if type(n) in (cst.Module, cst.FunctionDef, cst.ClassDef, cst.IndentedBlock)]
+    fresh = [([id(n) for n in walk(r)], [id(n) for n in walk_scope(r)]) for r in roots]
+    with memoized_children():
+        scopes = [[id(n) for n in walk_scope(r)] for r in roots]  # remembered before the whole walks
+        wholes = [[id(n) for n in walk(r)] for r in roots]
+        again = [([id(n) for n in walk(r)], [id(n) for n in walk_scope(r)]) for r in roots]
+    assert list(zip(wholes, scopes)) == fresh == again
 
 
 @pytest.mark.parametrize(

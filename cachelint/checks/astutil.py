@@ -15,7 +15,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from cachelint.engine.nodes import INITIALIZERS, SCOPES, children, string_value, walk, walk_scope
+from cachelint.engine.nodes import INITIALIZERS, LOOPS, SCOPES, children, string_value, walk, walk_scope
 
 from cachelint.engine.dataflow import ModuleAnalysis
 from cachelint.engine.resolve import dotted_name, qualify
@@ -23,7 +23,6 @@ from cachelint.knowledge import Sink
 from cachelint.syntax import quiet_warnings
 
 UNKNOWN = object()  # the literal evaluator's "cannot tell"
-LOOPS = (cst.For, cst.While)
 MUTATORS = frozenset({"append", "extend", "insert", "update", "pop", "remove", "setdefault", "clear", "appendleft", "extendleft", "popleft"})
 GROWERS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 
@@ -142,9 +141,9 @@ class ModuleIndex:
         """Enclosing loops inside the same function, innermost first."""
         out: list[cst.For | cst.While] = []
         for a in self.ancestors(node):
-            if isinstance(a, SCOPES) and id(a) not in self._inline_lambdas:
+            if type(a) in SCOPES and id(a) not in self._inline_lambdas:
                 break
-            if isinstance(a, LOOPS) and not self._in_header(node, a):
+            if type(a) in LOOPS and not self._in_header(node, a):
                 out.append(a)
         return out
 

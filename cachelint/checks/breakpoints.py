@@ -30,7 +30,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn
 from cachelint.diagnostics import Diagnostic, Location, Related
-from cachelint.engine.nodes import string_value, walk
+from cachelint.engine.nodes import SCOPES, string_value, walk
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 from cachelint.switches import load_switches
 
@@ -258,7 +258,7 @@ class _Checker:
     def _in_loop(self, call: cst.Call) -> bool:
         """The call runs several times inside its function: in a loop or a comprehension."""
         for a in self.index.ancestors(call):
-            if type(a) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+            if type(a) in SCOPES:
                 return False
             if type(a) in (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp):
                 return True

@@ -20,7 +20,7 @@ from cachelint.checks.astutil import UNKNOWN, ModuleIndex, Request, dict_value, 
 from cachelint.checks.breakpoints import SEGMENT_ORDER, Breakpoint, literal_tokens, prefix_tokens, request_layout
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.diagnostics import Diagnostic
-from cachelint.engine.nodes import walk
+from cachelint.engine.nodes import SCOPES, walk
 from cachelint.providers import ModelFacts, ProviderFacts
 
 # Calls that run the coroutines they are given concurrently: spread as `*coros`, or as one iterable.
@@ -175,7 +175,7 @@ def _started(index: ModuleIndex, call: cst.Call, method: str) -> Task | None:
     else:
         callee, passed = args[0].value, args[1:]
     for a in index.ancestors(call):
-        if type(a) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+        if type(a) in SCOPES:
             return None
         if type(a) in (cst.ListComp, cst.GeneratorExp, cst.SetComp):
             return Task(call, index.statement_of(call), inner, callee, passed, _comp_names(a), _length(index, a.for_in.iter))

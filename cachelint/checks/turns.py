@@ -30,7 +30,7 @@ from cachelint.checks.astutil import (
     targets_of,
     walk_scope,
 )
-from cachelint.engine.nodes import INITIALIZERS
+from cachelint.engine.nodes import INITIALIZERS, LOOPS
 
 
 
@@ -290,7 +290,7 @@ def outer_turn(index: ModuleIndex, turn: Turn) -> Turn | None:
     """The function call around a tool-use loop (`def chat(self, text): ... while True: create(...)`)
     when the history outlives the call: then each call is a user turn of the same conversation,
     and what the function picks per call (a model, a tool subset) changes between turns."""
-    if type(turn.scope) not in (cst.For, cst.While):
+    if type(turn.scope) not in LOOPS:
         return None
     call = turn.request.call
     function = index.function_of(call)

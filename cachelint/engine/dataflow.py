@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import libcst as cst
 
-from cachelint.engine.nodes import INITIALIZERS, children, string_value, walk, walk_scope
+from cachelint.engine.nodes import INITIALIZERS, LOOPS, children, string_value, walk, walk_scope
 from cachelint.engine.positions import Positions, Span
 
 from cachelint.engine import layout
@@ -299,7 +299,7 @@ class ModuleAnalysis:
         for statement in top:
             if type(statement) is cst.FunctionDef:
                 body = list(block_statements(statement.body))
-                loop = next((i for i, s in enumerate(body) if type(s) in (cst.For, cst.While)), None)
+                loop = next((i for i, s in enumerate(body) if type(s) in LOOPS), None)
                 if loop is not None:
                     simple_calls(body[:loop])
         return sites
@@ -600,7 +600,7 @@ class ModuleAnalysis:
                 else:
                     self.exec_block(list(block_statements(stmt.orelse.body)), frame)
             frame.env = join_env(after_body, frame.env)
-        elif type(stmt) in (cst.For, cst.While):
+        elif type(stmt) in LOOPS:
             self.exec_loop(stmt, frame)
         elif type(stmt) is cst.With:
             for item in stmt.items:

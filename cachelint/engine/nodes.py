@@ -30,7 +30,7 @@ INITIALIZERS = ("__init__", "__post_init__", "__attrs_post_init__", "model_post_
 
 # Nodes that open a new scope: a walk "within a scope" does not enter them.
 SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-_SCOPE_TYPES = frozenset(SCOPES)
+LOOPS = (cst.For, cst.While)
 
 # Layout and punctuation: the code generator needs them, the analysis never does.
 TRIVIA = (
@@ -150,7 +150,7 @@ def _walk(root: cst.CSTNode, scope: bool) -> Iterator[cst.CSTNode]:
         node = stack.pop()
         yield node
         if scope:
-            stack.extend(child for child in reversed(children(node)) if type(child) not in _SCOPE_TYPES)
+            stack.extend(child for child in reversed(children(node)) if type(child) not in SCOPES)
         else:
             stack.extend(reversed(children(node)))
 
