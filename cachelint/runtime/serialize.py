@@ -9,7 +9,6 @@ hashes are only compared within one process or one log, where a single serialize
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any, Callable
 
@@ -60,9 +59,11 @@ try:
         except TypeError:
             return _json_dumps(value)
 
-    # dumps() without its Python frame, for loops that serialize one value after another: a C
-    # callable that raises TypeError where dumps() would take a slower way (then call dumps()).
-    dumps_fast: Callable[[Any], bytes] = functools.partial(_orjson_dumps, default=_default)
+    # dumps() without its Python frame, for loops that serialize one value after another: orjson
+    # itself, which raises TypeError wherever dumps() would call `_default` or take a slower way
+    # (the caller then calls dumps()). Not a partial with `default=`: a keyword argument doubles
+    # the cost of each call (70 us against 35 us for the 200 messages of a 100k-token request).
+    dumps_fast: Callable[[Any], bytes] = _orjson_dumps
 
     _STRICT = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
