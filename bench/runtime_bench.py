@@ -22,8 +22,9 @@ ways:
 The overhead of a round (a run, or a call and its neighbours) is watched/unwatched - 1; for a
 growing conversation it is taken over the whole conversation, so its cold first call counts as
 often as it happens. Reported: the median and the spread (25th-75th percentile) over the rounds,
-and the figure from the fastest calls (each client's minimum). Also shown: fingerprinting alone,
-and xxh3 of the whole body.
+and the figure from the fastest calls (each client's minimum); for a growing conversation in runs,
+also its first call and its later calls apart. Also shown: fingerprinting alone, and xxh3 of the
+whole body.
 
 Target (issue 5): added time at most 10% of the unwatched client's time at 100k tokens.
 Run: .venv/bin/python bench/runtime_bench.py [--provider anthropic|openai] [--size 100k|10k] [--rounds N]
@@ -232,6 +233,15 @@ def report(name: str, times: dict[str, list[float]], hook: str) -> dict[str, flo
     return {**out, "unwatched_ms": unwatched * 1000}
 
 
+def added_only(name: str, times: dict[str, list[float]]) -> dict[str, float]:
+    """One line: what the watched client adds to these calls (median of the rounds, and spread)."""
+    added = [w / u - 1 for w, u in zip(times["watched"], times["unwatched"])]
+    lo, mid, hi = quartiles(added)
+    unwatched = statistics.median(times["unwatched"])
+    print(f"      {name}: {mid * unwatched * 1000:.3f} ms/call added ({mid:+.1%}, spread {lo:+.1%}..{hi:+.1%})")
+    return {"median": mid, "p25": lo, "p75": hi, "unwatched_ms": unwatched * 1000}
+
+
 def rotations(r: int) -> tuple[str, ...]:
     return LABELS[r % len(LABELS) :] + LABELS[: r % len(LABELS)]
 
@@ -255,6 +265,8 @@ def bench(provider: str, size: str, rounds: int) -> dict[str, dict[str, float]]:
     # In runs: a client's calls one after another.
     same: dict[str, list[float]] = {k: [] for k in LABELS}
     grow: dict[str, list[float]] = {k: [] for k in LABELS}
+    first: dict[str, list[float]] = {k: [] for k in LABELS}
+    later: dict[str, list[float]] = {k: [] for k in LABELS}
     for r in range(rounds):
         for label in rotations(r):
             fn = create[label]
@@ -263,9 +275,14 @@ def bench(provider: str, size: str, rounds: int) -> dict[str, dict[str, float]]:
         requests = [convert(b) for b in growing(body, message_chars, conversation)]
         for label in rotations(r):
             fn = create[label]
-            grow[label].append(sum(cpu_per_call(lambda: fn(**req), 1) for req in requests) / GROWTH_TURNS)
+            times = [cpu_per_call(lambda: fn(**req), 1) for req in requests]
+            grow[label].append(sum(times) / GROWTH_TURNS)
+            first[label].append(times[0])
+            later[label].append(sum(times[1:]) / (GROWTH_TURNS - 1))
     out["same, runs"] = report(f"the same request again, in runs of {GROWTH_TURNS} calls", same, hook)
     out["growing, runs"] = report(f"a growing conversation ({GROWTH_TURNS} calls, the first one cold), in runs", grow, hook)
+    out["growing, runs, first call"] = added_only("its first call (cold: nothing to continue)", first)
+    out["growing, runs, later calls"] = added_only(f"its {GROWTH_TURNS - 1} later calls (each two messages longer)", later)
 
     # Call by call: every call followed by the same call on the other clients.
     same = {k: [] for k in LABELS}
