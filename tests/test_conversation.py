@@ -1905,3 +1905,48 @@ def test_probe_r_deques_and_computed_windows() -> None:
         """
     )
     assert found == [(19, "CL501"), (29, "CL501")]
+
+
+def test_window_helper_that_slices_a_local_holding_the_tail() -> None:
+    """`head, rest = h[:2], h[2:]` then `return head + rest[-10:]`: the helper keeps the first
+    messages and a window of the rest, which slides every turn like an inline cut. A local holding
+    a slice with an end (`h[:2]`) follows nothing as the history grows."""
+    found = structural_found(
+        """
+        from anthropic import Anthropic
+        client = Anthropic()
+        KEEP = 10
+
+        def compact(messages):
+            anchors, rest = messages[:2], messages[2:]
+            return anchors + rest[-KEEP:]
+
+        def recent(history):
+            tail = history[1:]
+            return tail[-8:]
+
+        def pinned(history):
+            head = history[:4]
+            return head[1:]
+
+        def run(messages):
+            while True:
+                messages = compact(messages)
+                r = client.messages.create(model="claude-sonnet-4-5", max_tokens=2048, system="x", messages=messages, cache_control={"type": "ephemeral"})
+                messages.append({"role": "assistant", "content": r.content})
+                messages.append({"role": "user", "content": input()})
+
+        def chat(history):
+            while True:
+                history.append({"role": "user", "content": input()})
+                r = client.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=recent(history), cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": r.content})
+
+        def fixed(history):
+            while True:
+                history.append({"role": "user", "content": input()})
+                r = client.messages.create(model="claude-sonnet-4-5", max_tokens=512, messages=pinned(history), cache_control={"type": "ephemeral"})
+                history.append({"role": "assistant", "content": r.content})
+        """
+    )
+    assert found == [(20, "CL501"), (28, "CL501")]

@@ -82,16 +82,58 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
         return None
     function, params, nested = found
     given = arguments_of(call, params)
+    aliases = _slice_aliases(function, params)
     for node in walk_scope(function.body):
         if type(node) is not cst.Return or node.value is None:
             continue
-        # `return h[-16:]`, or the slice among other parts (`return [SYSTEM, *h[-16:]]`).
+        # `return h[-16:]`, or the slice among other parts (`return [SYSTEM, *h[-16:]]`), or a
+        # slice of a local that holds a slice of the parameter (`rest = h[2:]` ... `rest[-16:]`).
         for part in walk_scope(node.value):
             if type(part) is cst.Subscript and any(type(e.slice) is cst.Slice for e in part.slice):
-                sliced = _as_called(part.value, given, nested)
+                container = part.value
+                if type(container) is cst.Name and container.value in aliases:
+                    container = aliases[container.value]
+                sliced = _as_called(container, given, nested)
                 if sliced is not None:
                     return sliced, part
     return None
+
+
+def _slice_aliases(function: cst.FunctionDef, params: list[str]) -> dict[str, cst.Name]:
+    """Locals of `function` bound once, to a parameter or a slice of its tail (`rest = h[2:]`, or
+    `head, rest = h[:2], h[2:]`): the parameter each stands for. A slice with an end (`h[:2]`)
+    does not follow the history as it grows, so it stands for nothing."""
+    bound: dict[str, list[cst.BaseExpression | None]] = {}
+    for node in walk_scope(function.body):
+        if type(node) in (cst.Assign, cst.AnnAssign, cst.AugAssign):
+            values = [node.value] if type(node) is not cst.AugAssign else [None]
+            for target in targets_of(node):
+                pairs: list[tuple[cst.BaseExpression, cst.BaseExpression | None]] = [(target, values[0])]
+                if type(target) is cst.Tuple:
+                    value = values[0]
+                    elements = value.elements if type(value) is cst.Tuple and len(value.elements) == len(target.elements) else None
+                    pairs = [(t.value, elements[i].value if elements is not None else None) for i, t in enumerate(target.elements)]
+                for name, value in pairs:
+                    if type(name) is cst.Name:
+                        bound.setdefault(name.value, []).append(value)
+        elif type(node) in (cst.For, cst.CompFor, cst.WithItem, cst.NamedExpr):
+            target = node.target if type(node) is not cst.WithItem else (node.asname.name if node.asname else None)
+            for name in walk_scope(target) if target is not None else ():
+                if type(name) is cst.Name:
+                    bound.setdefault(name.value, []).append(None)
+    out: dict[str, cst.Name] = {}
+    for name, values in bound.items():
+        value = values[0] if len(values) == 1 else None
+        while type(value) is cst.Subscript and len(value.slice) == 1 and _tail_slice(value.slice[0].slice):
+            value = value.value
+        if type(value) is cst.Name and value.value in params and name not in params:
+            out[name] = value
+    return out
+
+
+def _tail_slice(bounds: cst.BaseSlice) -> bool:
+    """`[k:]`, `[-k:]` or `[:]`: a slice that keeps the end of the list."""
+    return type(bounds) is cst.Slice and bounds.upper is None and bounds.step is None
 
 
 def helper_entries(index: ModuleIndex, call: cst.Call) -> list[tuple[cst.FunctionDef, str, str]]:
