@@ -90,6 +90,9 @@ class Plan:
     by_module: dict[str, list[str]] = field(default_factory=dict)
     # display -> the displays of the checked modules it imports, sorted; files that import none are left out.
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # display -> {dotted name it imports: display} for the modules a top-level script imports from
+    # its own folder (in a folder without `__init__.py` a module's own name is only its stem)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     summarise: list[str] = field(default_factory=list)  # displays, dependencies first
     force: set[str] = field(default_factory=set)
     _order: dict[str, int] | None = field(default=None, repr=False, compare=False)
@@ -124,7 +127,7 @@ class Plan:
     def context(self, display: str, index: ProjectIndex | None) -> ModuleContext:
         """What analysing `display` needs: the summaries of the modules it may read, by name."""
         scan = self.scans[display]
-        view = index.view(self.closure(display)) if index is not None and self.imports.get(display) else None
+        view = index.view(self.closure(display), self.aliases.get(display)) if index is not None and self.imports.get(display) else None
         return ModuleContext(scan.module, scan.is_package, view, display in self.force, scan.has_sink)
 
 
@@ -135,11 +138,20 @@ def plan(scans: list[Scan]) -> Plan:
     most of what a scan holds for the rest of the run.
     """
     result = Plan(scans={s.display: s for s in scans})
+    by_path = {s.path: s.display for s in scans}
     for scan in scans:
         result.by_module.setdefault(scan.module, []).append(scan.display)
     for scan in scans:
-        imported = (_project_module(c, result.by_module) for c in scan.imports)
-        near = {d for m in imported if m is not None and (d := _nearest(scan, result.by_module[m], result.scans)) is not None}
+        near: set[str] = set()
+        for candidate in scan.imports:
+            module = _project_module(candidate, result.by_module)
+            found = _nearest(scan, result.by_module[module], result.scans) if module is not None else None
+            if found is None:
+                found, name = _beside_script(scan, candidate, by_path)
+                if found is not None:
+                    result.aliases.setdefault(scan.display, {})[name] = found
+            if found is not None:
+                near.add(found)
         if near:
             result.imports[scan.display] = tuple(sorted(near))
     for scan in scans:
@@ -219,6 +231,24 @@ def _near(importer: Scan, imported: Scan) -> bool:
     if "." in importer.module and importer.module.split(".")[0] == imported.module.split(".")[0]:
         return True
     return os.path.dirname(importer.path) == os.path.dirname(imported.path)
+
+
+def _beside_script(importer: Scan, candidate: str, by_path: dict[str, str]) -> tuple[str | None, str]:
+    """For a top-level script (`main.py`), the file an import of `helpers.prompts` (or of
+    `helpers.prompts.NAME`) means in the script's own folder, which Python puts first on the
+    import path: `helpers/prompts.py` or `helpers/prompts/__init__.py`, `helpers/__init__.py` for
+    a name of the package. Its display and the dotted name it is imported by; the file's own
+    module name is only its stem when `helpers` has no `__init__.py` (a namespace package)."""
+    parts = candidate.split(".")
+    if "." in importer.module or importer.is_package or len(parts) < 2:
+        return None, ""
+    folder = os.path.dirname(importer.path)
+    for k in (len(parts), len(parts) - 1):
+        for path in (os.path.join(folder, *parts[:k]) + ".py", os.path.join(folder, *parts[:k], "__init__.py")):
+            found = by_path.get(path)
+            if found is not None:
+                return found, ".".join(parts[:k])
+    return None, ""
 
 
 def _project_module(candidate: str, by_module: dict[str, str]) -> str | None:

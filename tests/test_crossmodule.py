@@ -118,6 +118,39 @@ def test_flat_scripts_import_siblings(tmp_path: Path) -> None:
     assert [(c, r) for c, r, _, _ in out["tools.py"]] == [("CL201", 2), ("CL201", 4)]
 
 
+def test_script_imports_a_folder_beside_it(tmp_path: Path) -> None:
+    """`main.py` beside `helpers/prompts.py` (a package, or a folder without `__init__.py`, which
+    Python imports as a namespace package): `from helpers.prompts import X` is that file. A module
+    inside a package does not import its own subfolder by that absolute name, so that is not
+    followed."""
+    prompts = """
+        from datetime import datetime
+        STAMP = datetime.now().strftime("%H:%M")
+        SYSTEM = f"You help students. The time is {STAMP}."
+    """
+    sender = """
+        import anthropic
+        from helpers.prompts import SYSTEM
+        anthropic.Anthropic().messages.create(model="m", max_tokens=1, system=SYSTEM, messages=[])
+    """
+    out = project(tmp_path, {
+        "package/main.py": sender,
+        "package/helpers/__init__.py": "",
+        "package/helpers/prompts.py": prompts,
+        "namespace/main.py": sender,
+        "namespace/helpers/prompts.py": prompts,
+        "init/main.py": sender.replace("from helpers.prompts import", "from helpers import"),
+        "init/helpers/__init__.py": prompts,
+        "inner/app/__init__.py": "",
+        "inner/app/main.py": sender,
+        "inner/app/helpers/prompts.py": prompts,
+    })
+    assert out["package/helpers/prompts.py"] == [("CL101", 3, "system", ["package/main.py:4"])]
+    assert out["namespace/helpers/prompts.py"] == [("CL101", 3, "system", ["namespace/main.py:4"])]
+    assert out["init/helpers/__init__.py"] == [("CL101", 3, "system", ["init/main.py:4"])]
+    assert out["inner/app/helpers/prompts.py"] == []
+
+
 def test_suppression_in_the_producing_file(tmp_path: Path) -> None:
     out = project(tmp_path, {
         **PACKAGE_INIT,

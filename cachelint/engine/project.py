@@ -77,9 +77,15 @@ class ProjectIndex:
     def add(self, summary: ModuleSummary, display: str) -> None:
         self.by_file[display] = summary
 
-    def view(self, displays: list[str]) -> ProjectIndex:
-        """The summaries of these files, by dotted name: what one file's analysis may read."""
-        return ProjectIndex({s.module: s for s in (self.by_file.get(d) for d in displays) if s is not None})
+    def view(self, displays: list[str], aliases: dict[str, str] | None = None) -> ProjectIndex:
+        """The summaries of these files, by dotted name: what one file's analysis may read.
+        `aliases`: other names the importer reaches some of them by (dotted name -> display)."""
+        modules = {s.module: s for s in (self.by_file.get(d) for d in displays) if s is not None}
+        for name, display in (aliases or {}).items():
+            summary = self.by_file.get(display)
+            if summary is not None:
+                modules.setdefault(name, summary)
+        return ProjectIndex(modules)
 
     def lookup(self, qualname: str) -> tuple[ModuleSummary, str] | None:
         """`pkg.prompts.build` -> (summary of pkg.prompts, "build"), if that module is known."""
