@@ -1584,3 +1584,18 @@ def shared(tasks):
     rows = sorted({d.location.row for d in check(code) if d.code in ("CL302", "CL401")})
     shared_start = code.splitlines().index("def shared(tasks):") + 1
     assert rows and all(row > shared_start for row in rows)
+
+
+@pytest.mark.parametrize("module", ["langchain_core.messages", "langchain.messages", "langchain.schema"])
+def test_langchain_system_message_under_each_import_path(module: str) -> None:
+    """LangChain 1.x moved the message classes to `langchain.messages`; 0.x had them in
+    `langchain_core.messages` and `langchain.schema`."""
+    code = f"""
+import os
+from {module} import SystemMessage
+
+def prompt():
+    return SystemMessage(content=f"Working in {{os.getcwd()}}")
+"""
+    [diag] = check(code)
+    assert diag.code == "CL103" and diag.segment == "system"
