@@ -1599,3 +1599,23 @@ def prompt():
 """
     [diag] = check(code)
     assert diag.code == "CL103" and diag.segment == "system"
+
+
+@pytest.mark.parametrize(("where", "scope"), [("__init__", "session"), ("ask", "")])
+def test_an_agent_made_in_init_keeps_its_prompt_for_the_object(where: str, scope: str) -> None:
+    """A prompt built by a helper and handed to an agent made in `__init__` is built once per
+    object (one step lower); made per question, it changes with the clock."""
+    code = HEADER + f"""
+from langgraph.prebuilt import create_react_agent
+
+def build_prompt():
+    return "Today is " + datetime.now().strftime("%Y-%m-%d") + ". " + "Rules. " * 400
+
+class Assistant:
+    def {where}(self, model, tools):
+        self.graph = create_react_agent(model=model, tools=tools, prompt=build_prompt())
+"""
+    [diag] = check(code)
+    assert diag.code == "CL101"
+    assert diag.severity == ("info" if scope else "low")
+    assert ("computed once per session" in diag.message) == bool(scope)

@@ -1862,6 +1862,8 @@ class ModuleAnalysis:
             scope = fact.scope
             if frame.is_module and not frame.loops:
                 scope = PER_PROCESS  # sent or built once, at import: the value is fixed for the process
+            elif scope != PER_PROCESS and frame.in_init and not frame.loops:
+                scope = PER_SESSION  # sent or built once per object, as it is set up (an agent made in `__init__`)
             elif scope != PER_PROCESS and fact.function == frame.key and is_strict_prefix(fact.loops, tuple(frame.loops)):
                 scope = PER_SESSION
             if scope == PER_SESSION and argument.layout in ("history", "chat") and segment == "messages":
