@@ -1619,3 +1619,22 @@ class Assistant:
     assert diag.code == "CL101"
     assert diag.severity == ("info" if scope else "low")
     assert ("computed once per session" in diag.message) == bool(scope)
+
+
+@pytest.mark.parametrize("called_inside", [False, True])
+def test_request_in_a_closure_a_factory_returns(called_inside: bool) -> None:
+    """`create_llm()` returns `call_llm`, which makes the request: the closure runs later, called
+    by whoever holds it, so it is analysed on its own (once, also when the factory calls it too)."""
+    warm_up = "    call_llm('hello')\n" if called_inside else ""
+    code = HEADER + f"""
+def create_llm(model):
+    messages = []
+
+    def call_llm(content):
+        messages.append({{"role": "user", "content": content}})
+        return client.messages.create(model=model, max_tokens=1, system=f"Now: {{datetime.now()}}", messages=messages)
+
+{warm_up}    return call_llm
+"""
+    [diag] = check(code)
+    assert diag.code == "CL101" and diag.segment == "system"

@@ -211,9 +211,15 @@ class ModuleAnalysis:
             for info in cls.methods.values():
                 self.summary(info)
         self.summaries.clear()
-        for info in list(self.functions.values()):
-            self.summary(info)
-            self.check_decorator_sinks(info)
+        # Analysing a function registers the functions nested in it (a closure a factory returns,
+        # `def create_llm(): ... def call_llm(q): client.messages.create(...)`): those run later,
+        # called by whoever holds them, so each is analysed in turn too.
+        done: set[str] = set()
+        while len(done) < len(self.functions):
+            for info in [info for key, info in self.functions.items() if key not in done]:
+                done.add(info.key)
+                self.summary(info)
+                self.check_decorator_sinks(info)
         return sorted(self.hits, key=hit_order)
 
     @property
