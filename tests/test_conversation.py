@@ -1950,3 +1950,32 @@ def test_window_helper_that_slices_a_local_holding_the_tail() -> None:
         """
     )
     assert found == [(20, "CL501"), (28, "CL501")]
+
+
+@pytest.mark.parametrize(
+    ("positions", "rewrites"),
+    [("positions[:-1]", True), ("positions[:-KEEP]", True), ("enumerate(positions[:-1])", True), ("positions", False), ("positions[-1:]", False)],
+)
+def test_constant_written_by_index_into_all_but_the_newest_results(positions: str, rewrites: bool) -> None:
+    """`for i, j in positions[:-1]: messages[i]["content"][j]["content"] = "[collapsed]"`: the same
+    constant lands on another message every turn (the one that was newest last turn), which was
+    sent uncollapsed before. Written at every position, or only at the newest, nothing sent earlier
+    changes."""
+    target = "n, (i, j)" if positions.startswith("enumerate") else "i, j"
+    found = structural_found(
+        f"""
+        import anthropic
+        client = anthropic.Anthropic()
+        KEEP = 3
+
+        def run(messages):
+            while True:
+                positions = [(i, j) for i, m in enumerate(messages) for j, b in enumerate(m["content"]) if b.get("type") == "tool_result"]
+                for {target} in {positions}:
+                    messages[i]["content"][j]["content"] = "[Result collapsed]"
+                resp = client.messages.create(model="claude-sonnet-4-5", max_tokens=1024, cache_control={{"type": "ephemeral"}}, messages=messages)
+                messages.append({{"role": "assistant", "content": [b.model_dump() for b in resp.content]}})
+                messages.append({{"role": "user", "content": input()}})
+        """
+    )
+    assert ((10, "CL502") in found) is rewrites

@@ -547,7 +547,8 @@ class _Checker:
         for node in walk_scope(root):
             if type(node) is cst.Assign:
                 for target in node.targets:
-                    if self._earlier_message(target.target, history) and not self.index.is_constant(node.value) and not _strips_markers(node.value):
+                    moving = not self.index.is_constant(node.value) or self._older_positions(node, target.target, root)
+                    if self._earlier_message(target.target, history) and moving and not _strips_markers(node.value):
                         self._rewritten(turn, root, node, f"an earlier message of `{history}` is assigned in place")
                     elif self.index.history_key(target.target) == history and _maps_over(self.index, node.value, history):
                         self._rewritten(turn, root, node, f"`{history}` is rebuilt from itself with each message transformed")
@@ -652,6 +653,18 @@ class _Checker:
             if type(node) is cst.Assign and type(node.value) is cst.Subscript and name_key(node.value.value) in views:
                 views |= {key for t in node.targets if (key := target_key(t.target)) is not None}
         return views
+
+    def _older_positions(self, node: cst.Assign, target: cst.BaseExpression, root: cst.CSTNode) -> bool:
+        """`for i, j in positions[:-1]: history[i][...] = "[cleared]"`: the positions are all but the
+        newest, so the same constant lands on another message every turn (a constant written at
+        a fixed position is written once)."""
+        indexes = {name for n in walk_scope(target) if type(n) is cst.Subscript for e in n.slice if type(e.slice) is cst.Index for name in names_in(e.slice.value)}
+        for loop in self.index.ancestors(node):
+            if not self.index.inside(loop, root):
+                break
+            if type(loop) is cst.For and names_in(loop.target) & indexes and _drops_newest(loop.iter):
+                return True
+        return False
 
     def _earlier_message(self, target: cst.BaseExpression, history: str) -> bool:
         """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
@@ -1076,6 +1089,17 @@ def _tail_only(iterable: cst.BaseExpression) -> bool:
     bounds = iterable.slice[0].slice
     lower = int_value(bounds.lower) if bounds.lower is not None else None
     return lower is not None and lower < 0 and bounds.upper is None
+
+
+def _drops_newest(iterable: cst.BaseExpression) -> bool:
+    """`items[:-1]`, `items[:-KEEP]`, `enumerate(items[:-1])`: all but the newest entries."""
+    if type(iterable) is cst.Call and type(iterable.func) is cst.Name and iterable.func.value in ("enumerate", "reversed", "list") and iterable.args:
+        iterable = iterable.args[0].value
+    if type(iterable) is not cst.Subscript or len(iterable.slice) != 1 or type(iterable.slice[0].slice) is not cst.Slice:
+        return False
+    bounds = iterable.slice[0].slice
+    upper = bounds.upper
+    return bounds.lower is None and bounds.step is None and type(upper) is cst.UnaryOperation and type(upper.operator) is cst.Minus
 
 
 def _strips_markers(value: cst.BaseExpression) -> bool:
