@@ -1979,3 +1979,39 @@ def test_constant_written_by_index_into_all_but_the_newest_results(positions: st
         """
     )
     assert ((10, "CL502") in found) is rewrites
+
+
+@pytest.mark.parametrize(
+    ("loop", "cut", "slides"),
+    [
+        ("for i, message in enumerate(messages):", "del messages[i]", True),
+        ("for i, message in enumerate(messages):", "messages.pop(i)", True),
+        ("for i, message in enumerate(reversed(messages)):", "del messages[i]", False),
+        ("for i, message in enumerate(messages[1:]):", "del messages[i]", False),
+    ],
+)
+def test_budget_loop_deleting_the_first_message_a_search_finds(loop: str, cut: str, slides: bool) -> None:
+    """`while tokens(messages) > MAX: for i, m in enumerate(messages): if m["role"] != "system":
+    del messages[i]; break` drops the oldest turn every turn once the budget is reached. A search
+    from the newest end, or over a slice, does not say which message it finds."""
+    found = structural_found(
+        f"""
+        from openai import OpenAI
+        client = OpenAI()
+        MAX_CONTEXT = 8000
+
+        def trim(messages):
+            while sum(len(m["content"]) for m in messages) > MAX_CONTEXT:
+                {loop}
+                    if message["role"] in ("user", "assistant"):
+                        {cut}
+                        break
+            return messages
+
+        def reply(history, text):
+            history.append({{"role": "user", "content": text}})
+            trim(history)
+            return client.chat.completions.create(model="gpt-4o", messages=history)
+        """
+    )
+    assert ((10, "CL501") in found) is slides

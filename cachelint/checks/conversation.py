@@ -51,7 +51,7 @@ from cachelint.checks.turns import (
     turn_names,
 )
 from cachelint.diagnostics import Diagnostic, Related
-from cachelint.engine.nodes import INITIALIZERS, string_value, walk
+from cachelint.engine.nodes import INITIALIZERS, LOOPS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
 
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
@@ -234,7 +234,7 @@ class _Checker:
             elif type(node) is cst.Call and type(node.func) is cst.Attribute and self.index.history_key(node.func.value) == history:
                 method = node.func.attr.value
                 first = int_value(node.args[0].value) if node.args else None
-                if method == "popleft" or (method == "pop" and first in (0, 1)):
+                if method == "popleft" or (method == "pop" and (first in (0, 1) or node.args and _searched_oldest(self.index, node, node.args[0].value, history))):
                     statement, dropped = node, 1
             if statement is not None and self._rebinds_unsent(statement, turn, history):
                 continue
@@ -1157,14 +1157,15 @@ def _whole(target: cst.BaseExpression) -> cst.BaseExpression:
     return target
 
 
-def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
-    """`del history[0]`, `del history[:k]`, `del history[1:k]`: (kept, dropped) like `_front_slice`."""
+def _deleted_front(index: ModuleIndex, node: cst.Del, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
+    """`del history[0]`, `del history[:k]`, `del history[1:k]`, `del history[i]` for the first
+    message a loop finds: (kept, dropped) like `_front_slice`."""
+    target = node.target
     if type(target) is not cst.Subscript or len(target.slice) != 1 or index.history_key(target.value) != history:
         return None
     s = target.slice[0].slice
     if type(s) is cst.Index:
-        index = int_value(s.value)
-        return (None, 1) if index in (0, 1) else None
+        return (None, 1) if int_value(s.value) in (0, 1) or _searched_oldest(index, node, s.value, history) else None
     if type(s) is cst.Slice and s.upper is not None:
         lower = int_value(s.lower) if s.lower is not None else 0
         upper = int_value(s.upper)
@@ -1182,6 +1183,27 @@ def _deleted_front(index: ModuleIndex, target: cst.BaseExpression, history: str)
     return None
 
 
+def _searched_oldest(index: ModuleIndex, node: cst.CSTNode, position: cst.BaseExpression, history: str) -> bool:
+    """`position` is the index of the first message a loop over `history` finds, from the oldest:
+    `for i, m in enumerate(history): if m["role"] != "system": del history[i]; break`."""
+    if type(position) is not cst.Name:
+        return False
+    for loop in index.ancestors(node):
+        if type(loop) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+            return False
+        if type(loop) is not cst.For:
+            continue
+        walked = loop.iter
+        if not (type(walked) is cst.Call and type(walked.func) is cst.Name and walked.func.value == "enumerate" and walked.args):
+            return False
+        counter = loop.target.elements[0].value if type(loop.target) is cst.Tuple and loop.target.elements else None
+        if type(counter) is not cst.Name or counter.value != position.value or index.history_key(walked.args[0].value) != history:
+            return False
+        # The loop stops at the first deletion: a `break` of this loop (not of one nested in it).
+        return any(type(n) is cst.Break and next((a for a in index.ancestors(n) if type(a) in LOOPS), None) is loop for n in walk_scope(loop.body))
+    return False
+
+
 def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:
     """(kept, dropped) of `history = history[-N:]` or `del history[:N]`, else None."""
     if type(node) is cst.Assign and any(index.history_key(_whole(t.target)) == history for t in node.targets):
@@ -1193,7 +1215,7 @@ def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst
             return _front_slice(index, helped[1].with_changes(value=helped[0]), history)  # `history = trim(history)`
         return _front_slice(index, node.value, history)
     if type(node) is cst.Del:
-        return _deleted_front(index, node.target, history)
+        return _deleted_front(index, node, history)
     return None
 
 
