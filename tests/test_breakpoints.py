@@ -281,7 +281,7 @@ def test_breakpoint_set_in_code_on_a_thinking_block() -> None:
 def test_breakpoint_on_a_date_fixed_at_import_is_not_per_request() -> None:
     found = structural_found(
         """
-        from datetime import date
+        from datetime import date, datetime
         import anthropic
         client = anthropic.Anthropic()
         TODAY = date.today().strftime("%A, %d %B %Y")
@@ -291,7 +291,7 @@ def test_breakpoint_on_a_date_fixed_at_import_is_not_per_request() -> None:
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, system=SYSTEM, messages=[{"role": "user", "content": q}])
 
         def ask_now(q):
-            system = [{"type": "text", "text": f"Today is {date.today()}.", "cache_control": {"type": "ephemeral"}}]
+            system = [{"type": "text", "text": f"It is {datetime.now()}.", "cache_control": {"type": "ephemeral"}}]
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, system=system, messages=[{"role": "user", "content": q}])
         """
     )
@@ -605,3 +605,36 @@ def test_a_text_document_block_counts_toward_the_breakpoint_minimum() -> None:
         """
     assert [c for _, c in structural_found(code.format(repeat=1000))] == []
     assert [c for _, c in structural_found(code.format(repeat=100))] == ["CL404"]
+
+
+@pytest.mark.parametrize(
+    ("system", "reported"),
+    [
+        ('PROMPT.format(day=datetime.now().strftime("%Y-%m-%d"))', False),
+        ('PROMPT.format(day=date.today())', False),
+        ('PROMPT.format(day=datetime.now().strftime("%H:%M:%S"))', True),
+        ('PROMPT.format(day=str(uuid.uuid4()))', True),
+    ],
+)
+def test_breakpoint_on_a_date_that_changes_once_a_day(system: str, reported: bool) -> None:
+    """A breakpoint on a system block holding today's date is written once a day and read by the
+    day's other calls (CL101 grades the date, low); on a value that changes every call it is
+    written by every call and read by none."""
+    found = structural_found(
+        f"""
+        import uuid
+        from datetime import date, datetime
+        import anthropic
+        client = anthropic.Anthropic()
+        PROMPT = "You are helpful. Today is {{day}}."
+
+        def converse(history, question):
+            system_prompt = {system}
+            return client.messages.create(
+                model="claude-sonnet-4-5", max_tokens=1024,
+                system=[{{"type": "text", "text": system_prompt, "cache_control": {{"type": "ephemeral"}}}}],
+                messages=history + [{{"role": "user", "content": question}}],
+            )
+        """
+    )
+    assert ("CL401" in [code for _, code in found]) is reported

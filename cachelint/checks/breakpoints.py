@@ -42,6 +42,9 @@ OPENAI_MARKER = "prompt_cache_breakpoint"
 # Web frameworks' request objects, read as module globals: per request like a handler's parameter.
 REQUEST_GLOBALS = frozenset({"flask.request", "quart.request", "bottle.request", "sanic.request"})
 OPENAI_TOOL_KEYS = ("parameters", "function", "input_schema")
+# Clock granularities whose value outlives the five-minute TTL many times over: the calls of that
+# hour or day share the prefix, so a breakpoint on it is read, not written by every call.
+RARE_CLOCKS = frozenset({"hour", "day", "week", "month", "year"})
 # LangChain chat model classes that reach a provider with explicit breakpoints, and the class that
 # `init_chat_model` / `create_agent` build for a "provider:model" string.
 CHAT_MODELS = ("ChatAnthropic", "ChatAnthropicVertex", "ChatBedrock", "ChatBedrockConverse")
@@ -200,6 +203,9 @@ class _Checker:
         if explicit:
             first = explicit[0]
             reason = self.per_request(first, layout, request)
+            if reason is not None and self._rare_clocks_only(request, first.segment):
+                # Calls within the hour or day share the prefix and read it; CL101 grades the value.
+                reason = self.per_request(first, layout, request, sources=False)
             if reason is None:
                 return
             cost = "1h write at 2x" if first.ttl == "1h" else "write at 1.25x"
@@ -232,7 +238,14 @@ class _Checker:
             related,
         )
 
-    def per_request(self, bp: Breakpoint, layout: Layout, request: Request) -> str | None:
+    def _rare_clocks_only(self, request: Request, segment: str) -> bool:
+        """Every volatile value the dataflow saw reach `segment` of this request is a clock that
+        changes at most once an hour (`%Y-%m-%d`, `date.today()`)."""
+        span = self.index.span(request.call)
+        facts = [h.fact for h in self.index.analysis.hits if h.site.span == span and not h.site.file and h.segment == segment and h.fact.rule.startswith("CL1")]
+        return bool(facts) and all(f.rule == "CL101" and f.granularity in RARE_CLOCKS for f in facts)
+
+    def per_request(self, bp: Breakpoint, layout: Layout, request: Request, sources: bool = True) -> str | None:
         content = _block_content(bp.block)
         if content is None or self.index.function_of(content) is None:
             return None  # a block built at import is the same for every request of the process (CL101 says so)
@@ -242,8 +255,8 @@ class _Checker:
             # A parameter is per-request only on the last block of a call made once: a parameter block followed by
             # the question (`[document + breakpoint, question]`) is a deliberate split, and a call repeated in a loop
             # or comprehension re-sends the same parameter, so later calls read what the first wrote.
-            return self.dynamic_reason(content, params=bp.last_block and not self._in_loop(request.call))
-        reason = self.dynamic_reason(content, params=False)
+            return self.dynamic_reason(content, params=bp.last_block and not self._in_loop(request.call), sources=sources)
+        reason = self.dynamic_reason(content, params=False, sources=sources)
         sent = request.arg("messages")
         # `WORKERS[worker]` beside `histories[worker]` (or `hist` taken from it): each value has its own
         # conversation, and its own cache entry that its next request reads.
@@ -264,10 +277,11 @@ class _Checker:
                 return True
         return bool(self.index.loops_around(call))
 
-    def dynamic_reason(self, expr: cst.BaseExpression, params: bool = True, depth: int = 0) -> str | None:
-        """Why an expression differs per request: a clock or id source, a loop variable, a parameter."""
+    def dynamic_reason(self, expr: cst.BaseExpression, params: bool = True, depth: int = 0, sources: bool = True) -> str | None:
+        """Why an expression differs per request: a clock or id source (unless `sources` is off), a
+        loop variable, a parameter."""
         for node in walk_scope(expr):
-            if type(node) is cst.Call and self.index.is_volatile_call(node):
+            if sources and type(node) is cst.Call and self.index.is_volatile_call(node):
                 return f"holds `{self.index.short(node)}`"
             if type(node) is not cst.Name or depth > 3:
                 continue
@@ -284,7 +298,7 @@ class _Checker:
             value = self.index.definition(node.value, node)
             # A module constant (`TODAY = date.today()...`) is computed once per process, not per request.
             if value is not None and value is not expr and self.index.function_of(value) is not None:
-                inner = self.dynamic_reason(value, params, depth + 1)
+                inner = self.dynamic_reason(value, params, depth + 1, sources)
                 if inner is not None:
                     return inner
         return None
