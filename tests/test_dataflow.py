@@ -1638,3 +1638,40 @@ def create_llm(model):
 """
     [diag] = check(code)
     assert diag.code == "CL101" and diag.segment == "system"
+
+
+@pytest.mark.parametrize("made_where", ["handler", "main"])
+def test_record_made_where_it_is_sent_is_made_per_call(made_where: str) -> None:
+    """A dataclass record made in the function that sends it (`Message(text=...)` per message) holds
+    a value made per call; an object made elsewhere and used by a request in its method keeps
+    what it was given for its conversation (one step lower)."""
+    code = HEADER + """
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class Message:
+    role: str
+    text: str
+
+class Agent:
+    def __init__(self, system):
+        self.system = system
+
+    def ask(self, q):
+        return client.messages.create(model="m", max_tokens=1, system=self.system, messages=[{"role": "user", "content": q}], cache_control={"type": "ephemeral"})
+
+def on_message(q):
+    note = Message("system", "Today is " + datetime.now().strftime("%Y-%m-%d"))
+    return client.messages.create(model="m", max_tokens=1, system=note.text, messages=[{"role": "user", "content": q}], cache_control={"type": "ephemeral"})
+
+def main():
+    agent = Agent("Today is " + datetime.now().strftime("%Y-%m-%d"))
+    while True:
+        agent.ask(input())
+"""
+    row = {"handler": 28, "main": 32}[made_where]
+    [diag] = [d for d in check(code) if d.location.row == row]
+    assert diag.code == "CL101"
+    per_session = made_where == "main"
+    assert diag.severity == ("info" if per_session else "low")
+    assert ("computed once per session" in diag.message) == per_session

@@ -187,6 +187,7 @@ class ModuleAnalysis:
         self._named: dict[tuple[str, ...], bool] = {}
         self.in_progress: set[str] = set()
         self.hits: set[SinkHit] = set()
+        self._sends: dict[str, bool] = {}  # function key -> it makes a request itself (`sends`)
         # List elements with the expression each came from, for CL301 on lists built step by step.
         self.element_nodes: dict[int, tuple[Value, cst.BaseExpression]] = {}
         self.clock_methods = dict(knowledge.clock_methods)
@@ -451,6 +452,20 @@ class ModuleAnalysis:
         params = info.params[1:] if info.cls is not None and receiver is not None else info.params
         return self.apply_summary(params, summary.returns, summary.param_sinks, call, frame)
 
+    def sends(self, key: str) -> bool:
+        """Whether the function `key` itself makes a call that a sink names (a request)."""
+        if key not in self._sends:
+            info = self.functions.get(key)
+            found = False
+            for node in walk_scope(info.node.body) if info is not None else ():
+                if type(node) is cst.Call:
+                    dotted = dotted_name(node.func.value if type(node.func) is cst.Subscript else node.func)
+                    if self.match_sink(node, qualify(dotted, self.aliases) if dotted else None) is not None:
+                        found = True
+                        break
+            self._sends[key] = found
+        return self._sends[key]
+
     def bind_instance(self, cls: str, call: cst.Call, frame: Frame) -> None:
         """`Ops(socket.gethostname())` with `self.node = node` in `__init__`, or a dataclass
         `Cfg(node=socket.gethostname())`: what the caller passes is what the object's attribute
@@ -459,6 +474,10 @@ class ModuleAnalysis:
         info = self.classes[cls]
         init = info.methods.get("__init__")
         bound = self.bind_arguments(init.params[1:] if init is not None else info.fields, call, frame)
+        # An object made in one place and used by requests elsewhere (an agent, the settings of a
+        # session) keeps what it was given for its conversation; one made in the function that
+        # sends the request (`Message(role, text)` per call) is made as often as that request.
+        kept = frame.is_module or frame.in_init or not self.sends(frame.key)
         changed = False
         for name in set(info.attrs) | (set(bound) if init is None else set()):
             value = info.attrs.get(name, EMPTY)
@@ -469,7 +488,9 @@ class ModuleAnalysis:
                 if init is not None and fact.is_param and fact.param and fact.function == init.key:
                     root, *path = fact.param.split(".")
                     passed |= {f for f in all_facts(at_path(bound.get(root, EMPTY), path)) if not f.is_param}
-            passed = {f if f.scope == PER_PROCESS else replace(f, scope=PER_SESSION) for f in passed} - value.facts
+            if kept:
+                passed = {f if f.scope == PER_PROCESS else replace(f, scope=PER_SESSION) for f in passed}
+            passed -= value.facts
             if passed:
                 info.attrs[name] = replace(value, facts=value.facts | frozenset(passed))
                 changed = True
