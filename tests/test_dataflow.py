@@ -1675,3 +1675,36 @@ def main():
     per_session = made_where == "main"
     assert diag.severity == ("info" if per_session else "low")
     assert ("computed once per session" in diag.message) == per_session
+
+
+@pytest.mark.parametrize(("instructions", "expected"), [('"Be terse."', []), ('f"Be terse. Now: {datetime.now()}"', [("CL101", "system")])])
+def test_params_filtered_by_a_dict_comprehension_keep_their_keys(instructions: str, expected: list) -> None:
+    """crewAI builds the request's params, drops its internal keys with `{k: v for k, v in
+    params.items() if k not in INTERNAL}` and sends `responses.create(**params)` from another
+    method: each key keeps what it held, so `previous_response_id` (server-side chaining) is not
+    the system prompt, and a clock in `instructions` still is."""
+    code = HEADER + f"""
+from openai import OpenAI
+oai = OpenAI()
+INTERNAL = {{"callbacks", "api_key"}}
+
+class Chat:
+    def reset(self):
+        self._last_response_id = None
+
+    def send(self, messages: list):
+        params = self._prepare(messages)
+        response = self._handle(params)
+        self._last_response_id = response.id
+        return response
+
+    def _prepare(self, messages: list) -> dict:
+        params = {{"model": "gpt-5", "input": messages, "instructions": {instructions}}}
+        if self._last_response_id:
+            params["previous_response_id"] = self._last_response_id
+        return {{k: v for k, v in params.items() if k not in INTERNAL}}
+
+    def _handle(self, params: dict):
+        return oai.responses.create(**params)
+"""
+    assert [(d.code, d.segment) for d in check(code)] == expected

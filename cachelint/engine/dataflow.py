@@ -1179,6 +1179,9 @@ class ModuleAnalysis:
         return replace(value, facts=value.facts | {self.new_fact(node, "CL201", "set", "{... for ...}", frame)})
 
     def eval_DictComp(self, node: cst.DictComp, frame: Frame) -> Value:
+        kept = self.filtered_copy(node, frame)
+        if kept is not None:
+            return kept
         value = self.eval_comprehension(node, frame, [node.key, node.value], "dict")
         ordered: set[Fact] = set()
         comp: cst.CompFor | None = node.for_in
@@ -1187,6 +1190,24 @@ class ModuleAnalysis:
             comp = comp.inner_for_in
         rest = map_facts(value.rest, lambda f: replace(f, key_order=True) if f in ordered else f) if ordered and value.rest is not None else value.rest
         return Value(fields=(), rest=rest, type="dict")
+
+    def filtered_copy(self, node: cst.DictComp, frame: Frame) -> Value | None:
+        """`{k: v for k, v in params.items() if k not in INTERNAL}`: a copy of a dict whose keys are
+        known, less some of them; each kept key holds what it held (all are kept here: a key the
+        filter drops is not sent, and keeping it can only report more)."""
+        comp = node.for_in
+        target, iterable = comp.target, comp.iter
+        if comp.inner_for_in is not None or type(target) is not cst.Tuple or len(target.elements) != 2:
+            return None
+        names = [e.value.value if type(e.value) is cst.Name else None for e in target.elements]
+        if type(node.key) is not cst.Name or type(node.value) is not cst.Name or [node.key.value, node.value.value] != names:
+            return None
+        if type(iterable) is not cst.Call or type(iterable.func) is not cst.Attribute or iterable.func.attr.value != "items" or iterable.args:
+            return None
+        source = self.eval(iterable.func.value, frame)
+        if source.fields is None:
+            return None
+        return Value(source.facts, fields=source.fields, rest=source.rest, type="dict")
 
     def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
         if type(node.operator) is cst.Add:
