@@ -1708,3 +1708,18 @@ class Chat:
         return oai.responses.create(**params)
 """
     assert [(d.code, d.segment) for d in check(code)] == expected
+
+
+def test_request_made_by_the_iterable_of_a_for_is_made_once_per_run() -> None:
+    """`for event in client.messages.create(..., stream=True)`: the request is the loop's
+    iterable, made once each time the function runs; a clock read just before it is read per call,
+    not once for a conversation."""
+    code = HEADER + """
+def reply(q):
+    now = datetime.now().isoformat()
+    for event in client.messages.create(model="m", max_tokens=1, stream=True, system=f"Now {now}", messages=[{"role": "user", "content": q}], cache_control={"type": "ephemeral"}):
+        print(event)
+"""
+    [diag] = [d for d in check(code) if d.code == "CL101"]
+    assert diag.severity == "high"
+    assert "computed once per session" not in diag.message

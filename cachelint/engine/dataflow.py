@@ -729,13 +729,16 @@ class ModuleAnalysis:
         return value if value.type is None or not value.type.startswith(("func:", "classdef:")) else EMPTY
 
     def exec_loop(self, stmt: cst.For | cst.While, frame: Frame) -> None:
+        # A `for` statement computes what it walks once, before its first pass: a request made
+        # there (`async for chunk in stream_completion(system=...)`) is made once per run of the
+        # statement, not once per element.
+        iterable = self.eval(stmt.iter, frame) if type(stmt) is cst.For else EMPTY
         frame.loops.append(id(stmt))
         frame.counters.append(counter_names(stmt.body) | (target_names(stmt.target) if type(stmt) is cst.For else set()))
         stored = set(frame.stored)
         try:
             for _ in range(2):
                 if type(stmt) is cst.For:
-                    iterable = self.eval(stmt.iter, frame)
                     if self.fixed_order(stmt.iter, iterable):
                         frame.fixed_loops.add(id(stmt))
                     element = element_of(iterable)
