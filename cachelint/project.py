@@ -243,11 +243,21 @@ def _beside_script(importer: Scan, candidate: str, by_path: dict[str, str]) -> t
     if "." in importer.module or importer.is_package or len(parts) < 2:
         return None, ""
     folder = os.path.dirname(importer.path)
-    for k in (len(parts), len(parts) - 1):
-        for path in (os.path.join(folder, *parts[:k]) + ".py", os.path.join(folder, *parts[:k], "__init__.py")):
-            found = by_path.get(path)
-            if found is not None:
-                return found, ".".join(parts[:k])
+    roots = [folder]
+    # Run as `python -m src.agent` from above `src/` (no `__init__.py` there either): the root is
+    # the folder from which the importer itself is reached by the candidate's first name.
+    above = folder
+    for _ in range(3):
+        above, name = os.path.dirname(above), os.path.basename(above)
+        if name == parts[0]:
+            roots.append(above)
+            break
+    for root in roots:
+        for k in (len(parts), len(parts) - 1):
+            for path in (os.path.join(root, *parts[:k]) + ".py", os.path.join(root, *parts[:k], "__init__.py")):
+                found = by_path.get(path)
+                if found is not None:
+                    return found, ".".join(parts[:k])
     return None, ""
 
 

@@ -120,7 +120,8 @@ def test_flat_scripts_import_siblings(tmp_path: Path) -> None:
 
 def test_script_imports_a_folder_beside_it(tmp_path: Path) -> None:
     """`main.py` beside `helpers/prompts.py` (a package, or a folder without `__init__.py`, which
-    Python imports as a namespace package): `from helpers.prompts import X` is that file. A module
+    Python imports as a namespace package): `from helpers.prompts import X` is that file; so is
+    `src/prompts.py` for `src/agent.py` importing `src.prompts` (run from above `src/`). A module
     inside a package does not import its own subfolder by that absolute name, so that is not
     followed."""
     prompts = """
@@ -141,6 +142,8 @@ def test_script_imports_a_folder_beside_it(tmp_path: Path) -> None:
         "namespace/helpers/prompts.py": prompts,
         "init/main.py": sender.replace("from helpers.prompts import", "from helpers import"),
         "init/helpers/__init__.py": prompts,
+        "run_as_module/src/agent.py": sender.replace("from helpers.prompts import", "from src.prompts import"),
+        "run_as_module/src/prompts.py": prompts,
         "inner/app/__init__.py": "",
         "inner/app/main.py": sender,
         "inner/app/helpers/prompts.py": prompts,
@@ -148,6 +151,8 @@ def test_script_imports_a_folder_beside_it(tmp_path: Path) -> None:
     assert out["package/helpers/prompts.py"] == [("CL101", 3, "system", ["package/main.py:4"])]
     assert out["namespace/helpers/prompts.py"] == [("CL101", 3, "system", ["namespace/main.py:4"])]
     assert out["init/helpers/__init__.py"] == [("CL101", 3, "system", ["init/main.py:4"])]
+    # `python -m src.agent` from above `src/`: `src.prompts` is the file beside the importer.
+    assert out["run_as_module/src/prompts.py"] == [("CL101", 3, "system", ["run_as_module/src/agent.py:4"])]
     assert out["inner/app/helpers/prompts.py"] == []
 
 
