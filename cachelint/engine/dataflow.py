@@ -469,8 +469,9 @@ class ModuleAnalysis:
     def bind_instance(self, cls: str, call: cst.Call, frame: Frame) -> None:
         """`Ops(socket.gethostname())` with `self.node = node` in `__init__`, or a dataclass
         `Cfg(node=socket.gethostname())`: what the caller passes is what the object's attribute
-        holds, once per object. Attributes are per class here (any object of the class may hold
-        it), and the class's methods are summarised again."""
+        holds, once per object unless the object is made where a request is sent. Attributes are
+        per class here (any object of the class may hold it), and the class's methods are
+        summarised again."""
         info = self.classes[cls]
         init = info.methods.get("__init__")
         bound = self.bind_arguments(init.params[1:] if init is not None else info.fields, call, frame)
