@@ -638,3 +638,29 @@ def test_breakpoint_on_a_date_that_changes_once_a_day(system: str, reported: boo
         """
     )
     assert ("CL401" in [code for _, code in found]) is reported
+
+
+@pytest.mark.parametrize(("built_in", "reported"), [("__init__", False), ("reply", True)])
+def test_breakpoint_on_a_system_block_built_once_per_object(built_in: str, reported: bool) -> None:
+    """A system block with the session's start time, built in `__init__` and marked: every turn of
+    that object's conversation reads it (CL101 grades the timestamp, per session). Built in the
+    method that sends, it changes every call and nothing reads it."""
+    block = '[{"type": "text", "text": f"Session started {datetime.now()}.", "cache_control": {"type": "ephemeral"}}]'
+    found = structural_found(
+        f"""
+        from datetime import datetime
+        import anthropic
+
+        class Assistant:
+            def __init__(self):
+                self.client = anthropic.Anthropic()
+                self.history = []
+                self.system = {block if built_in == "__init__" else "[]"}
+
+            def reply(self, text):
+                system = {block if built_in == "reply" else "self.system"}
+                self.history.append({{"role": "user", "content": text}})
+                return self.client.messages.create(model="claude-sonnet-4-5", max_tokens=512, system=system, messages=self.history)
+        """
+    )
+    assert ("CL401" in [code for _, code in found]) is reported

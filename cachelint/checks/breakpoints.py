@@ -30,7 +30,7 @@ from cachelint.checks.astutil import (
 from cachelint.checks.findings import diagnostic, sink_related
 from cachelint.checks.turns import Turn, find_turn
 from cachelint.diagnostics import Diagnostic, Location, Related
-from cachelint.engine.nodes import SCOPES, string_value, walk
+from cachelint.engine.nodes import INITIALIZERS, SCOPES, string_value, walk
 from cachelint.providers import ModelFacts, ProviderFacts, load_provider_facts
 from cachelint.switches import load_switches
 
@@ -247,8 +247,11 @@ class _Checker:
 
     def per_request(self, bp: Breakpoint, layout: Layout, request: Request, sources: bool = True) -> str | None:
         content = _block_content(bp.block)
-        if content is None or self.index.function_of(content) is None:
-            return None  # a block built at import is the same for every request of the process (CL101 says so)
+        function = self.index.function_of(content) if content is not None else None
+        if function is None or function.name.value in INITIALIZERS:
+            # A block built at import is the same for every request of the process, one built in
+            # `__init__` for every request of the object's conversation (CL101 says so).
+            return None
         if bp.segment == "messages":
             if not (bp.last_message and layout.messages_literal) or self.index.is_constant(content):
                 return None
