@@ -210,13 +210,18 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
     return q[0], statistics.median(values), q[2]
 
 
+def overheads(times: dict[str, list[float]], label: str) -> list[float]:
+    """What client `label` adds in each round, as a fraction of the unwatched client's time there."""
+    return [t / u - 1 for t, u in zip(times[label], times["unwatched"])]
+
+
 def report(name: str, times: dict[str, list[float]], hook: str) -> dict[str, float]:
     """Overheads of the rounds (watched against unwatched of the same round): median and spread."""
     base = times["unwatched"]
-    added = [w / u - 1 for w, u in zip(times["watched"], base)]
-    sdk = [h / u - 1 for h, u in zip(times["no-op hook"], base)]
-    floor = [h / u - 1 for h, u in zip(times["serialize+hash"], base)]
-    raising = [r / u - 1 for r, u in zip(times["watched, raise"], base)]
+    added = overheads(times, "watched")
+    sdk = overheads(times, "no-op hook")
+    floor = overheads(times, "serialize+hash")
+    raising = overheads(times, "watched, raise")
     lo, mid, hi = quartiles(added)
     raise_lo, raise_mid, raise_hi = quartiles(raising)
     fastest = min(times["watched"]) / min(base) - 1
@@ -235,8 +240,7 @@ def report(name: str, times: dict[str, list[float]], hook: str) -> dict[str, flo
 
 def added_only(name: str, times: dict[str, list[float]]) -> dict[str, float]:
     """One line: what the watched client adds to these calls (median of the rounds, and spread)."""
-    added = [w / u - 1 for w, u in zip(times["watched"], times["unwatched"])]
-    lo, mid, hi = quartiles(added)
+    lo, mid, hi = quartiles(overheads(times, "watched"))
     unwatched = statistics.median(times["unwatched"])
     print(f"      {name}: {mid * unwatched * 1000:.3f} ms/call added ({mid:+.1%}, spread {lo:+.1%}..{hi:+.1%})")
     return {"median": mid, "p25": lo, "p75": hi, "unwatched_ms": unwatched * 1000}

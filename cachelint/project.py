@@ -147,8 +147,9 @@ def plan(scans: list[Scan]) -> Plan:
             module = _project_module(candidate, result.by_module)
             found = _nearest(scan, result.by_module[module], result.scans) if module is not None else None
             if found is None:
-                found, name = _beside_script(scan, candidate, by_path)
-                if found is not None:
+                beside = _beside_script(scan, candidate, by_path)
+                if beside is not None:
+                    found, name = beside
                     result.aliases.setdefault(scan.display, {})[name] = found
             if found is not None:
                 near.add(found)
@@ -233,15 +234,15 @@ def _near(importer: Scan, imported: Scan) -> bool:
     return os.path.dirname(importer.path) == os.path.dirname(imported.path)
 
 
-def _beside_script(importer: Scan, candidate: str, by_path: dict[str, str]) -> tuple[str | None, str]:
+def _beside_script(importer: Scan, candidate: str, by_path: dict[str, str]) -> tuple[str, str] | None:
     """For a top-level script (`main.py`), the file an import of `helpers.prompts` (or of
     `helpers.prompts.NAME`) means in the script's own folder, which Python puts first on the
     import path: `helpers/prompts.py` or `helpers/prompts/__init__.py`, `helpers/__init__.py` for
-    a name of the package. Its display and the dotted name it is imported by; the file's own
-    module name is only its stem when `helpers` has no `__init__.py` (a namespace package)."""
+    a name of the package. Its display and the dotted name it is imported by (the file's own
+    module name is only its stem when `helpers` has no `__init__.py`: a namespace package)."""
     parts = candidate.split(".")
     if "." in importer.module or importer.is_package or len(parts) < 2:
-        return None, ""
+        return None
     folder = os.path.dirname(importer.path)
     roots = [folder]
     # Run as `python -m src.agent` from above `src/` (no `__init__.py` there either): the root is
@@ -258,7 +259,7 @@ def _beside_script(importer: Scan, candidate: str, by_path: dict[str, str]) -> t
                 found = by_path.get(path)
                 if found is not None:
                     return found, ".".join(parts[:k])
-    return None, ""
+    return None
 
 
 def _project_module(candidate: str, by_module: dict[str, str]) -> str | None:

@@ -51,7 +51,7 @@ from cachelint.checks.turns import (
     turn_names,
 )
 from cachelint.diagnostics import Diagnostic, Related
-from cachelint.engine.nodes import INITIALIZERS, LOOPS, string_value, walk
+from cachelint.engine.nodes import INITIALIZERS, string_value, walk
 from cachelint.providers import ProviderFacts, load_provider_facts
 
 DRIFT_PARAMS = ("tool_choice", "thinking", "output_config", "reasoning_effort", "reasoning", "speed", "additionalModelRequestFields")
@@ -659,12 +659,10 @@ class _Checker:
         newest, so the same constant lands on another message every turn (a constant written at
         a fixed position is written once)."""
         indexes = {name for n in walk_scope(target) if type(n) is cst.Subscript for e in n.slice if type(e.slice) is cst.Index for name in names_in(e.slice.value)}
-        for loop in self.index.ancestors(node):
-            if not self.index.inside(loop, root):
-                break
-            if type(loop) is cst.For and names_in(loop.target) & indexes and _drops_newest(loop.iter):
-                return True
-        return False
+        return any(
+            type(loop) is cst.For and self.index.inside(loop, root) and names_in(loop.target) & indexes and _drops_newest(loop.iter)
+            for loop in self.index.loops_around(node)
+        )
 
     def _earlier_message(self, target: cst.BaseExpression, history: str) -> bool:
         """`history[i][...]` with `i` not the newest (`-1`); a whole-element store counts only for deeper paths."""
@@ -1186,22 +1184,18 @@ def _deleted_front(index: ModuleIndex, node: cst.Del, history: str) -> tuple[cst
 def _searched_oldest(index: ModuleIndex, node: cst.CSTNode, position: cst.BaseExpression, history: str) -> bool:
     """`position` is the index of the first message a loop over `history` finds, from the oldest:
     `for i, m in enumerate(history): if m["role"] != "system": del history[i]; break`."""
-    if type(position) is not cst.Name:
+    loops = index.loops_around(node)
+    loop = loops[0] if loops else None
+    if type(position) is not cst.Name or type(loop) is not cst.For:
         return False
-    for loop in index.ancestors(node):
-        if type(loop) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
-            return False
-        if type(loop) is not cst.For:
-            continue
-        walked = loop.iter
-        if not (type(walked) is cst.Call and type(walked.func) is cst.Name and walked.func.value == "enumerate" and walked.args):
-            return False
-        counter = loop.target.elements[0].value if type(loop.target) is cst.Tuple and loop.target.elements else None
-        if type(counter) is not cst.Name or counter.value != position.value or index.history_key(walked.args[0].value) != history:
-            return False
-        # The loop stops at the first deletion: a `break` of this loop (not of one nested in it).
-        return any(type(n) is cst.Break and next((a for a in index.ancestors(n) if type(a) in LOOPS), None) is loop for n in walk_scope(loop.body))
-    return False
+    walked = loop.iter
+    if not (type(walked) is cst.Call and type(walked.func) is cst.Name and walked.func.value == "enumerate" and walked.args):
+        return False
+    counter = loop.target.elements[0].value if type(loop.target) is cst.Tuple and loop.target.elements else None
+    if type(counter) is not cst.Name or counter.value != position.value or index.history_key(walked.args[0].value) != history:
+        return False
+    # The loop stops at the first deletion: a `break` of this loop (not of one nested in it).
+    return any(type(n) is cst.Break and index.loops_around(n)[0] is loop for n in walk_scope(loop.body))
 
 
 def _front_cut(index: ModuleIndex, node: cst.CSTNode, history: str) -> tuple[cst.BaseExpression | None, int | None] | None:

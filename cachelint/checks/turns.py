@@ -82,7 +82,7 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
         return None
     function, params, nested = found
     given = arguments_of(call, params)
-    aliases = _slice_aliases(function, params)
+    aliases = _slice_aliases(index, function, params)
     for node in walk_scope(function.body):
         if type(node) is not cst.Return or node.value is None:
             continue
@@ -99,31 +99,13 @@ def through_helper(index: ModuleIndex, call: cst.Call) -> tuple[cst.BaseExpressi
     return None
 
 
-def _slice_aliases(function: cst.FunctionDef, params: list[str]) -> dict[str, cst.Name]:
+def _slice_aliases(index: ModuleIndex, function: cst.FunctionDef, params: list[str]) -> dict[str, cst.Name]:
     """Locals of `function` bound once, to a parameter or a slice of its tail (`rest = h[2:]`, or
     `head, rest = h[:2], h[2:]`): the parameter each stands for. A slice with an end (`h[:2]`)
     does not follow the history as it grows, so it stands for nothing."""
-    bound: dict[str, list[cst.BaseExpression | None]] = {}
-    for node in walk_scope(function.body):
-        if type(node) in (cst.Assign, cst.AnnAssign, cst.AugAssign):
-            values = [node.value] if type(node) is not cst.AugAssign else [None]
-            for target in targets_of(node):
-                pairs: list[tuple[cst.BaseExpression, cst.BaseExpression | None]] = [(target, values[0])]
-                if type(target) is cst.Tuple:
-                    value = values[0]
-                    elements = value.elements if type(value) is cst.Tuple and len(value.elements) == len(target.elements) else None
-                    pairs = [(t.value, elements[i].value if elements is not None else None) for i, t in enumerate(target.elements)]
-                for name, value in pairs:
-                    if type(name) is cst.Name:
-                        bound.setdefault(name.value, []).append(value)
-        elif type(node) in (cst.For, cst.CompFor, cst.WithItem, cst.NamedExpr):
-            target = node.target if type(node) is not cst.WithItem else (node.asname.name if node.asname else None)
-            for name in walk_scope(target) if target is not None else ():
-                if type(name) is cst.Name:
-                    bound.setdefault(name.value, []).append(None)
     out: dict[str, cst.Name] = {}
-    for name, values in bound.items():
-        value = values[0] if len(values) == 1 else None
+    for name, bindings in index.scope(function.body).assigns.items():
+        value = bindings[0][1] if len(bindings) == 1 else None
         while type(value) is cst.Subscript and len(value.slice) == 1 and _tail_slice(value.slice[0].slice):
             value = value.value
         if type(value) is cst.Name and value.value in params and name not in params:
